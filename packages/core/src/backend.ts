@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { ElasticityError } from './errors.ts';
+import { createLogger } from './log.ts';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+const require = createRequire(import.meta.url);
+const log = createLogger('backend');
+let chosen: string | undefined;
+
+/** Loads native TensorFlow (@tensorflow/tfjs-node) if it is installed and loads; never throws. */
+function tryNative(): boolean {
+  try {
+    require('@tensorflow/tfjs-node');
+    return tf.findBackend('tensorflow') !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    setWasmPaths(join(dir, 'dist') + '/');
+    return await tf.setBackend('wasm');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Chooses the TensorFlow.js backend once per process: native tfjs-node where
+ * it loads, else wasm, else cpu ('auto'), or exactly the one asked for.
+ * Logs which backend runs. Returns its name.
+ */
+export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  if (!BACKEND_CHOICES.includes(choice)) {
+    throw new ElasticityError(`unknown backend "${choice}" (choose one of ${BACKEND_CHOICES.join(', ')})`, { field: '--backend' });
+  }
+  if (chosen !== undefined && (choice === 'auto' || choice === chosen)) return chosen;
+  let name: string | undefined;
+  if ((choice === 'auto' || choice === 'tensorflow') && tryNative() && (await tf.setBackend('tensorflow'))) name = 'tensorflow';
+  else if (choice === 'tensorflow') throw new ElasticityError('native backend @tensorflow/tfjs-node is not installed or does not load here', { field: '--backend' });
+  if (name === undefined && (choice === 'auto' || choice === 'wasm') && (await tryWasm())) name = 'wasm';
+  else if (name === undefined && choice === 'wasm') throw new ElasticityError('wasm backend failed to initialise', { field: '--backend' });
+  if (name === undefined) {
+    await tf.setBackend('cpu');
+    name = 'cpu';
+  }
+  await tf.ready();
+  chosen = name;
+  log.info(`TensorFlow.js backend: ${name}${choice === 'auto' ? ' (auto: tensorflow > wasm > cpu)' : ''}`);
+  return name;
+}
+
+/** The backend chosen by initBackend, or undefined before. */
+export function currentBackend(): string | undefined {
+  return chosen;
+}
+
+export { tf };

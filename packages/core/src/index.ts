@@ -1,0 +1,39 @@
+export { ElasticityError, check } from './errors.ts';
+export { createRng, shuffleInPlace, permutation } from './rng.ts';
+export type { Rng } from './rng.ts';
+export { createLogger } from './log.ts';
+export type { Logger, LogLevel } from './log.ts';
+export { createProgress } from './progress.ts';
+export type { Progress } from './progress.ts';
+export { sha256, sha256File, stableStringify, hashJson } from './hash.ts';
+export { writeFileAtomic, writeFilesAtomic } from './fs/atomic.ts';
+export { withStagingDir } from './fs/staging.ts';
+export { runStage } from './stage.ts';
+export type { StageRequest, StageContext } from './stage.ts';
+export { initBackend, currentBackend, BACKEND_CHOICES, tf } from './backend.ts';
+export type { BackendChoice } from './backend.ts';
+export { matMulABt, matMul, rowDot, symmetrize } from './linalg/gemm.ts';
+
+export type { StageMeta } from './arrow/metadata.ts';
+export { encodeMeta, decodeMeta } from './arrow/metadata.ts';
+export type { ColumnKind, ColumnSpec, ColumnValues } from './arrow/columns.ts';
+export {
+  DATASET_CONTRACT, TRAINING_METRICS_CONTRACT, MATRIX_CONTRACT, FEATURES_CONTRACT, CLUSTERS_CONTRACT, CONTRACTS,
+} from './arrow/contract.ts';
+export type { Contract } from './arrow/contract.ts';
+export {
+  readArrowTable, decodeArrowTable, readContractFile, validateContractTable, writeContractFile, encodeContractTable,
+} from './arrow/table-io.ts';
+export type { ContractTable } from './arrow/table-io.ts';
+export { writeDatasetFile, readDatasetFile, primaryIndices, datasetSize } from './arrow/dataset.ts';
+export type { Dataset, Role } from './arrow/dataset.ts';
+export { writeMatrixFile, readMatrixFile, assertSquare } from './arrow/matrix.ts';
+export type { ExampleMatrix } from './arrow/matrix.ts';
+export { writeFeaturesFile, readFeaturesFile } from './arrow/features.ts';
+export type { FeatureRows } from './arrow/features.ts';
+export { writeClustersFile, readClustersFile } from './arrow/clusters.ts';
+export type { ClusterAssignment } from './arrow/clusters.ts';
+export { writeTrainingMetricsFile, readTrainingMetricsFile } from './arrow/training-metrics.ts';
+export type { EpochRecord } from './arrow/training-metrics.ts';
+export { saveModelDir, loadModelDir, MODEL_JSON, MODEL_WEIGHTS } from './model-io.ts';
+export type { ModelInfo } from './model-io.ts';

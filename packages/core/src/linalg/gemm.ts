@@ -1,0 +1,70 @@
+/**
+ * Dense float64 products on row-major Float64Arrays. Accumulation is in
+ * float64 whatever the input precision.
+ */
+type Vec = Float64Array | Float32Array;
+
+/** C = A B^T, A: m x k, B: n x k, C: m x n (the Gram-matrix shape). */
+export function matMulABt(a: Vec, b: Vec, m: number, n: number, k: number, out = new Float64Array(m * n)): Float64Array {
+  const BLOCK = 64;
+  for (let i0 = 0; i0 < m; i0 += BLOCK) {
+    const i1 = Math.min(m, i0 + BLOCK);
+    for (let j0 = 0; j0 < n; j0 += BLOCK) {
+      const j1 = Math.min(n, j0 + BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const ai = i * k;
+        for (let j = j0; j < j1; j++) {
+          const bj = j * k;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let p = 0;
+          for (; p + 3 < k; p += 4) {
+            s0 += a[ai + p] * b[bj + p];
+            s1 += a[ai + p + 1] * b[bj + p + 1];
+            s2 += a[ai + p + 2] * b[bj + p + 2];
+            s3 += a[ai + p + 3] * b[bj + p + 3];
+          }
+          for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
+          out[i * n + j] = s0 + s1 + s2 + s3;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** C = A B, A: m x k, B: k x n, C: m x n. */
+export function matMul(a: Vec, b: Vec, m: number, k: number, n: number, out = new Float64Array(m * n)): Float64Array {
+  out.fill(0);
+  for (let i = 0; i < m; i++) {
+    const ci = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p];
+      if (aip === 0) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) out[ci + j] += aip * b[bp + j];
+    }
+  }
+  return out;
+}
+
+/** Dot product of row i of A (width k) with row j of B (width k). */
+export function rowDot(a: Vec, i: number, b: Vec, j: number, k: number): number {
+  let s = 0;
+  const ai = i * k, bj = j * k;
+  for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+  return s;
+}
+
+/** (S + S^T) / 2 of a square n x n matrix, as a new array. */
+export function symmetrize(s: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    out[i * n + i] = s[i * n + i];
+    for (let j = i + 1; j < n; j++) {
+      const v = (s[i * n + j] + s[j * n + i]) / 2;
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  return out;
+}

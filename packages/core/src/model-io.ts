@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tf } from './backend.ts';
+import { ElasticityError } from './errors.ts';
+import { writeFilesAtomic } from './fs/atomic.ts';
+
+export const MODEL_JSON = 'model.json';
+export const MODEL_WEIGHTS = 'weights.bin';
+
+/**
+ * What a trained model carries besides its layers: enough for a later stage
+ * to know how it was trained (the loss decides l' in a probe).
+ */
+export interface ModelInfo {
+  /** Zoo name, e.g. "MLPNet". */
+  model: string;
+  loss: 'mse' | 'bce';
+  /** Whether the network's last layer applies a sigmoid (BCE models). */
+  sigmoidOutput: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * Saves a LayersModel in TensorFlow.js's file format (model.json +
+ * weights.bin, readable by tf.loadLayersModel) into `dir`, atomically.
+ */
+export async function saveModelDir(model: tf.LayersModel, dir: string, info: ModelInfo): Promise<void> {
+  let files: Record<string, Uint8Array | string> = {};
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0)
+        : Array.isArray(artifacts.weightData) ? tf.io.concatenateArrayBuffers(artifacts.weightData) : artifacts.weightData;
+      const json = {
+        modelTopology: artifacts.modelTopology,
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: null,
+        weightsManifest: [{ paths: [`./${MODEL_WEIGHTS}`], weights: artifacts.weightSpecs }],
+        userDefinedMetadata: { elasticity: info },
+      };
+      files = { [MODEL_JSON]: JSON.stringify(json), [MODEL_WEIGHTS]: new Uint8Array(weightData) };
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+    }),
+  );
+  await writeFilesAtomic(dir, files);
+}
+
+/** Loads a model saved by saveModelDir (or any single-shard LayersModel folder). */
+export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
+  const jsonFile = join(dir, MODEL_JSON);
+  let json: {
+    modelTopology?: object; weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+    userDefinedMetadata?: { elasticity?: ModelInfo };
+  };
+  try {
+    json = JSON.parse(await readFile(jsonFile, 'utf8'));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new ElasticityError(code === 'ENOENT' ? 'file not found' : 'not valid JSON', { file: jsonFile, cause });
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest) || json.weightsManifest.length !== 1) {
+    throw new ElasticityError('not a TensorFlow.js LayersModel file with one weights group', { file: jsonFile, field: 'weightsManifest' });
+  }
+  const info = json.userDefinedMetadata?.elasticity;
+  if (!info || (info.loss !== 'mse' && info.loss !== 'bce')) {
+    throw new ElasticityError('missing training info (loss) written by the train stage', { file: jsonFile, field: 'userDefinedMetadata.elasticity' });
+  }
+  const group = json.weightsManifest[0];
+  const weightsFile = join(dir, group.paths[0] ?? MODEL_WEIGHTS);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(weightsFile);
+  } catch (cause) {
+    throw new ElasticityError('weights file not found', { file: weightsFile, cause });
+  }
+  const expected = group.weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (bytes.byteLength !== expected) {
+    throw new ElasticityError(`has ${bytes.byteLength} bytes, the manifest needs ${expected}`, { file: weightsFile, field: 'weights' });
+  }
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  try {
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }));
+    return { model, info };
+  } catch (cause) {
+    throw new ElasticityError(`cannot build the model (${(cause as Error).message})`, { file: jsonFile, field: 'modelTopology', cause });
+  }
+}
