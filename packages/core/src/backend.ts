@@ -35,9 +35,10 @@ async function tryWasm(): Promise<boolean> {
 /**
  * Chooses the TensorFlow.js backend once per process: native tfjs-node where
  * it loads, else wasm, else cpu ('auto'), or exactly the one asked for.
+ * The default comes from ELASTICITY_BACKEND (set by the CLI's --backend).
  * Logs which backend runs. Returns its name.
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+export async function initBackend(choice: BackendChoice = (process.env.ELASTICITY_BACKEND as BackendChoice | undefined) ?? 'auto'): Promise<string> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new ElasticityError(`unknown backend "${choice}" (choose one of ${BACKEND_CHOICES.join(', ')})`, { field: '--backend' });
   }

@@ -45,25 +45,39 @@ export async function saveModelDir(model: tf.LayersModel, dir: string, info: Mod
   await writeFilesAtomic(dir, files);
 }
 
-/** Loads a model saved by saveModelDir (or any single-shard LayersModel folder). */
-export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
+interface ModelJson {
+  modelTopology?: object;
+  weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  userDefinedMetadata?: { elasticity?: ModelInfo };
+}
+
+/** Reads model.json and the training info the train stage put in it. */
+async function readModelJson(dir: string): Promise<{ json: ModelJson; info: ModelInfo; jsonFile: string }> {
   const jsonFile = join(dir, MODEL_JSON);
-  let json: {
-    modelTopology?: object; weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-    userDefinedMetadata?: { elasticity?: ModelInfo };
-  };
+  let json: ModelJson;
   try {
     json = JSON.parse(await readFile(jsonFile, 'utf8'));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     throw new ElasticityError(code === 'ENOENT' ? 'file not found' : 'not valid JSON', { file: jsonFile, cause });
   }
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest) || json.weightsManifest.length !== 1) {
-    throw new ElasticityError('not a TensorFlow.js LayersModel file with one weights group', { file: jsonFile, field: 'weightsManifest' });
-  }
-  const info = json.userDefinedMetadata?.elasticity;
+  const info = json?.userDefinedMetadata?.elasticity;
   if (!info || (info.loss !== 'mse' && info.loss !== 'bce')) {
     throw new ElasticityError('missing training info (loss) written by the train stage', { file: jsonFile, field: 'userDefinedMetadata.elasticity' });
+  }
+  return { json, info, jsonFile };
+}
+
+/** Reads only the training info of a saved model (no TensorFlow.js needed). */
+export async function readModelInfo(dir: string): Promise<ModelInfo> {
+  return (await readModelJson(dir)).info;
+}
+
+/** Loads a model saved by saveModelDir (or any single-shard LayersModel folder). */
+export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
+  const { json, info, jsonFile } = await readModelJson(dir);
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest) || json.weightsManifest.length !== 1) {
+    throw new ElasticityError('not a TensorFlow.js LayersModel file with one weights group', { file: jsonFile, field: 'weightsManifest' });
   }
   const group = json.weightsManifest[0];
   const weightsFile = join(dir, group.paths[0] ?? MODEL_WEIGHTS);

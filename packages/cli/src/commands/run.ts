@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ElasticityError } from '@elasticity/core';
+import { formatResultsTable } from '@elasticity/report';
+import type { PipelineResults } from '@elasticity/report';
+import { readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+
+interface RunArgs {
+  pipeline: string;
+  parallel: number;
+  'skip-cache': boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Runs `nx run PROJECT:TARGET` in the workspace with Nx kept offline and quiet. */
+export function runNx(args: string[], cwd = process.cwd()): Promise<number> {
+  const nxBin = require.resolve('nx/bin/nx.js');
+  return new Promise((resolveExit, reject) => {
+    const child = spawn(process.execPath, [nxBin, ...args], {
+      cwd,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: undefined },
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0)));
+  });
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <pipeline>',
+  describe: 'run a pipeline (pipelines/NAME.json) through Nx, re-running only stages whose inputs changed, and print its results table',
+  builder: (y: Argv) =>
+    y
+      .positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline name or file' })
+      .option('parallel', { type: 'number', default: 2, describe: 'how many stage tasks may run at once' })
+      .option('skip-cache', { type: 'boolean', default: false, describe: 'ignore cached stage outputs and run every stage' }) as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const pipeline = readPipeline(resolvePipelineFile(args.pipeline));
+    if (!pipeline.file.startsWith(join(process.cwd(), 'pipelines') + '/')) {
+      throw new ElasticityError('`run` takes pipelines from the workspace folder pipelines/ (Nx projects); run stages of other files one by one', { file: pipeline.file });
+    }
+    const last = pipeline.stages[pipeline.stages.length - 1].name;
+    const nxArgs = ['run', `${pipeline.name}:${last}`, `--parallel=${args.parallel}`, '--outputStyle=static'];
+    if (args['skip-cache']) nxArgs.push('--skip-nx-cache');
+    const started = performance.now();
+    const code = await runNx(nxArgs);
+    if (code !== 0) {
+      process.exitCode = code;
+      throw new ElasticityError(`pipeline failed (Nx exited with ${code}); the failing stage's message is above`, { file: pipeline.file });
+    }
+    if (last !== 'report') return;
+    const resultsFile = join(stageDir(DEFAULT_DATA_ROOT, pipeline.name, 'report'), 'results.json');
+    const results = JSON.parse(await readFile(resultsFile, 'utf8')) as PipelineResults;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`\n${results.title} (${seconds} s)\n\n${formatResultsTable(results.results)}\n`);
+  },
+};

@@ -1,0 +1,14 @@
+import { runSimilarity } from '@elasticity/similarity';
+import { stageCommand } from './stage-command.ts';
+
+export const similarityCommand = stageCommand('similarity', 'symmetrised similarity matrices and baseline features; writes one .arrow each', async (inv) => {
+  const has = (name: string) => inv.pipeline.stages.some((s) => s.name === name);
+  await runSimilarity({
+    config: inv.config,
+    pipelineFile: inv.pipeline.file,
+    datasetFile: inv.datasetFile,
+    probeDir: has('probe') ? inv.dir('probe') : undefined,
+    ntkDir: has('ntk') ? inv.dir('ntk') : undefined,
+    outDir: inv.dir('similarity'),
+  });
+});

@@ -1,0 +1,3 @@
+export { main } from './main.ts';
+export { runNx } from './commands/run.ts';
+export * from './pipeline/index.ts';

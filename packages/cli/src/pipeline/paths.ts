@@ -1,0 +1,9 @@
+import { join } from 'node:path';
+import type { StageName } from './stages.ts';
+
+/** Where stage outputs live: DATA_ROOT/NAME/STAGE. */
+export const DEFAULT_DATA_ROOT = 'data';
+
+export function stageDir(dataRoot: string, pipelineName: string, stage: StageName): string {
+  return join(dataRoot, pipelineName, stage);
+}

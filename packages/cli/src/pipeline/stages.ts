@@ -1,0 +1,38 @@
+/**
+ * The stages of a pipeline, the section of the pipeline JSON each one owns,
+ * and the stages whose outputs it reads. This table is the DAG: the Nx plugin
+ * turns it into targets and the CLI into input/output folders.
+ */
+export type StageName = 'ingest' | 'train' | 'probe' | 'ntk' | 'similarity' | 'cluster' | 'report';
+
+export interface StageSpec {
+  name: StageName;
+  /** Key of the stage's section in pipelines/NAME.json. */
+  section: string;
+  /** Stages whose outputs this stage reads. */
+  upstream: StageName[];
+  /** Workspace package that implements the stage. */
+  packageDir: string;
+  /** npm packages whose version changes should re-run the stage. */
+  externalDependencies: string[];
+  /** May the section be left out (then the stage is not part of the pipeline)? */
+  optional: boolean;
+}
+
+export const STAGES: StageSpec[] = [
+  { name: 'ingest', section: 'dataset', upstream: [], packageDir: 'packages/datasets', externalDependencies: ['mnist', 'apache-arrow', 'tar'], optional: false },
+  { name: 'train', section: 'train', upstream: ['ingest'], packageDir: 'packages/training', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
+  { name: 'probe', section: 'probe', upstream: ['ingest', 'train'], packageDir: 'packages/probing', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
+  { name: 'ntk', section: 'ntk', upstream: ['ingest', 'train'], packageDir: 'packages/ntk', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
+  { name: 'similarity', section: 'similarity', upstream: ['ingest', 'probe', 'ntk'], packageDir: 'packages/similarity', externalDependencies: ['ml-pca', 'ml-matrix', 'apache-arrow'], optional: false },
+  { name: 'cluster', section: 'cluster', upstream: ['ingest', 'similarity'], packageDir: 'packages/clustering', externalDependencies: ['ml-kmeans', 'ml-matrix', 'linear-sum-assignment', 'apache-arrow'], optional: false },
+  { name: 'report', section: 'report', upstream: ['ingest', 'train', 'cluster'], packageDir: 'packages/report', externalDependencies: ['apache-arrow'], optional: true },
+];
+
+export function stageSpec(name: StageName): StageSpec {
+  const spec = STAGES.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown stage ${name}`);
+  return spec;
+}
+
+export const SECTION_KEYS = STAGES.map((s) => s.section);

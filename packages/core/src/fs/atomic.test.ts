@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic, writeFilesAtomic } from './atomic.ts';
+import { withStagingDir } from './staging.ts';
+
+test('writeFileAtomic writes the bytes and leaves no temp file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+  const file = join(dir, 'sub', 'out.txt');
+  await writeFileAtomic(file, 'hello');
+  await writeFileAtomic(file, 'world');
+  assert.equal(await readFile(file, 'utf8'), 'world');
+  assert.deepEqual(await readdir(join(dir, 'sub')), ['out.txt']);
+});
+
+test('writeFilesAtomic publishes all files and no temp folder', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+  await writeFilesAtomic(join(dir, 'model'), { 'a.json': '{}', 'b.bin': new Uint8Array([1, 2, 3]) });
+  assert.deepEqual((await readdir(join(dir, 'model'))).sort(), ['a.json', 'b.bin']);
+  assert.deepEqual(Array.from(await readFile(join(dir, 'model', 'b.bin'))), [1, 2, 3]);
+});
+
+test('withStagingDir publishes on success and replaces earlier output', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'staging-'));
+  const out = join(root, 'stage');
+  await mkdir(out);
+  await writeFile(join(out, 'stale.txt'), 'old');
+  const result = await withStagingDir(out, async (dir) => {
+    assert.notEqual(dir, out);
+    await writeFile(join(dir, 'new.txt'), 'new');
+    assert.equal(existsSync(join(out, 'new.txt')), false, 'nothing visible before success');
+    return 42;
+  });
+  assert.equal(result, 42);
+  assert.deepEqual(await readdir(out), ['new.txt']);
+  assert.deepEqual(await readdir(root), ['stage']);
+});
+
+test('withStagingDir leaves no partial output when the work fails', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'staging-'));
+  const out = join(root, 'stage');
+  await assert.rejects(
+    withStagingDir(out, async (dir) => {
+      await writeFile(join(dir, 'half.txt'), 'half');
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(await readdir(root), []);
+});
