@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ElasticityError } from '@elasticity/core';
+import { parseClusterConfig } from './cluster-config.ts';
+
+test('defaults: k 2, 5 seeds, 10 restarts and the five methods of the paper', () => {
+  const c = parseClusterConfig(undefined, 'p.json');
+  assert.deepEqual(c, {
+    k: 2, seeds: 5, restarts: 10, maxIterations: 300,
+    methods: [
+      { input: 'raw', method: 'kmeans' },
+      { input: 'pca', method: 'kmeans' },
+      { input: 'relative', method: 'kmeans' },
+      { input: 'kernelized', method: 'kernel-kmeans' },
+      { input: 'ntk', method: 'kernel-kmeans' },
+    ],
+  });
+  assert.deepEqual(parseClusterConfig({}, 'p.json'), c);
+  const custom = parseClusterConfig({ k: 3, seeds: 1, methods: [{ input: 'ntk', method: 'kmeans' }] }, 'p.json');
+  assert.equal(custom.k, 3);
+  assert.equal(custom.seeds, 1);
+  assert.equal(custom.restarts, 10);
+  assert.deepEqual(custom.methods, [{ input: 'ntk', method: 'kmeans' }]);
+});
+
+test('bad keys and values name the file and the field', () => {
+  const bad: Array<[unknown, RegExp]> = [
+    [{ kk: 2 }, /p\.json: cluster\.kk: unknown key/],
+    [{ k: 1 }, /cluster\.k: must be an integer >= 2, got 1/],
+    [{ seeds: 0 }, /cluster\.seeds: must be an integer >= 1/],
+    [{ restarts: 1.5 }, /cluster\.restarts/],
+    [{ methods: [] }, /cluster\.methods: must be a non-empty list/],
+    [{ methods: [{ input: 'ntk', method: 'spectral' }] }, /cluster\.methods\[0\]\.method: must be one of kmeans, kernel-kmeans, got "spectral"/],
+    [{ methods: [{ input: '../x', method: 'kmeans' }] }, /cluster\.methods\[0\]\.input/],
+    [{ methods: [{ input: 'ntk', method: 'kmeans', k: 3 }] }, /cluster\.methods\[0\]\.k: unknown key/],
+    [{ methods: [{ input: 'ntk', method: 'kmeans' }, { input: 'ntk', method: 'kmeans' }] }, /cluster\.methods\[1\]: ntk with kmeans is listed twice/],
+    ['x', /cluster: must be an object/],
+  ];
+  for (const [section, re] of bad) {
+    assert.throws(() => parseClusterConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && re.test(e.message), JSON.stringify(section));
+  }
+});

@@ -1,0 +1,142 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ElasticityError, createProgress, matMulABt, primaryIndices, readDatasetFile, runStage, writeClustersFile, writeFileAtomic,
+} from '@elasticity/core';
+import { parseClusterConfig } from './cluster-config.ts';
+import type { ClusterConfig, ClusterJob } from './cluster-config.ts';
+import { assertRowsAre, readClusterInput } from './read-cluster-input.ts';
+import type { ClusterInput } from './read-cluster-input.ts';
+import { kmeansRows } from './kmeans-rows.ts';
+import { kernelKmeans } from './kernel-kmeans.ts';
+import type { ClusteringResult } from './clustering-result.ts';
+import { deriveSeeds } from './restart-seeds.ts';
+import { clusteringAccuracy } from './metrics/accuracy.ts';
+import { adjustedRandIndex } from './metrics/ari.ts';
+import { normalizedMutualInformation } from './metrics/nmi.ts';
+import { confusionMatrix } from './metrics/contingency.ts';
+import { summarize } from './metrics/summary.ts';
+import type { Summary } from './metrics/summary.ts';
+
+export interface ClusterOptions {
+  /** The pipeline's `cluster` section. */
+  config: unknown;
+  pipelineFile: string;
+  datasetFile: string;
+  /** Output folder of the similarity stage. */
+  similarityDir: string;
+  outDir: string;
+  /** Run seed (default 0); the seeds of the repeated clusterings derive from it. */
+  seed?: number;
+}
+
+export interface ClusterMethodResult {
+  input: string;
+  method: string;
+  accuracy: Summary;
+  ari: Summary;
+  nmi: Summary;
+  /** Rows: clusters 0..k-1 of the first seed; columns: the classes of metrics.json `classes`. */
+  confusion: number[][];
+}
+
+export interface ClusterMetrics {
+  k: number;
+  seeds: number;
+  restarts: number;
+  /** The true classes of the primary examples, ascending: the columns of each confusion matrix. */
+  classes: number[];
+  results: ClusterMethodResult[];
+}
+
+/** Prepares what one job clusters: rows for K-means, a kernel for kernel K-means (linear kernel X X^T for features). */
+function jobData(input: ClusterInput, job: ClusterJob): { values: Float64Array; dim: number } {
+  const n = input.ids.length;
+  if (input.type === 'matrix') return { values: input.values, dim: n };
+  if (job.method === 'kmeans') return { values: input.values, dim: input.dim };
+  return { values: matMulABt(input.values, input.values, n, n, input.dim), dim: n };
+}
+
+function clusterOnce(data: { values: Float64Array; dim: number }, n: number, job: ClusterJob, config: ClusterConfig, seed: number, file: string): ClusteringResult {
+  const common = { seed, restarts: config.restarts, maxIterations: config.maxIterations };
+  if (job.method === 'kmeans') return kmeansRows(data.values, n, data.dim, config.k, common);
+  return kernelKmeans(data.values, n, config.k, { ...common, file, field: 'row' });
+}
+
+/**
+ * The cluster stage: clusters the primary examples with each configured
+ * (input, method) pair, `seeds` times, scores each clustering against the
+ * true classes, and writes <input>-<method>.arrow (first seed) and metrics.json.
+ */
+export async function runCluster(options: ClusterOptions): Promise<void> {
+  const config = parseClusterConfig(options.config, options.pipelineFile);
+  const seed = options.seed ?? 0;
+  const files = config.methods.map((job) => join(options.similarityDir, `${job.input}.arrow`));
+  for (const [i, file] of files.entries()) {
+    try {
+      await access(file);
+    } catch {
+      throw new ElasticityError(`input "${config.methods[i].input}" not found (named in cluster.methods[${i}].input); is it in the similarity stage's use or baselines?`, {
+        file, field: `cluster.methods[${i}].input`,
+      });
+    }
+  }
+  const inputFiles = [options.datasetFile, ...new Set(files)];
+  await runStage(
+    { stage: 'cluster', outDir: options.outDir, params: { ...config }, seed, inputFiles },
+    async ({ dir, meta, log }) => {
+      const { dataset } = await readDatasetFile(options.datasetFile);
+      const primary = primaryIndices(dataset);
+      const ids = Int32Array.from(primary, (r) => dataset.ids[r]);
+      const classes = Int16Array.from(primary, (r) => dataset.classes[r]);
+      const n = ids.length;
+      if (n < config.k) {
+        throw new ElasticityError(`k = ${config.k} but the data set has only ${n} primary examples`, { file: options.pipelineFile, field: 'cluster.k' });
+      }
+      const runSeeds = deriveSeeds(seed, config.seeds);
+      log.info(`${n} primary examples, k = ${config.k}, ${config.methods.length} methods x ${config.seeds} seeds x ${config.restarts} restarts`);
+      const progress = createProgress('cluster', config.methods.length * config.seeds);
+      const results: ClusterMethodResult[] = [];
+      try {
+        for (const [i, job] of config.methods.entries()) {
+          const file = files[i];
+          const started = performance.now();
+          const input = await readClusterInput(file);
+          assertRowsAre(input, ids, file);
+          const data = jobData(input, job);
+          const acc: number[] = [], ari: number[] = [], nmi: number[] = [];
+          let first: ClusteringResult | undefined;
+          for (const s of runSeeds) {
+            const result = clusterOnce(data, n, job, config, s, file);
+            first ??= result;
+            acc.push(clusteringAccuracy(result.clusters, classes));
+            ari.push(adjustedRandIndex(result.clusters, classes));
+            nmi.push(normalizedMutualInformation(result.clusters, classes));
+            progress.tick();
+          }
+          await writeClustersFile(join(dir, `${job.input}-${job.method}.arrow`), {
+            method: job.method, input: job.input, ids, clusters: Int16Array.from(first!.clusters), classes,
+          }, meta);
+          const entry: ClusterMethodResult = {
+            input: job.input, method: job.method,
+            accuracy: summarize(acc), ari: summarize(ari), nmi: summarize(nmi),
+            confusion: confusionMatrix(first!.clusters, classes, config.k).counts,
+          };
+          results.push(entry);
+          log.info(
+            `${job.input} ${job.method} (${input.type}): accuracy ${entry.accuracy.mean.toFixed(4)} ± ${entry.accuracy.sd.toFixed(4)}, ` +
+            `ARI ${entry.ari.mean.toFixed(4)}, NMI ${entry.nmi.mean.toFixed(4)} in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+          );
+        }
+      } finally {
+        progress.stop();
+      }
+      const metrics: ClusterMetrics = {
+        k: config.k, seeds: config.seeds, restarts: config.restarts,
+        classes: Array.from(new Set(classes)).sort((a, b) => a - b),
+        results,
+      };
+      await writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ElasticityError, matMulABt } from '@elasticity/core';
+import { kernelKmeans } from './kernel-kmeans.ts';
+import { kmeansRows } from './kmeans-rows.ts';
+import { clusteringAccuracy } from './metrics/accuracy.ts';
+import { adjustedRandIndex } from './metrics/ari.ts';
+import { blobs, rbfKernel, rings } from './test-data.ts';
+
+test('kernel K-means with the linear kernel X X^T gives the partition of K-means on X', () => {
+  const b = blobs([[0, 0, 0, 0], [6, 6, 0, 0], [0, 6, 6, 0]], 25, 0.8, 4);
+  const kernel = matMulABt(b.x, b.x, b.n, b.n, b.dim);
+  const kk = kernelKmeans(kernel, b.n, 3, { seed: 1, restarts: 5 });
+  const km = kmeansRows(b.x, b.n, b.dim, 3, { seed: 1, restarts: 5 });
+  assert.equal(adjustedRandIndex(kk.clusters, km.clusters), 1);
+  assert.equal(clusteringAccuracy(kk.clusters, b.labels), 1);
+  // With the linear kernel the feature-space objective is the ordinary within-cluster sum of squares.
+  assert.ok(Math.abs(kk.objective - km.objective) < 1e-9 * km.objective);
+  assert.ok(kk.converged);
+});
+
+test('kernel K-means with an RBF kernel separates two concentric rings; K-means on coordinates does not', () => {
+  const r = rings(100, 1, 4, 0.1, 3);
+  const kernel = rbfKernel(r.x, r.n, 2, 0.4);
+  const kk = kernelKmeans(kernel, r.n, 2, { seed: 2, restarts: 10 });
+  assert.equal(clusteringAccuracy(kk.clusters, r.labels), 1);
+  const km = kmeansRows(r.x, r.n, 2, 2, { seed: 2, restarts: 10 });
+  assert.ok(clusteringAccuracy(km.clusters, r.labels) < 0.8);
+});
+
+test('kernel K-means fills empty clusters (duplicate points, k above the number of distinct points)', () => {
+  // Points a, a, b, b, c, c with a = (1, 0), b = (0, 1), c = (1, 1) and the linear kernel, k = 4:
+  // duplicates coincide in feature space, so k-means++ runs out of distinct centres, the 4th
+  // initial cluster is empty and must take a point. The result has 4 non-empty clusters, never
+  // puts two distinct points together, and its objective is 0.
+  const x = Float64Array.of(1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1);
+  const n = 6;
+  const kernel = matMulABt(x, x, n, n, 2);
+  const r = kernelKmeans(kernel, n, 4, { seed: 0, restarts: 3 });
+  assert.equal(new Set(r.clusters).size, 4);
+  for (let i = 0; i < n; i += 2) for (let j = i + 2; j < n; j += 2) assert.notEqual(r.clusters[i], r.clusters[j]);
+  assert.equal(r.objective, 0);
+});
+
+test('kernel K-means rejects an asymmetric matrix and a non-positive diagonal with a clear error', () => {
+  const good = Float64Array.of(2, 1, 1, 3);
+  kernelKmeans(good, 2, 2, { seed: 0 });
+  const asym = Float64Array.of(2, 1, 1.1, 3);
+  assert.throws(
+    () => kernelKmeans(asym, 2, 2, { seed: 0, file: 'k.arrow', field: 'row' }),
+    (e: unknown) => e instanceof ElasticityError && /^k\.arrow: row: kernel K-means needs a symmetric matrix, but K\(0, 1\) = 1 and K\(1, 0\) = 1\.1/.test(e.message),
+  );
+  // Within the relative tolerance (1e-6) it passes.
+  kernelKmeans(Float64Array.of(2, 1, 1 + 1e-9, 3), 2, 2, { seed: 0 });
+  for (const d of [0, -1]) {
+    assert.throws(
+      () => kernelKmeans(Float64Array.of(2, 1, 1, d), 2, 2, { seed: 0, file: 'k.arrow', field: 'row' }),
+      (e: unknown) => e instanceof ElasticityError && new RegExp(`positive diagonal, but K\\(1, 1\\) = ${d}`).test(e.message),
+    );
+  }
+});
