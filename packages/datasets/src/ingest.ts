@@ -1,0 +1,148 @@
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { runStage, writeDatasetFile } from '@elasticity/core';
+import type { Dataset, Role } from '@elasticity/core';
+import { parseIngestConfig } from './config.ts';
+import type { ImageIngestConfig, SyntheticIngestConfig } from './config.ts';
+import { className, classNames } from './classes.ts';
+import { findMnistFiles, readMnistFolder } from './readers/mnist-idx.ts';
+import { findCifar10Files, readCifar10Folder } from './readers/cifar10.ts';
+import { mnistSampleDir, mnistSampleFiles, readMnistSample } from './readers/mnist-sample.ts';
+import type { ImageSource } from './readers/image-split.ts';
+import { selectExamples } from './select.ts';
+import { generateSynthetic } from './synthetic/generate.ts';
+
+export const DATASET_FILE = 'dataset.arrow';
+export const TEST_FILE = 'test.arrow';
+
+export interface IngestOptions {
+  /** The pipeline's `dataset` section. */
+  config: unknown;
+  /** The pipeline file, for error messages. */
+  pipelineFile: string;
+  /** Output folder (data/NAME/ingest); replaced as a whole on success. */
+  outDir: string;
+}
+
+/** The display name written into the metadata, e.g. "mnist-sample 4v9 | 5,7". */
+export function datasetName(config: ImageIngestConfig): string {
+  const named = classNames(config.source) !== undefined;
+  const show = (c: number) => className(config.source, c);
+  return `${config.source} ${config.primary.map(show).join(named ? ' v ' : 'v')} | ${config.auxiliary.map(show).join(',')}`;
+}
+
+/** Finds the raw files (so they can be hashed) and returns a reader for them. Relative paths resolve against the working directory. */
+function locateImageSource(config: ImageIngestConfig): { folder: string; files: string[]; read: () => Promise<ImageSource> } {
+  if (config.source === 'mnist-sample') {
+    const folder = mnistSampleDir();
+    return { folder, files: mnistSampleFiles(folder), read: () => readMnistSample(folder) };
+  }
+  const folder = resolve(config.path!);
+  if (config.source === 'cifar10') {
+    const files = findCifar10Files(folder);
+    return { folder, files: files.test ? [...files.train, files.test] : files.train, read: () => readCifar10Folder(folder, files) };
+  }
+  const files = findMnistFiles(folder);
+  const list = [files.trainImages, files.trainLabels, ...(files.testImages ? [files.testImages, files.testLabels!] : [])];
+  return { folder, files: list, read: () => readMnistFolder(folder, files) };
+}
+
+/** The synthetic data set as rows in draw order (draw i: row 2i label 1 / primary, row 2i + 1 label 0 / auxiliary); no scaling. */
+export function syntheticDataset(config: SyntheticIngestConfig): Dataset {
+  const { shape, points } = config.synthetic;
+  const data = generateSynthetic(shape, points, config.seed);
+  const n = data.count;
+  const target = new Float32Array(n);
+  const classes = new Int16Array(n);
+  const roles = new Array<Role>(n);
+  const ids = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    ids[i] = i;
+    target[i] = data.labels[i];
+    classes[i] = data.labels[i];
+    roles[i] = data.labels[i] === 1 ? 'primary' : 'auxiliary';
+  }
+  return {
+    name: `synthetic ${shape} (${points} draws)`,
+    inputShape: [data.dim],
+    scaling: 'none',
+    ids,
+    x: Float32Array.from(data.x),
+    d: data.dim,
+    target,
+    classes,
+    roles,
+    coord: data.coord,
+    coordDim: data.coordDim,
+  };
+}
+
+/**
+ * The ingest stage: reads the configured source, selects the examples
+ * (method.md section 3), and writes dataset.arrow (and test.arrow when the
+ * source has a test split and testPerClass > 0) into `outDir`. On failure
+ * no output folder is left.
+ */
+export async function runIngest(options: IngestOptions): Promise<{ datasetFile: string; testFile?: string }> {
+  const { pipelineFile, outDir } = options;
+  let config: ReturnType<typeof parseIngestConfig>;
+  let located: ReturnType<typeof locateImageSource> | undefined;
+  try {
+    config = parseIngestConfig(options.config, pipelineFile);
+    if (config.source !== 'synthetic') located = locateImageSource(config);
+  } catch (error) {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
+  }
+  const request = { stage: 'ingest', outDir, params: { ...config }, seed: config.seed, inputFiles: located?.files ?? [] };
+  return runStage(request, async ({ dir, meta, log }) => {
+    const datasetFile = join(outDir, DATASET_FILE);
+    if (config.source === 'synthetic') {
+      const ds = syntheticDataset(config);
+      await writeDatasetFile(join(dir, DATASET_FILE), ds, meta);
+      log.info(`${ds.name}: ${ds.ids.length} points in ${ds.d}-d, coord ${ds.coordDim}-d`);
+      return { datasetFile };
+    }
+    const started = performance.now();
+    const source = await located!.read();
+    log.info(`read ${config.source}: ${source.train.count} train${source.test ? ` + ${source.test.count} test` : ''} examples in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    const name = datasetName(config);
+    const common = {
+      primary: config.primary,
+      auxiliary: config.auxiliary,
+      file: located!.folder,
+      describe: (c: number) => className(config.source, c),
+    };
+    const train = selectExamples(source.train, {
+      ...common,
+      name,
+      perClass: config.perClass,
+      auxiliaryCount: config.auxiliaryCount,
+      seed: config.seed,
+      perClassField: 'dataset.perClass',
+      auxiliaryField: 'dataset.auxiliaryCount',
+      splitName: 'train',
+    });
+    let test: Dataset | undefined;
+    if (config.testPerClass > 0) {
+      if (!source.test) {
+        log.warn(`${config.source} has no test split in ${located!.folder}: no ${TEST_FILE} written`);
+      } else {
+        test = selectExamples(source.test, {
+          ...common,
+          name: `${name} (test)`,
+          perClass: config.testPerClass,
+          auxiliaryCount: config.primary.length * config.testPerClass,
+          seed: (config.seed + 1) | 0,
+          perClassField: 'dataset.testPerClass',
+          auxiliaryField: 'dataset.testPerClass',
+          splitName: 'test',
+        });
+      }
+    }
+    await writeDatasetFile(join(dir, DATASET_FILE), train, meta);
+    if (test) await writeDatasetFile(join(dir, TEST_FILE), test, meta);
+    log.info(`${name}: ${train.ids.length} examples (${config.primary.length * config.perClass} primary, ${config.auxiliaryCount} auxiliary)${test ? `, test ${test.ids.length}` : ''}`);
+    return test ? { datasetFile, testFile: join(outDir, TEST_FILE) } : { datasetFile };
+  });
+}
