@@ -1,0 +1,13 @@
+export type { BuildOptions, HiddenActivation, LossKind, ModelSpec } from './models/model-spec.ts';
+export { flatSize } from './models/model-spec.ts';
+export { buildTwoLayerMlp, MLPNet, MLPProb, MLPLinear, MLPLinearProb } from './models/two-layer-mlp.ts';
+export { MODEL_ZOO, modelNames, getModelSpec } from './models/zoo.ts';
+export { initPyTorchDefault, initBound, fanInOf } from './init.ts';
+export { BCE_EPSILON, BCE_CLIP_LOW, BCE_CLIP_HIGH, mseLoss, bceLoss, lossFunction, mseLossJs, bceLossJs, lossDerivativeJs } from './losses.ts';
+export { sgdStep, trainableVariables } from './sgd.ts';
+export { trainModel, accuracy, DECISION_THRESHOLD } from './train.ts';
+export type { TrainData, TrainOptions } from './train.ts';
+export { parseTrainConfig, TRAIN_DEFAULTS } from './train-config.ts';
+export type { TrainConfig } from './train-config.ts';
+export { runTrain, TRAIN_OUTPUTS } from './train-stage.ts';
+export type { RunTrainOptions } from './train-stage.ts';

@@ -1,0 +1,40 @@
+import type { tf } from '@elasticity/core';
+
+export type LossKind = 'mse' | 'bce';
+
+/** Hidden activation of a model family (what probing and the NTK need to know). */
+export type HiddenActivation = 'relu' | 'linear' | 'sigmoid';
+
+export interface BuildOptions {
+  /** Shape of one input as the dataset stores it, e.g. [1, 28, 28]. */
+  inputShape: number[];
+  /** Hidden width H (ignored by models with fixed widths). */
+  width: number;
+}
+
+/**
+ * One entry of the model zoo. Every model takes a flat input of
+ * d = product(inputShape) numbers (rows of dataset.arrow) and returns one
+ * scalar per example, shape [n, 1]. A model that needs the image layout
+ * (a CNN) reshapes inside itself.
+ *
+ * Layers must be built with deterministic (e.g. zero) initialisers and fixed
+ * layer names: weights are set afterwards by `initPyTorchDefault`, and fixed
+ * names make the saved model.json identical from run to run.
+ */
+export interface ModelSpec {
+  /** Zoo name, as written in the pipeline (`train.model`). */
+  name: string;
+  /** One line for help texts and reports. */
+  description: string;
+  /** Loss used when the config names none: BCE for sigmoid-output models, else MSE. */
+  defaultLoss: LossKind;
+  /** Whether the last layer applies a sigmoid; such models must train with BCE. */
+  sigmoidOutput: boolean;
+  activation: HiddenActivation;
+  build(options: BuildOptions): tf.Sequential;
+}
+
+export function flatSize(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

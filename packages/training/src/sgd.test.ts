@@ -1,0 +1,118 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng, initBackend, tf } from '@elasticity/core';
+import { denseForward } from './dense-forward.ts';
+import { initPyTorchDefault } from './init.ts';
+import { lossFunction } from './losses.ts';
+import { MODEL_ZOO } from './models/zoo.ts';
+import { sgdStep, trainableVariables } from './sgd.ts';
+import { batchGradJs, batchLossJs, readMlpParams } from './testing/reference-mlp.ts';
+import type { MlpParams } from './testing/reference-mlp.ts';
+
+before(async () => {
+  await initBackend('auto');
+});
+
+const d = 3;
+const H = 4;
+const n = 5;
+
+function tinyBatch(seed: number): { x: Float32Array; y: Float32Array } {
+  const rng = createRng(seed);
+  return {
+    x: Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1)),
+    y: Float32Array.from({ length: n }, (_, i) => i % 2),
+  };
+}
+
+function flatParams(m: MlpParams): Float64Array {
+  return Float64Array.from([...m.W, ...m.b, ...m.a, m.c]);
+}
+
+function withFlat(m: MlpParams, flat: Float64Array): MlpParams {
+  const dH = m.d * m.H;
+  return { ...m, W: flat.slice(0, dH), b: flat.slice(dH, dH + m.H), a: flat.slice(dH + m.H, dH + 2 * m.H), c: flat[dH + 2 * m.H] };
+}
+
+function flatGrad(g: ReturnType<typeof batchGradJs>): Float64Array {
+  return Float64Array.from([...g.W, ...g.b, ...g.a, g.c]);
+}
+
+type Forward = (model: tf.LayersModel) => (x: tf.Tensor2D) => tf.Tensor;
+const FORWARDS: Record<string, Forward> = {
+  'model.apply': (model) => (x) => model.apply(x) as tf.Tensor,
+  denseForward: (model) => denseForward(model)!,
+};
+
+for (const spec of MODEL_ZOO.values()) {
+  describe(`${spec.name} (${spec.defaultLoss})`, () => {
+    const relu = spec.activation === 'relu';
+    const loss = spec.defaultLoss;
+
+    test('the closed-form float64 gradient (method.md section 7) equals central finite differences', () => {
+      const model = spec.build({ inputShape: [d], width: H });
+      initPyTorchDefault(model, 1);
+      const m = readMlpParams(model, relu, spec.sigmoidOutput);
+      model.dispose();
+      const { x, y } = tinyBatch(2);
+      const analytic = flatGrad(batchGradJs(m, x, y, loss));
+      const theta = flatParams(m);
+      const h = 1e-6;
+      for (let k = 0; k < theta.length; k++) {
+        const plus = Float64Array.from(theta);
+        const minus = Float64Array.from(theta);
+        plus[k] += h;
+        minus[k] -= h;
+        const fd = (batchLossJs(withFlat(m, plus), x, y, loss) - batchLossJs(withFlat(m, minus), x, y, loss)) / (2 * h);
+        assert.ok(Math.abs(fd - analytic[k]) < 1e-7, `parameter ${k}: fd ${fd} vs ${analytic[k]}`);
+      }
+    });
+
+    for (const [via, forward] of Object.entries(FORWARDS)) {
+      test(`tf gradients (${via}) of the batch-mean loss w.r.t. every weight equal the float64 closed form`, () => {
+        const model = spec.build({ inputShape: [d], width: H });
+        initPyTorchDefault(model, 4);
+        const m = readMlpParams(model, relu, spec.sigmoidOutput);
+        const { x, y } = tinyBatch(5);
+        const vars = trainableVariables(model);
+        let grads = new Float64Array(0);
+        tf.tidy(() => {
+          const result = tf.variableGrads(() => lossFunction(loss)(forward(model)(tf.tensor2d(x, [n, d])), tf.tensor2d(y, [n, 1])), vars);
+          grads = Float64Array.from(vars.flatMap((v) => [...result.grads[v.name].dataSync()]));
+        });
+        model.dispose();
+        const expected = flatGrad(batchGradJs(m, x, y, loss));
+        assert.equal(grads.length, expected.length);
+        expected.forEach((g, k) => assert.ok(Math.abs(grads[k] - g) <= 2e-6 * (1 + Math.abs(g)), `weight ${k}: ${grads[k]} vs ${g}`));
+      });
+
+      test(`one SGD step (${via}) equals w - lr * grad computed by hand in float64, and returns the loss before the step`, () => {
+        const model = spec.build({ inputShape: [d], width: H });
+        initPyTorchDefault(model, 6);
+        const m = readMlpParams(model, relu, spec.sigmoidOutput);
+        const { x, y } = tinyBatch(7);
+        const lr = 0.25;
+        const vars = trainableVariables(model);
+        const before = tf.memory().numTensors;
+        const lossValue = tf.tidy(() => {
+          const xb = tf.tensor2d(x, [n, d]);
+          const yb = tf.tensor2d(y, [n, 1]);
+          const f = forward(model);
+          return sgdStep(vars, () => lossFunction(loss)(f(xb), yb), lr);
+        });
+        assert.equal(tf.memory().numTensors, before + 1, 'only the returned loss survives the step');
+        const reported = lossValue.dataSync()[0];
+        lossValue.dispose();
+        const got = Float64Array.from(model.getWeights().flatMap((t) => [...t.dataSync()]));
+        model.dispose();
+        const theta = flatParams(m);
+        const grad = flatGrad(batchGradJs(m, x, y, loss));
+        theta.forEach((w, k) => {
+          const expected = w - lr * grad[k];
+          assert.ok(Math.abs(got[k] - expected) <= 2e-6 * (1 + Math.abs(expected)), `weight ${k}: ${got[k]} vs ${expected}`);
+        });
+        assert.ok(Math.abs(reported - batchLossJs(m, x, y, loss)) < 1e-5);
+      });
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ElasticityError } from '@elasticity/core';
+import { parseTrainConfig } from './train-config.ts';
+
+const FILE = 'pipelines/demo.json';
+
+function rejects(section: unknown, field: string, pattern: RegExp): void {
+  assert.throws(() => parseTrainConfig(section, FILE), (e: unknown) => {
+    assert.ok(e instanceof ElasticityError, String(e));
+    assert.equal(e.file, FILE);
+    assert.equal(e.field, field);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+describe('parseTrainConfig', () => {
+  test('an empty or missing section gets the documented defaults', () => {
+    const expected = { model: 'MLPNet', width: 1024, loss: 'mse', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto' };
+    assert.deepEqual(parseTrainConfig({}, FILE), expected);
+    assert.deepEqual(parseTrainConfig(undefined, FILE), expected);
+  });
+
+  test('the loss defaults from the model: *Prob -> bce, else mse', () => {
+    assert.equal(parseTrainConfig({ model: 'MLPProb' }, FILE).loss, 'bce');
+    assert.equal(parseTrainConfig({ model: 'MLPLinearProb' }, FILE).loss, 'bce');
+    assert.equal(parseTrainConfig({ model: 'MLPLinear' }, FILE).loss, 'mse');
+  });
+
+  test('given values are kept', () => {
+    const c = parseTrainConfig({ model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu' }, FILE);
+    assert.deepEqual(c, { model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu' });
+  });
+
+  test('loss and output must match: bce needs a sigmoid model and a sigmoid model needs bce', () => {
+    rejects({ model: 'MLPNet', loss: 'bce' }, 'train.loss', /sigmoid-output model/);
+    rejects({ model: 'MLPProb', loss: 'mse' }, 'train.loss', /trains with bce/);
+    rejects({ loss: 'hinge' }, 'train.loss', /one of mse, bce/);
+  });
+
+  test('every key is validated and named', () => {
+    rejects([], 'train', /must be an object/);
+    rejects({ epoch: 3 }, 'train.epoch', /unknown key/);
+    rejects({ model: 'ResNet152' }, 'train.model', /unknown model.*MLPNet/);
+    rejects({ model: 3 }, 'train.model', /one of/);
+    rejects({ width: 0 }, 'train.width', /positive integer/);
+    rejects({ width: 2.5 }, 'train.width', /positive integer/);
+    rejects({ batch: '50' }, 'train.batch', /positive integer/);
+    rejects({ epochs: -1 }, 'train.epochs', /positive integer/);
+    rejects({ lr: 0 }, 'train.lr', /> 0/);
+    rejects({ lr: Number.NaN }, 'train.lr', /> 0/);
+    rejects({ seed: -2 }, 'train.seed', /integer/);
+    rejects({ seed: 1.5 }, 'train.seed', /integer/);
+    rejects({ backend: 'gpu' }, 'train.backend', /auto, tensorflow, wasm, cpu/);
+  });
+});

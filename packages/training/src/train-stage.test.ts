@@ -1,0 +1,113 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createRng, ElasticityError, initBackend, loadModelDir, readTrainingMetricsFile, tf, writeDatasetFile,
+} from '@elasticity/core';
+import type { Dataset } from '@elasticity/core';
+import { initPyTorchDefault } from './init.ts';
+import { MLPNet } from './models/two-layer-mlp.ts';
+import { trainModel } from './train.ts';
+import { runTrain } from './train-stage.ts';
+
+let root: string;
+
+/** Primary rows (classes 3 and 8, target 1) have x1 in [0.3, 1], auxiliary rows (class 5, target 0) x1 in [-1, -0.3]; input shape [2, 2]. */
+function tinyDataset(n: number, seed: number): Dataset {
+  const rng = createRng(seed);
+  const x = new Float32Array(n * 4);
+  const target = new Float32Array(n);
+  const classes = new Int16Array(n);
+  const roles: Dataset['roles'] = [];
+  for (let i = 0; i < n; i++) {
+    const primary = i % 2 === 0;
+    target[i] = primary ? 1 : 0;
+    classes[i] = primary ? (i % 4 === 0 ? 3 : 8) : 5;
+    roles.push(primary ? 'primary' : 'auxiliary');
+    const row = [rng.uniform(-1, 1), primary ? rng.uniform(0.3, 1) : rng.uniform(-1, -0.3), rng.uniform(-1, 1), rng.uniform(-1, 1)];
+    x.set(row, i * 4);
+  }
+  return { name: 'tiny', inputShape: [2, 2], scaling: 'none', ids: Int32Array.from({ length: n }, (_, i) => 100 + i), x, d: 4, target, classes, roles };
+}
+
+const META = { stage: 'ingest', params: {}, seed: 0, inputs: {} };
+const CONFIG = { model: 'MLPNet', width: 12, lr: 0.05, batch: 8, epochs: 5, seed: 4 };
+
+before(async () => {
+  await initBackend('auto');
+  root = await mkdtemp(join(tmpdir(), 'train-stage-'));
+  await writeDatasetFile(join(root, 'dataset.arrow'), tinyDataset(48, 1), META);
+  await writeDatasetFile(join(root, 'test.arrow'), tinyDataset(20, 2), META);
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function predict(model: tf.LayersModel, x: Float32Array, d: number): Float32Array {
+  return tf.tidy(() => (model.predict(tf.tensor2d(x, [x.length / d, d])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+describe('runTrain', () => {
+  test('writes init/, model/ and metrics.arrow; the saved model predicts exactly as the same training done in memory', async () => {
+    const outDir = join(root, 'run-a');
+    await runTrain({ config: CONFIG, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), testFile: join(root, 'test.arrow'), outDir });
+
+    const data = tinyDataset(48, 1);
+    const heldOut = tinyDataset(20, 2);
+    const reference = MLPNet.build({ inputShape: [2, 2], width: 12 });
+    initPyTorchDefault(reference, 4);
+    const initialPredictions = predict(reference, data.x, 4);
+    const records = trainModel(reference, { x: data.x, d: 4, y: data.target }, { loss: 'mse', lr: 0.05, batch: 8, epochs: 5, seed: 4, test: { x: heldOut.x, d: 4, y: heldOut.target } });
+
+    const init = await loadModelDir(join(outDir, 'init'));
+    assert.deepEqual(predict(init.model, data.x, 4), initialPredictions);
+    assert.equal(init.info.epochsTrained, 0);
+
+    const trained = await loadModelDir(join(outDir, 'model'));
+    assert.deepEqual(predict(trained.model, data.x, 4), predict(reference, data.x, 4));
+    assert.deepEqual(trained.info, {
+      model: 'MLPNet', loss: 'mse', sigmoidOutput: false, width: 12, activation: 'relu', inputShape: [2, 2],
+      lr: 0.05, epochs: 5, batch: 8, seed: 4, backend: trained.info.backend, epochsTrained: 5,
+    });
+    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(trained.info.backend as string));
+
+    const metrics = await readTrainingMetricsFile(join(outDir, 'metrics.arrow'));
+    assert.equal(metrics.meta.stage, 'train');
+    assert.equal(metrics.meta.seed, 4);
+    assert.equal(Object.keys(metrics.meta.inputs).length, 2);
+    assert.deepEqual(metrics.records.map(({ seconds: _s, ...r }) => r), records.map(({ seconds: _s, ...r }) => r));
+    assert.ok(metrics.records.every((r) => r.testAccuracy >= 0 && r.testAccuracy <= 1));
+    for (const m of [reference, init.model, trained.model]) m.dispose();
+  });
+
+  test('same seed -> identical saved weight bytes; test accuracy is -1 without a test file', async () => {
+    const dirs = [join(root, 'run-b'), join(root, 'run-c')];
+    for (const outDir of dirs) await runTrain({ config: CONFIG, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), outDir });
+    const [a, b] = await Promise.all(dirs.map((d) => readFile(join(d, 'model', 'weights.bin'))));
+    assert.ok(a.length === (4 * 12 + 12 + 12 + 1) * 4);
+    assert.deepEqual(a, b);
+    const [ja, jb] = await Promise.all(dirs.map((d) => readFile(join(d, 'model', 'model.json'), 'utf8')));
+    assert.equal(ja, jb);
+    const metrics = await readTrainingMetricsFile(join(dirs[0], 'metrics.arrow'));
+    assert.ok(metrics.records.every((r) => r.testAccuracy === -1));
+  });
+
+  test('bad config or a test set of another dimension fails with one ElasticityError and leaves no output', async () => {
+    const outDir = join(root, 'run-bad');
+    await assert.rejects(
+      runTrain({ config: { ...CONFIG, loss: 'bce' }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), outDir }),
+      (e: unknown) => e instanceof ElasticityError && e.field === 'train.loss' && e.file === 'p.json',
+    );
+    const wide = tinyDataset(10, 3);
+    const other: Dataset = { ...wide, inputShape: [5], d: 5, x: new Float32Array(50) };
+    await writeDatasetFile(join(root, 'wide.arrow'), other, META);
+    await assert.rejects(
+      runTrain({ config: CONFIG, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), testFile: join(root, 'wide.arrow'), outDir }),
+      (e: unknown) => e instanceof ElasticityError && e.field === 'x' && e.file === join(root, 'wide.arrow'),
+    );
+    await assert.rejects(stat(outDir), { code: 'ENOENT' });
+  });
+});

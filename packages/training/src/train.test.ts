@@ -1,0 +1,111 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng, ElasticityError, initBackend, tf } from '@elasticity/core';
+import { initPyTorchDefault } from './init.ts';
+import { getModelSpec } from './models/zoo.ts';
+import { accuracy, trainModel } from './train.ts';
+import type { TrainData } from './train.ts';
+import { batchLossJs, forwardJs, readMlpParams } from './testing/reference-mlp.ts';
+
+before(async () => {
+  await initBackend('auto');
+});
+
+/** Two Gaussian-free blobs in 2-d, separable by x0 (margin 0.4): class 1 iff x0 > 0. */
+function separable(n: number, seed: number): TrainData {
+  const rng = createRng(seed);
+  const x = new Float32Array(n * 2);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    x[2 * i] = (y[i] === 1 ? 1 : -1) * rng.uniform(0.2, 1);
+    x[2 * i + 1] = rng.uniform(-1, 1);
+  }
+  return { x, d: 2, y };
+}
+
+function build(name: string, width: number, seed: number) {
+  const spec = getModelSpec(name);
+  const model = spec.build({ inputShape: [2], width });
+  initPyTorchDefault(model, seed);
+  return { model, spec };
+}
+
+describe('trainModel', () => {
+  for (const name of ['MLPNet', 'MLPProb']) {
+    test(`${name}: a separable set is learned (loss falls, train and test accuracy reach 1)`, () => {
+      const { model, spec } = build(name, 32, 0);
+      const data = separable(60, 1);
+      const test = separable(40, 2);
+      const records = trainModel(model, data, { loss: spec.defaultLoss, lr: name === 'MLPNet' ? 0.05 : 0.5, batch: 10, epochs: 60, seed: 3, test });
+      assert.equal(records.length, 60);
+      assert.deepEqual(records.map((r) => r.epoch), Array.from({ length: 60 }, (_, i) => i + 1));
+      assert.ok(records[59].loss < records[0].loss / 3, `loss ${records[0].loss} -> ${records[59].loss}`);
+      assert.equal(records[59].trainAccuracy, 1);
+      assert.equal(records[59].testAccuracy, 1);
+      assert.equal(accuracy(model, test), 1);
+      assert.ok(records.every((r) => r.seconds >= 0));
+      model.dispose();
+    });
+  }
+
+  test('with one full batch, epoch 1 records the loss and accuracy of the initial weights, and -1 without a test set', () => {
+    const { model, spec } = build('MLPNet', 8, 5);
+    const data = separable(30, 4);
+    const m = readMlpParams(model, true, false);
+    const initialLoss = batchLossJs(m, data.x, data.y, 'mse');
+    let right = 0;
+    for (let i = 0; i < 30; i++) if ((forwardJs(m, data.x.subarray(2 * i, 2 * i + 2)).out > 0.5 ? 1 : 0) === data.y[i]) right++;
+    const [first] = trainModel(model, data, { loss: spec.defaultLoss, lr: 0.01, batch: 30, epochs: 1, seed: 0 });
+    model.dispose();
+    assert.ok(Math.abs(first.loss - initialLoss) < 1e-5, `${first.loss} vs ${initialLoss}`);
+    assert.equal(first.trainAccuracy, right / 30);
+    assert.equal(first.testAccuracy, -1);
+  });
+
+  test('same seed, same start -> identical weights and records; another shuffle seed -> different weights', () => {
+    const data = separable(40, 6);
+    const run = (shuffleSeed: number) => {
+      const { model } = build('MLPNet', 16, 9);
+      const records = trainModel(model, data, { loss: 'mse', lr: 0.05, batch: 7, epochs: 3, seed: shuffleSeed });
+      const weights = model.getWeights().map((t) => Float32Array.from(t.dataSync()));
+      model.dispose();
+      return { records: records.map(({ seconds: _s, ...r }) => r), weights };
+    };
+    const a = run(1);
+    const b = run(1);
+    const c = run(2);
+    assert.deepEqual(a.records, b.records);
+    a.weights.forEach((w, i) => assert.deepEqual(w, b.weights[i]));
+    assert.notDeepEqual(a.weights[0], c.weights[0]);
+  });
+
+  test('memory stays flat: no tensor survives an epoch', () => {
+    const { model } = build('MLPProb', 16, 1);
+    const counts: number[] = [];
+    const before = tf.memory().numTensors;
+    trainModel(model, separable(50, 3), {
+      loss: 'bce', lr: 0.1, batch: 8, epochs: 4, seed: 0, test: separable(20, 4), onEpoch: () => counts.push(tf.memory().numTensors),
+    });
+    assert.deepEqual(counts, counts.map(() => counts[0]));
+    assert.equal(tf.memory().numTensors, before);
+    model.dispose();
+  });
+
+  test('a diverging learning rate stops with an ElasticityError naming the epoch, the step and train.lr', () => {
+    const { model } = build('MLPNet', 16, 2);
+    const before = tf.memory().numTensors;
+    assert.throws(
+      () => trainModel(model, separable(40, 5), { loss: 'mse', lr: 1e6, batch: 5, epochs: 5, seed: 0, file: 'pipelines/x.json' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ElasticityError);
+        assert.equal(e.field, 'train.lr');
+        assert.equal(e.file, 'pipelines/x.json');
+        assert.match(e.message, /^pipelines\/x\.json: train\.lr: loss is (NaN|Infinity) at epoch 1, step [2-8] \(of 8 per epoch\).*lower the learning rate/);
+        return true;
+      },
+    );
+    assert.ok(tf.memory().numTensors <= before + 1, 'data tensors are freed on error');
+    model.dispose();
+  });
+});
