@@ -4,6 +4,7 @@ import type { CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports.j
 import { hashJson } from '@elasticity/core';
 import { readPipeline, sectionHash, presentUpstream, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/cli/pipeline';
 import type { Pipeline, StageSpec } from '@elasticity/cli/pipeline';
+import { parseIngestConfig } from '@elasticity/datasets';
 
 /**
  * Turns every pipelines/NAME.json into an Nx project NAME whose targets are
@@ -23,7 +24,7 @@ export const createNodesV2: CreateNodesV2 = [
 
 const CLI = 'node --import tsx packages/cli/src/bin.ts';
 
-function projectFor(pipeline: Pipeline, file: string) {
+export function projectFor(pipeline: Pipeline, file: string) {
   const targets: Record<string, TargetConfiguration> = {};
   for (const spec of pipeline.stages) targets[spec.name] = targetFor(pipeline, file, spec);
   return { name: pipeline.name, targets, tags: ['pipeline'] };
@@ -54,20 +55,30 @@ function targetFor(pipeline: Pipeline, file: string, spec: StageSpec): TargetCon
   };
 }
 
-/** A user data folder inside the workspace is hashed by Nx as an input. */
+/** The raw data folder the ingest stage will read (its default when the section names none). */
+function rawDataPath(pipeline: Pipeline): string | null {
+  try {
+    const config = parseIngestConfig(pipeline.sections.dataset, pipeline.file);
+    return 'path' in config ? config.path : null;
+  } catch {
+    return null; // the ingest stage itself reports the bad section when it runs
+  }
+}
+
+/** A raw data folder inside the workspace is hashed by Nx as an input of ingest. */
 function rawDataInputs(pipeline: Pipeline, spec: StageSpec): string[] {
-  const path = (pipeline.sections.dataset as { path?: unknown } | undefined)?.path;
-  if (spec.name !== 'ingest' || typeof path !== 'string' || isAbsolute(path)) return [];
-  return [`{workspaceRoot}/${path}/**/*`];
+  const path = spec.name === 'ingest' ? rawDataPath(pipeline) : null;
+  if (path === null || isAbsolute(path)) return [];
+  return [`{workspaceRoot}/${path.replace(/\/+$/, '')}/**/*`];
 }
 
 /**
- * A data folder outside the workspace (e.g. /usr/share/datasets/...) cannot be
- * an Nx input: its file names, sizes and times go into the command instead.
+ * A raw data folder outside the workspace (e.g. /usr/share/datasets/...) cannot
+ * be an Nx input: its file names, sizes and times go into the command instead.
  */
 function rawDataFingerprint(pipeline: Pipeline): string {
-  const path = (pipeline.sections.dataset as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string' || !isAbsolute(path)) return '';
+  const path = rawDataPath(pipeline);
+  if (path === null || !isAbsolute(path)) return '';
   try {
     const entries = readdirSync(path).sort().map((name) => {
       const st = statSync(join(path, name));

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng } from '@elasticity/core';
+import type { DenseMlp, HiddenActivation } from '@elasticity/core';
+import { fastMlpProbe } from './fast-mlp-probe.ts';
+import { referenceMlpProbe } from './reference-probe.ts';
+import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
+import type { ProbeLoss } from './probe-loss.ts';
+import { forward64, gradientNtk, randomInputs, randomMlp, rowRelativeError } from './test-support.ts';
+
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Hidden units whose ReLU state differs between h(x_j) at w and at w+ (w+ from the step at x_i). */
+function countFlips(mlp: DenseMlp, x: Float32Array, n: number, rows: number[], eta: number, loss: ProbeLoss, targets: Float32Array): number {
+  let flips = 0;
+  for (const i of rows) {
+    const fi = forward64(mlp, x, i * mlp.d);
+    const slope = loss === 'mse' ? 2 * (fi.out - targets[i]) : (fi.out - targets[i]) / (fi.out * (1 - fi.out));
+    const e = eta * slope * (mlp.sigmoidOutput ? fi.out * (1 - fi.out) : 1);
+    for (let j = 0; j < n; j++) {
+      const hj = forward64(mlp, x, j * mlp.d).h;
+      let g = 1;
+      for (let p = 0; p < mlp.d; p++) g += x[i * mlp.d + p] * x[j * mlp.d + p];
+      for (let k = 0; k < mlp.h; k++) {
+        const u = mlp.a[k] * (fi.h[k] > 0 ? 1 : 0);
+        if ((hj[k] > 0) !== (hj[k] - e * g * u > 0)) flips++;
+      }
+    }
+  }
+  return flips;
+}
+
+const cases: Array<[HiddenActivation, boolean, ProbeLoss]> = [
+  ['relu', false, 'mse'], ['relu', true, 'bce'], ['relu', true, 'mse'],
+  ['linear', false, 'mse'], ['linear', true, 'bce'],
+  ['sigmoid', false, 'mse'], ['sigmoid', true, 'bce'],
+];
+
+test('fast probe equals the float64 reference probe to 1e-9 (incl. ReLU units that flip)', () => {
+  for (const [hidden, sigmoidOutput, loss] of cases) {
+    for (const seed of [1, 2]) {
+      const rng = createRng(seed * 100 + hidden.length);
+      const d = 6, h = 9, n = 8;
+      const mlp = randomMlp(rng, d, h, hidden, sigmoidOutput);
+      const x = randomInputs(rng, n, d);
+      const targets = Float32Array.from({ length: n }, (_, i) => i % 3 === 0 ? 0 : 1);
+      const ex = { x, n, targets, rows: all(n) };
+      // a large step makes many ReLU units change state
+      const eta = sigmoidOutput ? 3 : 0.3;
+      const fast = fastMlpProbe(mlp, ex, loss, eta);
+      const ref = referenceMlpProbe(mlp, ex, loss, eta);
+      const err = rowRelativeError(fast.delta, ref.delta, n, n);
+      assert.ok(err < 1e-9, `${hidden}/${sigmoidOutput}/${loss} seed ${seed}: relative error ${err}`);
+      fast.lossSlope.forEach((v, r) => assert.ok(Math.abs(v - ref.lossSlope[r]) <= 1e-12 * Math.abs(v), `l' of row ${r}`));
+      if (hidden === 'relu') assert.ok(countFlips(mlp, x, n, ex.rows, eta, loss, targets) > 10, 'the test must exercise sign flips');
+    }
+  }
+});
+
+test('kernelized similarity tends to the empirical NTK, with error ~ linear in eta', () => {
+  for (const [hidden, sigmoidOutput, loss] of cases) {
+    const rng = createRng(7 + hidden.length);
+    const d = 5, h = 7, n = 6;
+    const mlp = randomMlp(rng, d, h, hidden, sigmoidOutput);
+    const x = randomInputs(rng, n, d);
+    const ex = { x, n, targets: new Float32Array(n).fill(1), rows: all(n) };
+    const K = gradientNtk(mlp, x, n);
+    for (const probe of [fastMlpProbe, referenceMlpProbe]) {
+      const errs = [1e-2, 1e-3, 1e-4].map((eta) => rowRelativeError(kernelizedSimilarity(probe(mlp, ex, loss, eta)), K, n, n));
+      assert.ok(errs[2] < 1e-3, `${hidden}: error ${errs[2]} at eta 1e-4`);
+      for (let t = 1; t < errs.length; t++) {
+        const ratio = errs[t - 1] / errs[t];
+        assert.ok(ratio > 5 && ratio < 20, `${probe.name} ${hidden}/${sigmoidOutput}: error ratio ${ratio} for a 10x smaller eta (${errs})`);
+      }
+    }
+  }
+});
+
+test('linear hidden layer: kernelized similarity has the closed form K_ij - e_i G~_ij (a . h_i)', () => {
+  const rng = createRng(11);
+  const d = 4, h = 5, n = 7;
+  const mlp = randomMlp(rng, d, h, 'linear', false);
+  const x = randomInputs(rng, n, d);
+  const targets = new Float32Array(n).fill(1);
+  const eta = 0.05;
+  const got = kernelizedSimilarity(fastMlpProbe(mlp, { x, n, targets, rows: all(n) }, 'mse', eta));
+  const aa = mlp.a.reduce((acc, v) => acc + v * v, 0);
+  for (let i = 0; i < n; i++) {
+    const fi = forward64(mlp, x, i * d);
+    const e = eta * 2 * (fi.out - 1);
+    const ah = fi.h.reduce((acc, v, k) => acc + v * mlp.a[k], 0);
+    for (let j = 0; j < n; j++) {
+      const hj = forward64(mlp, x, j * d).h;
+      let g = 1;
+      for (let p = 0; p < d; p++) g += x[i * d + p] * x[j * d + p];
+      const want = fi.h.reduce((acc, v, k) => acc + v * hj[k], 0) + 1 + g * aa - e * g * ah;
+      assert.ok(Math.abs(got[i * n + j] - want) < 1e-12 * (1 + Math.abs(want)), `(${i},${j}): ${got[i * n + j]} vs ${want}`);
+    }
+  }
+});
+
+test('relative similarity of the probed example with itself is 1, and a shard equals those rows of the full probe', () => {
+  const rng = createRng(3);
+  const d = 5, h = 8, n = 9;
+  const mlp = randomMlp(rng, d, h, 'relu', true);
+  const x = randomInputs(rng, n, d);
+  const targets = new Float32Array(n).fill(1);
+  const full = fastMlpProbe(mlp, { x, n, targets, rows: all(n) }, 'bce', 'authors');
+  const rel = relativeSimilarity(full);
+  for (let i = 0; i < n; i++) assert.equal(rel[i * n + i], 1);
+  const shardRows = [3, 4, 5, 6];
+  const shard = fastMlpProbe(mlp, { x, n, targets, rows: shardRows }, 'bce', 'authors');
+  assert.deepEqual(Array.from(shard.delta), Array.from(full.delta.subarray(3 * n, 7 * n)));
+  assert.deepEqual(Array.from(shard.eta), Array.from(full.eta.subarray(3, 7)));
+});

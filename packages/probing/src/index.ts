@@ -1,0 +1,16 @@
+export { parseProbeConfig } from './probe-config.ts';
+export type { ProbeConfig, ProbeKind, ProbeMethod, ProbeFrom } from './probe-config.ts';
+export { runProbe } from './probe-stage.ts';
+export type { RunProbeOptions } from './probe-stage.ts';
+export { fastMlpProbe } from './fast-mlp-probe.ts';
+export type { FastProbeOptions } from './fast-mlp-probe.ts';
+export { genericProbe } from './generic-probe.ts';
+export type { GenericProbeOptions } from './generic-probe.ts';
+export { referenceMlpProbe } from './reference-probe.ts';
+export { authorsEta, chooseEta, AUTHORS_ETA_START, AUTHORS_ETA_FACTOR, AUTHORS_ETA_MAX_TRIES } from './eta.ts';
+export type { EtaSetting } from './eta.ts';
+export { float32SelfDelta } from './mlp-float32.ts';
+export { lossSlope } from './probe-loss.ts';
+export type { ProbeLoss } from './probe-loss.ts';
+export { relativeSimilarity, kernelizedSimilarity } from './probe-result.ts';
+export type { ProbeResult, ProbeExamples } from './probe-result.ts';

@@ -1,0 +1,46 @@
+import { copyFile, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * A throw-away Nx workspace that shares this repository's code and
+ * node_modules (symlinks) but has its own pipelines/, data/ and Nx cache.
+ */
+export async function scratchWorkspace(pipelines: Record<string, object>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'elasticity-ws-'));
+  for (const file of ['package.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json']) await copyFile(join(REPO, file), join(root, file));
+  for (const dir of ['node_modules', 'packages', 'tools']) await symlink(join(REPO, dir), join(root, dir));
+  await mkdir(join(root, 'pipelines'));
+  for (const [name, body] of Object.entries(pipelines)) await writePipeline(root, name, body);
+  return root;
+}
+
+export async function writePipeline(root: string, name: string, body: object): Promise<void> {
+  await writeFile(join(root, 'pipelines', `${name}.json`), JSON.stringify(body, null, 2));
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the elasticity CLI in `cwd` (a fresh process, as a user would). */
+export function cli(cwd: string, args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts'), ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** "Nx read the output from the cache ... for A out of B tasks" → [A, B]; [0, B] when none came from the cache. */
+export function cacheHits(nxOutput: string): { fromCache: number; total: number } {
+  const hit = /from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(nxOutput);
+  if (hit) return { fromCache: Number(hit[1]), total: Number(hit[2]) };
+  const ran = /Successfully ran target \S+ for project \S+ and (\d+) tasks? it depends on/.exec(nxOutput);
+  return { fromCache: 0, total: ran ? Number(ran[1]) + 1 : -1 };
+}
