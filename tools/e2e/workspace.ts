@@ -12,7 +12,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
  */
 export async function scratchWorkspace(pipelines: Record<string, object>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'elasticity-ws-'));
-  for (const file of ['package.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json']) await copyFile(join(REPO, file), join(root, file));
+  for (const file of ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json']) await copyFile(join(REPO, file), join(root, file));
   for (const dir of ['node_modules', 'packages', 'tools']) await symlink(join(REPO, dir), join(root, dir));
   await mkdir(join(root, 'pipelines'));
   for (const [name, body] of Object.entries(pipelines)) await writePipeline(root, name, body);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPipeline } from '@elasticity/cli/pipeline';
 import { projectFor } from './plugin.ts';
+import { stageKey } from './stage-key.ts';
 
 const BASE = {
   dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 10 },
@@ -15,18 +16,23 @@ const BASE = {
   cluster: { k: 2 },
   report: {},
 };
+const STAGES = ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'];
 
-async function project(sections: object) {
+async function pipelineFile(sections: object): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'plugin-'));
   const file = join(dir, 'toy.json');
   await writeFile(file, JSON.stringify(sections));
-  return projectFor(readPipeline(file), 'pipelines/toy.json');
+  return file;
+}
+
+async function project(sections: object) {
+  return projectFor(readPipeline(await pipelineFile(sections)), 'pipelines/toy.json');
 }
 
 test('every stage is a cached target with the DAG of the stage table', async () => {
   const p = await project(BASE);
   assert.equal(p.name, 'toy');
-  assert.deepEqual(Object.keys(p.targets), ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report']);
+  assert.deepEqual(Object.keys(p.targets), STAGES);
   assert.deepEqual(p.targets.ingest.dependsOn, []);
   assert.deepEqual(p.targets.probe.dependsOn, ['ingest', 'train']);
   assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'probe', 'ntk']);
@@ -34,23 +40,37 @@ test('every stage is a cached target with the DAG of the stage table', async () 
   for (const [name, t] of Object.entries(p.targets)) {
     assert.equal(t.cache, true);
     assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/${name}`]);
-    assert.match((t.options as { command: string }).command, new RegExp(` ${name} --pipeline pipelines/toy.json --section-hash [0-9a-f]{16}`));
+    assert.equal((t.options as { command: string }).command, `node --import tsx packages/cli/src/bin.ts ${name} --pipeline pipelines/toy.json`);
+    assert.deepEqual(t.inputs![0], { runtime: `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ${name}` });
+    const upstreamHashed = t.inputs!.some((i) => typeof i === 'object' && 'dependentTasksOutputFiles' in i);
+    assert.equal(upstreamHashed, name !== 'ingest', name);
   }
 });
 
-test('editing one section changes only that stage\'s command (its cache key)', async () => {
-  const before = await project(BASE);
-  const after = await project({ ...BASE, cluster: { k: 2, seeds: 3 } });
-  for (const name of Object.keys(before.targets)) {
-    const same = (before.targets[name].options as { command: string }).command === (after.targets[name].options as { command: string }).command;
-    assert.equal(same, name !== 'cluster', name);
+test('editing one section leaves the project configuration unchanged and changes only that stage\'s key', async () => {
+  const before = await pipelineFile(BASE);
+  const after = await pipelineFile({ ...BASE, cluster: { k: 2, seeds: 3 } });
+  // Nx hashes the whole project configuration into every target: it must not move.
+  assert.deepEqual(projectFor(readPipeline(before), 'pipelines/toy.json'), projectFor(readPipeline(after), 'pipelines/toy.json'));
+  for (const stage of STAGES) {
+    const same = (await stageKey(before, stage)) === (await stageKey(after, stage));
+    assert.equal(same, stage !== 'cluster', stage);
   }
 });
 
-test('key order inside a section does not change the cache key', async () => {
-  const a = await project(BASE);
-  const b = await project({ ...BASE, train: { epochs: 1, width: 8 } });
-  assert.equal((a.targets.train.options as { command: string }).command, (b.targets.train.options as { command: string }).command);
+test('key order inside a section does not change the key; values do', async () => {
+  const a = await stageKey(await pipelineFile(BASE), 'train');
+  assert.equal(a, await stageKey(await pipelineFile({ ...BASE, train: { epochs: 1, width: 8 } }), 'train'));
+  assert.notEqual(a, await stageKey(await pipelineFile({ ...BASE, train: { epochs: 2, width: 8 } }), 'train'));
+});
+
+test('the ingest key follows the raw data folder\'s files', async () => {
+  const raw = await mkdtemp(join(tmpdir(), 'raw-'));
+  const file = await pipelineFile({ ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw } });
+  const empty = await stageKey(file, 'ingest');
+  await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
+  assert.notEqual(await stageKey(file, 'ingest'), empty);
+  assert.match(await stageKey(await pipelineFile(BASE), 'ingest'), /no raw folder$/);
 });
 
 test('optional stages without a section are left out, and downstream does not wait for them', async () => {

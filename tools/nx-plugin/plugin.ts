@@ -1,17 +1,18 @@
-import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports.js';
-import { hashJson } from '@elasticity/core';
-import { readPipeline, sectionHash, presentUpstream, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/cli/pipeline';
+import { readPipeline, presentUpstream, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/cli/pipeline';
 import type { Pipeline, StageSpec } from '@elasticity/cli/pipeline';
-import { parseIngestConfig } from '@elasticity/datasets';
 
 /**
  * Turns every pipelines/NAME.json into an Nx project NAME whose targets are
- * the pipeline's stages. Each target's command carries the hash of its own
- * section, so editing one section misses the cache of that stage only; its
- * downstream stages re-run only if the upstream output bytes changed (their
- * inputs hash the upstream output files).
+ * the pipeline's stages (the DAG of packages/cli/src/pipeline/stages.ts).
+ *
+ * Cache keys: Nx hashes the whole project configuration into every target,
+ * so the configuration holds nothing that depends on section contents. Each
+ * target instead has a `runtime` input (stage-key.ts) that prints its own
+ * section: editing one section misses that stage's cache only. Downstream
+ * stages hash the upstream output files, so they re-run only when those bytes
+ * changed.
  */
 export const createNodesV2: CreateNodesV2 = [
   'pipelines/*.json',
@@ -23,6 +24,7 @@ export const createNodesV2: CreateNodesV2 = [
 ];
 
 const CLI = 'node --import tsx packages/cli/src/bin.ts';
+const STAGE_KEY = 'node --import tsx tools/nx-plugin/print-stage-key.ts';
 
 export function projectFor(pipeline: Pipeline, file: string) {
   const targets: Record<string, TargetConfiguration> = {};
@@ -32,60 +34,23 @@ export function projectFor(pipeline: Pipeline, file: string) {
 
 function targetFor(pipeline: Pipeline, file: string, spec: StageSpec): TargetConfiguration {
   const upstream = presentUpstream(pipeline, spec.name);
-  const rawData = spec.name === 'ingest' ? rawDataFingerprint(pipeline) : '';
-  const command = `${CLI} ${spec.name} --pipeline ${file} --section-hash ${sectionHash(pipeline, spec.name)}${rawData}`;
   return {
     executor: 'nx:run-commands',
-    options: { command },
+    options: { command: `${CLI} ${spec.name} --pipeline ${file}` },
     cache: true,
     dependsOn: upstream,
     inputs: [
+      { runtime: `${STAGE_KEY} ${file} ${spec.name}` },
       `{workspaceRoot}/${spec.packageDir}/src/**/*.ts`,
       `!{workspaceRoot}/${spec.packageDir}/src/**/*.test.ts`,
       '{workspaceRoot}/packages/core/src/**/*.ts',
       '!{workspaceRoot}/packages/core/src/**/*.test.ts',
       `{workspaceRoot}/packages/cli/src/commands/${spec.name}.ts`,
       '{workspaceRoot}/packages/cli/src/pipeline/**/*.ts',
-      ...rawDataInputs(pipeline, spec),
       { externalDependencies: spec.externalDependencies },
       ...(upstream.length > 0 ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
     ],
     outputs: [`{workspaceRoot}/${stageDir(DEFAULT_DATA_ROOT, pipeline.name, spec.name)}`],
     metadata: { description: `${spec.name} stage of pipeline ${pipeline.name} (section "${spec.section}")` },
   };
-}
-
-/** The raw data folder the ingest stage will read (its default when the section names none). */
-function rawDataPath(pipeline: Pipeline): string | null {
-  try {
-    const config = parseIngestConfig(pipeline.sections.dataset, pipeline.file);
-    return 'path' in config ? config.path : null;
-  } catch {
-    return null; // the ingest stage itself reports the bad section when it runs
-  }
-}
-
-/** A raw data folder inside the workspace is hashed by Nx as an input of ingest. */
-function rawDataInputs(pipeline: Pipeline, spec: StageSpec): string[] {
-  const path = spec.name === 'ingest' ? rawDataPath(pipeline) : null;
-  if (path === null || isAbsolute(path)) return [];
-  return [`{workspaceRoot}/${path.replace(/\/+$/, '')}/**/*`];
-}
-
-/**
- * A raw data folder outside the workspace (e.g. /usr/share/datasets/...) cannot
- * be an Nx input: its file names, sizes and times go into the command instead.
- */
-function rawDataFingerprint(pipeline: Pipeline): string {
-  const path = rawDataPath(pipeline);
-  if (path === null || !isAbsolute(path)) return '';
-  try {
-    const entries = readdirSync(path).sort().map((name) => {
-      const st = statSync(join(path, name));
-      return [name, st.size, st.mtimeMs];
-    });
-    return ` --raw-fingerprint ${hashJson(entries)}`;
-  } catch {
-    return ' --raw-fingerprint missing';
-  }
 }

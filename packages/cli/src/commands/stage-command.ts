@@ -2,14 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
-import { readPipeline, resolvePipelineFile, sectionHash, stageDir, stageSpec, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+import { readPipeline, resolvePipelineFile, stageDir, stageSpec, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
 import type { Pipeline, StageName } from '../pipeline/index.ts';
 
 export interface StageArgs {
   pipeline: string;
   data: string;
-  'section-hash'?: string;
-  'raw-fingerprint'?: string;
 }
 
 /** What a stage command gets: the pipeline, its own section, and where every stage's files are. */
@@ -32,18 +30,12 @@ export function stageCommand(stage: StageName, describe: string, run: (inv: Stag
     builder: (y: Argv) =>
       y
         .option('pipeline', { type: 'string', demandOption: true, describe: 'pipeline name or file (pipelines/NAME.json)' })
-        .option('data', { type: 'string', default: DEFAULT_DATA_ROOT, describe: 'root folder of stage outputs' })
-        .option('section-hash', { type: 'string', describe: 'hash of the section the caller (Nx) planned with; must match the file' })
-        .option('raw-fingerprint', { type: 'string', describe: 'fingerprint of raw data outside the workspace (cache key only)' }) as unknown as Argv<StageArgs>,
+        .option('data', { type: 'string', default: DEFAULT_DATA_ROOT, describe: 'root folder of stage outputs' }) as unknown as Argv<StageArgs>,
     handler: async (args) => {
       const pipeline = readPipeline(resolvePipelineFile(args.pipeline));
       const spec = stageSpec(stage);
       if (!pipeline.stages.some((s) => s.name === stage)) {
         throw new ElasticityError(`pipeline has no "${spec.section}" section, so no ${stage} stage`, { file: pipeline.file, field: spec.section });
-      }
-      const expected = args['section-hash'];
-      if (expected !== undefined && expected !== sectionHash(pipeline, stage)) {
-        throw new ElasticityError('section changed after the task graph was planned; run the pipeline again', { file: pipeline.file, field: spec.section });
       }
       const dir = (s: StageName) => stageDir(args.data, pipeline.name, s);
       const testFile = join(dir('ingest'), 'test.arrow');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ElasticityError, hashJson } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
 import { SECTION_KEYS, STAGES } from './stages.ts';
 import type { StageName, StageSpec } from './stages.ts';
 
@@ -53,12 +53,6 @@ export function readPipeline(file: string): Pipeline {
     if (sections[spec.section] === undefined) sections[spec.section] = {};
   }
   return { name, file, sections, stages };
-}
-
-/** Content hash of one stage's section: the stage's own cache key part. */
-export function sectionHash(pipeline: Pipeline, stage: StageName): string {
-  const spec = STAGES.find((s) => s.name === stage)!;
-  return hashJson(pipeline.sections[spec.section] ?? {});
 }
 
 /** The stages a stage reads from that are present in this pipeline. */

@@ -1,0 +1,12 @@
+/**
+ * The `runtime` input of every pipeline target (see stage-key.ts).
+ * Usage: node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/NAME.json STAGE
+ */
+import { stageKey } from './stage-key.ts';
+
+const [file, stage] = process.argv.slice(2);
+if (!file || !stage) {
+  process.stderr.write('usage: print-stage-key.ts PIPELINE_FILE STAGE\n');
+  process.exit(2);
+}
+process.stdout.write(await stageKey(file, stage));

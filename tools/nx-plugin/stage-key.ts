@@ -1,0 +1,53 @@
+/**
+ * Prints what one stage's cache key depends on in a pipeline file: its own
+ * section in canonical form (sorted keys) and, for ingest, a fingerprint of
+ * the raw data folder (file names, sizes, modification times).
+ *
+ * Nx runs this as a `runtime` input of the stage's target. Nothing of the
+ * section goes into the project configuration itself, because Nx hashes the
+ * whole project configuration into every target of the project: an edit of
+ * one section would otherwise re-run every stage.
+ *
+ * print-stage-key.ts is the command Nx runs.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { stableStringify } from '../../packages/core/src/hash.ts';
+import { STAGES } from '../../packages/cli/src/pipeline/stages.ts';
+
+export async function stageKey(file: string, stage: string): Promise<string> {
+  const spec = STAGES.find((s) => s.name === stage);
+  if (!spec) throw new Error(`unknown stage ${stage}`);
+  let sections: Record<string, unknown>;
+  try {
+    sections = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return 'unreadable pipeline'; // the stage reports why when it runs
+  }
+  const section = sections?.[spec.section] ?? null;
+  const key = stableStringify(section);
+  return stage === 'ingest' ? `${key}\n${await rawDataFingerprint(section, file)}` : key;
+}
+
+/** The raw data folder the ingest stage will read, as names, sizes and times. */
+async function rawDataFingerprint(section: unknown, file: string): Promise<string> {
+  // Loaded only for ingest: the datasets package knows each source's default folder.
+  const { parseIngestConfig } = await import('@elasticity/datasets');
+  let path: string | null;
+  try {
+    const config = parseIngestConfig(section, file);
+    path = 'path' in config ? config.path : null;
+  } catch {
+    return 'invalid section';
+  }
+  if (path === null) return 'no raw folder';
+  try {
+    const entries = readdirSync(path).sort().map((name) => {
+      const st = statSync(join(path, name));
+      return [name, st.size, Math.round(st.mtimeMs)];
+    });
+    return stableStringify(entries);
+  } catch {
+    return `missing ${path}`;
+  }
+}
