@@ -77,7 +77,7 @@ test('bad pipelines and options fail with one message naming the file and field'
   }
   const missing = cli(ws, ['ingest', '--pipeline', 'nope']);
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /pipelines\/nope\.json: pipeline file not found/);
+  assert.match(missing.stderr, /pipelines\/nope\.json: file not found/);
   const usage = cli(ws, ['inspect', 'x.arrow', '--backend', 'gpu']);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /backend/);

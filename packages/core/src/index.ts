@@ -8,6 +8,7 @@ export type { Progress } from './progress.ts';
 export { sha256, sha256File, stableStringify, hashJson } from './hash.ts';
 export { writeFileAtomic, writeFilesAtomic } from './fs/atomic.ts';
 export { withStagingDir } from './fs/staging.ts';
+export { readInputFile, readJsonFile, readJsonFileSync } from './fs/read.ts';
 export { runStage } from './stage.ts';
 export type { StageRequest, StageContext } from './stage.ts';
 export { initBackend, currentBackend, BACKEND_CHOICES, tf } from './backend.ts';

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from './backend.ts';
 import { ElasticityError } from './errors.ts';
 import { writeFilesAtomic } from './fs/atomic.ts';
+import { readInputFile, readJsonFile } from './fs/read.ts';
 
 export const MODEL_JSON = 'model.json';
 export const MODEL_WEIGHTS = 'weights.bin';
@@ -54,13 +54,7 @@ interface ModelJson {
 /** Reads model.json and the training info the train stage put in it. */
 async function readModelJson(dir: string): Promise<{ json: ModelJson; info: ModelInfo; jsonFile: string }> {
   const jsonFile = join(dir, MODEL_JSON);
-  let json: ModelJson;
-  try {
-    json = JSON.parse(await readFile(jsonFile, 'utf8'));
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ElasticityError(code === 'ENOENT' ? 'file not found' : 'not valid JSON', { file: jsonFile, cause });
-  }
+  const json = (await readJsonFile(jsonFile)) as ModelJson;
   const info = json?.userDefinedMetadata?.elasticity;
   if (!info || (info.loss !== 'mse' && info.loss !== 'bce')) {
     throw new ElasticityError('missing training info (loss) written by the train stage', { file: jsonFile, field: 'userDefinedMetadata.elasticity' });
@@ -81,12 +75,7 @@ export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel
   }
   const group = json.weightsManifest[0];
   const weightsFile = join(dir, group.paths[0] ?? MODEL_WEIGHTS);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(weightsFile);
-  } catch (cause) {
-    throw new ElasticityError('weights file not found', { file: weightsFile, cause });
-  }
+  const bytes = await readInputFile(weightsFile);
   const expected = group.weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (bytes.byteLength !== expected) {
     throw new ElasticityError(`has ${bytes.byteLength} bytes, the manifest needs ${expected}`, { file: weightsFile, field: 'weights' });

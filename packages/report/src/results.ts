@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, readJsonFile } from '@elasticity/core';
 
 export interface Summary {
   mean: number;
@@ -29,14 +28,7 @@ function isSummary(v: unknown): v is Summary {
 
 /** Reads and checks the cluster stage's metrics.json. */
 export async function readClusterMetrics(file: string): Promise<ClusterMetrics> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ElasticityError(code === 'ENOENT' ? 'file not found' : `not readable JSON (${(cause as Error).message})`, { file, cause });
-  }
-  const m = parsed as ClusterMetrics;
+  const m = (await readJsonFile(file)) as ClusterMetrics;
   if (!m || !Array.isArray(m.results)) throw new ElasticityError('no "results" list', { file, field: 'results' });
   m.results.forEach((r, i) => {
     for (const key of ['accuracy', 'ari', 'nmi'] as const) {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, readJsonFileSync } from '@elasticity/core';
 import { SECTION_KEYS, STAGES } from './stages.ts';
 import type { StageName, StageSpec } from './stages.ts';
 
@@ -23,19 +22,7 @@ export function resolvePipelineFile(nameOrFile: string, root = process.cwd()): s
 
 /** Reads and checks the top level of a pipeline file (each stage validates its own section). */
 export function readPipeline(file: string): Pipeline {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ElasticityError(code === 'ENOENT' ? 'pipeline file not found' : `cannot read pipeline file (${code})`, { file, cause });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new ElasticityError(`not valid JSON (${(cause as Error).message})`, { file, cause });
-  }
+  const parsed = readJsonFileSync(file);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ElasticityError('a pipeline must be a JSON object with one section per stage', { file });
   }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { Field, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, tableToIPC, Vector } from 'apache-arrow';
 import type { FixedSizeList, DataType } from 'apache-arrow';
 import { ElasticityError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
+import { readInputFile } from '../fs/read.ts';
 import { arrowType, columnData, describeKind, isFloatKind, isListKind, typeMatches } from './columns.ts';
 import type { ColumnSpec, ColumnValues } from './columns.ts';
 import type { Contract } from './contract.ts';
@@ -57,14 +57,7 @@ export function encodeContractTable(
 
 /** Reads and decodes an Arrow IPC file (file or stream format), with one clear error if it is not one. */
 export async function readArrowTable(file: string): Promise<Table> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ElasticityError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`, { file, cause });
-  }
-  return decodeArrowTable(bytes, file);
+  return decodeArrowTable(await readInputFile(file), file);
 }
 
 export function decodeArrowTable(bytes: Uint8Array, file: string): Table {

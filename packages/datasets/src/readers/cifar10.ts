@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, readInputFile } from '@elasticity/core';
 import type { ImageSource, ImageSplit } from './image-split.ts';
 
 export const CIFAR10_DEFAULT_DIR = 'data/raw/cifar-10-batches-bin';
@@ -27,13 +26,7 @@ export function findCifar10Files(dir: string): CifarFiles {
 
 /** Reads one binary batch file and checks its length and labels. */
 export async function readCifarBatch(file: string): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ElasticityError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`, { file, cause });
-  }
+  const bytes = await readInputFile(file);
   if (bytes.length === 0 || bytes.length % CIFAR10_RECORD !== 0) {
     throw new ElasticityError(`${bytes.length} bytes is not a positive multiple of the ${CIFAR10_RECORD}-byte record (truncated?)`, { file, field: 'length' });
   }

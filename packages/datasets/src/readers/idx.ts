@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, readInputFile } from '@elasticity/core';
 
 /** IDX magic numbers: 0x00 0x00, element type 0x08 (unsigned byte), number of dimensions. */
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -17,13 +16,7 @@ export interface IdxArray {
 
 /** Reads a file's bytes, gunzipping when it starts with the gzip magic 1f 8b. */
 export async function readMaybeGzip(file: string): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ElasticityError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code})`, { file, cause });
-  }
+  let bytes: Buffer = await readInputFile(file);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED });
