@@ -7,7 +7,7 @@ import { Field, Float32, Int32, RecordBatch, Schema, Struct, Table, makeData, ta
 import { writeDatasetFile, readDatasetFile } from './dataset.ts';
 import { writeMatrixFile, readMatrixFile, assertSquare } from './matrix.ts';
 import { readContractFile, encodeContractTable } from './table-io.ts';
-import { DATASET_CONTRACT, MATRIX_CONTRACT } from './contract.ts';
+import { DATASET_CONTRACT, MATRIX_CONTRACT, TRAINING_METRICS_CONTRACT } from './contract.ts';
 import { ElasticityError } from '../errors.ts';
 import type { Dataset } from './dataset.ts';
 
@@ -153,4 +153,11 @@ test('a file of several record batches reads as one flat array', async () => {
   assert.equal(r.rows, 4);
   assert.deepEqual(Array.from(r.columns.row as Float64Array), [1, 2, 3, 4, 1, 2, 3, 4]);
   assert.deepEqual(Array.from(r.columns.id as Int32Array), [1, 2, 1, 2]);
+});
+
+test('a corrupt file that sends apache-arrow into an endless loop is stopped with a clear error', { timeout: 30_000 }, async () => {
+  // Found by tools/fuzz: one byte of the schema flatbuffer's root offset changed.
+  const file = new URL('./testdata/loops-apache-arrow.arrow', import.meta.url).pathname;
+  await rejectsNaming(readContractFile(file, TRAINING_METRICS_CONTRACT), file, 'arrow');
+  await assert.rejects(readContractFile(file, TRAINING_METRICS_CONTRACT), /did not finish within [\d.]+ s/);
 });

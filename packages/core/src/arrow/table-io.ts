@@ -3,6 +3,7 @@ import type { FixedSizeList, DataType } from 'apache-arrow';
 import { ElasticityError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { readInputFile } from '../fs/read.ts';
+import { decodeTimeLimitMs, tryDecodeInWorker } from './decode-guard.ts';
 import { arrowType, columnData, describeKind, isFloatKind, isListKind, typeMatches } from './columns.ts';
 import type { ColumnSpec, ColumnValues } from './columns.ts';
 import type { Contract } from './contract.ts';
@@ -60,11 +61,20 @@ export async function readArrowTable(file: string): Promise<Table> {
   return decodeArrowTable(await readInputFile(file), file);
 }
 
-export function decodeArrowTable(bytes: Uint8Array, file: string): Table {
+/**
+ * Decodes Arrow IPC bytes. Corrupt bytes give one ElasticityError naming the
+ * file, never an exception from inside apache-arrow and never a hang (the
+ * bytes are tried in a worker with a time limit first, see decode-guard.ts).
+ */
+export async function decodeArrowTable(bytes: Uint8Array, file: string): Promise<Table> {
+  const problem = await tryDecodeInWorker(bytes);
+  if (problem === 'timeout') {
+    throw new ElasticityError(`not a readable Arrow IPC file (decoding did not finish within ${(decodeTimeLimitMs(bytes.byteLength) / 1000).toFixed(1)} s: corrupt offsets?)`, { file, field: 'arrow' });
+  }
+  if (problem !== undefined) throw new ElasticityError(`not a readable Arrow IPC file (${problem})`, { file, field: 'arrow' });
   let table: Table;
   try {
     table = tableFromIPC(bytes);
-    // Touch every batch so that truncation inside the body surfaces here.
     for (const batch of table.batches) for (const child of batch.data.children) void child.values;
   } catch (cause) {
     throw new ElasticityError(`not a readable Arrow IPC file (${(cause as Error).message})`, { file, field: 'arrow', cause });

@@ -1,0 +1,60 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * apache-arrow trusts the offsets inside a file: some corrupt files make it
+ * loop (practically) forever. Every decode is therefore tried first in a
+ * worker thread with a time limit; only bytes that decode there in time are
+ * decoded again in the caller's thread. One worker serves the process and is
+ * replaced after a timeout.
+ */
+interface Guard {
+  worker: Worker;
+  pending: Map<number, (result: { ok?: boolean; error?: string }) => void>;
+}
+
+let current: Guard | undefined;
+let nextId = 0;
+
+function getGuard(): Guard {
+  if (current) return current;
+  const worker = new Worker(new URL('./decode-guard.worker.mjs', import.meta.url), { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  const guard: Guard = { worker, pending: new Map() };
+  worker.on('message', (m: { id: number; ok?: boolean; error?: string }) => {
+    guard.pending.get(m.id)?.(m);
+    guard.pending.delete(m.id);
+  });
+  const fail = (error: unknown) => {
+    for (const resolve of guard.pending.values()) resolve({ error: `decoder stopped (${(error as Error)?.message ?? error})` });
+    guard.pending.clear();
+    if (current === guard) current = undefined;
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(`exit ${code}`));
+  worker.unref(); // after the listeners: attaching a 'message' listener refs the worker again
+  current = guard;
+  return guard;
+}
+
+/** Time allowed to decode: generous for real files (tens of ms per MB), short for tiny corrupt ones. */
+export function decodeTimeLimitMs(byteLength: number): number {
+  return 1000 + (byteLength / 1e6) * 500;
+}
+
+/** Resolves to undefined when the bytes decode, or to the reason they do not (error text or "timeout"). */
+export function tryDecodeInWorker(bytes: Uint8Array, limitMs = decodeTimeLimitMs(bytes.byteLength)): Promise<string | undefined> {
+  const guard = getGuard();
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      guard.pending.delete(id);
+      if (current === guard) current = undefined;
+      void guard.worker.terminate();
+      resolve('timeout');
+    }, limitMs);
+    guard.pending.set(id, (m) => {
+      clearTimeout(timer);
+      resolve(m.ok ? undefined : m.error ?? 'unknown decode error');
+    });
+    guard.worker.postMessage({ id, bytes });
+  });
+}
