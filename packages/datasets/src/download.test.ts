@@ -61,7 +61,7 @@ test('good checksum accepted; bad checksum rejected with no file left; 404 repor
       assert.ok(existsSync(viaRedirect));
 
       const bad = join(dir, 'bad.bin');
-      await assert.rejects(downloadFile(base + 'a.bin', bad, '0'.repeat(64)), (e: unknown) => e instanceof ElasticityError && e.field === 'sha256');
+      await assert.rejects(downloadFile(base + 'a.bin', bad, '0'.repeat(64), { attempts: 2, backoffMs: 1 }), (e: unknown) => e instanceof ElasticityError && e.field === 'sha256');
       assert.ok(!existsSync(bad));
       await assert.rejects(downloadFile(base + 'nothing', join(dir, 'n.bin'), null), (e: unknown) => e instanceof ElasticityError && e.field === 'http' && /404/.test(e.message));
       assert.deepEqual((await readdir(dir)).sort(), ['a.bin', 'r.bin'], 'no temp or partial files');
@@ -84,7 +84,7 @@ test('MNIST: four IDX .gz files downloaded into rawDir/mnist and readable; a wro
       assert.deepEqual(Array.from(source.train.labels), [1, 2, 3]);
       // The real constants are used when not overridden: our generated files do not match them.
       const other = join(dir, 'raw2');
-      await assert.rejects(downloadDataset('mnist', { rawDir: other, baseUrl }), (e: unknown) => e instanceof ElasticityError && e.field === 'sha256');
+      await assert.rejects(downloadDataset('mnist', { rawDir: other, baseUrl, retry: { attempts: 2, backoffMs: 1 } }), (e: unknown) => e instanceof ElasticityError && e.field === 'sha256');
       assert.deepEqual(await readdir(join(other, 'mnist')), []);
     });
   });
@@ -105,5 +105,44 @@ test('CIFAR-10: archive verified, extracted into rawDir/cifar-10-batches-bin', a
       assert.deepEqual(Array.from(source.train.labels), [1, 2, 3, 4, 5, 6]);
       assert.deepEqual((await readdir(rawDir)).sort(), ['cifar-10-batches-bin', 'cifar-10-binary.tar.gz'], 'no extraction temp folder left');
     });
+  });
+});
+
+test('transient failures (503, a connection cut mid-body) are retried with backoff; a 4xx is final; no partial file ever', async () => {
+  await withDir(async (dir) => {
+    const body = Uint8Array.from({ length: 50000 }, (_, i) => (i * 13) % 256);
+    let calls = 0;
+    const server = createServer((req, res) => {
+      calls++;
+      if (req.url === '/gone') return void res.writeHead(410).end();
+      if (calls === 1) return void res.writeHead(503).end();
+      if (calls === 2) {
+        // Promise the whole body, send half, cut the connection.
+        res.writeHead(200, { 'content-length': body.length });
+        res.write(body.subarray(0, body.length / 2));
+        return void setTimeout(() => res.socket?.destroy(), 10);
+      }
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const dest = join(dir, 'flaky.bin');
+      const started = performance.now();
+      await downloadFile(`${base}/flaky`, dest, sha(body), { attempts: 3, backoffMs: 50 });
+      assert.equal(calls, 3);
+      assert.ok(performance.now() - started >= 150, 'waited 50 + 100 ms between attempts');
+      assert.deepEqual(new Uint8Array(readFileSync(dest)), body);
+      calls = 0;
+      await assert.rejects(downloadFile(`${base}/gone`, join(dir, 'gone.bin'), null, { attempts: 3, backoffMs: 1 }), /HTTP status 410/);
+      assert.equal(calls, 1, 'a 4xx is not retried');
+      calls = 0;
+      const never = join(dir, 'never.bin');
+      await assert.rejects(downloadFile(`${base}/flaky`, never, sha(body), { attempts: 2, backoffMs: 1 }), (e: unknown) => e instanceof ElasticityError && e.field === 'http');
+      assert.equal(existsSync(never), false);
+      assert.deepEqual((await readdir(dir)).sort(), ['flaky.bin'], 'no temp file left');
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });

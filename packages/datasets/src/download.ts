@@ -34,6 +34,18 @@ export const DOWNLOADABLE = ['mnist', 'cifar10'] as const;
 export type DownloadableDataset = (typeof DOWNLOADABLE)[number];
 
 const MAX_REDIRECTS = 5;
+/** A connection that sends nothing for this long is dropped (and retried). */
+const SOCKET_TIMEOUT_MS = 30_000;
+
+/** A failure worth another try: network errors, server errors (5xx), an interrupted body. */
+class TransientDownloadError extends ElasticityError {}
+
+export interface RetryOptions {
+  /** Attempts in all (default 4). */
+  attempts?: number;
+  /** Wait before the second attempt, doubled after each failure (default 1000 ms). */
+  backoffMs?: number;
+}
 const log = createLogger('download');
 
 function sha256OfFile(file: string): Promise<string> {
@@ -67,12 +79,14 @@ function request(url: string, redirects = 0): Promise<IncomingMessage> {
       }
       if (status !== 200) {
         res.resume();
-        fail(new ElasticityError(`HTTP status ${status}`, { file: url, field: 'http' }));
+        const Err = status >= 500 || status === 429 ? TransientDownloadError : ElasticityError;
+        fail(new Err(`HTTP status ${status}`, { file: url, field: 'http' }));
         return;
       }
       ok(res);
     });
-    req.on('error', (cause) => fail(new ElasticityError(`request failed (${cause.message})`, { file: url, field: 'http', cause })));
+    req.setTimeout(SOCKET_TIMEOUT_MS, () => req.destroy(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`)));
+    req.on('error', (cause) => fail(new TransientDownloadError(`request failed (${cause.message})`, { file: url, field: 'http', cause })));
   });
 }
 
@@ -81,12 +95,34 @@ function request(url: string, redirects = 0): Promise<IncomingMessage> {
  * hashing, checked against `sha256` (required when known; when null the
  * computed hash is logged), then renamed. Never leaves a partial file under
  * the final name. An existing `dest` with the right checksum is kept.
+ * Network errors, 5xx answers and interrupted or corrupted transfers are
+ * retried with exponential backoff; a 4xx answer is final.
  */
-export async function downloadFile(url: string, dest: string, sha256: string | null): Promise<{ file: string; sha256: string; skipped: boolean }> {
+export async function downloadFile(
+  url: string,
+  dest: string,
+  sha256: string | null,
+  retry: RetryOptions = {},
+): Promise<{ file: string; sha256: string; skipped: boolean }> {
   if (sha256 !== null && existsSync(dest) && (await sha256OfFile(dest)) === sha256) {
     log.info(`${basename(dest)} present and verified`);
     return { file: dest, sha256, skipped: true };
   }
+  const attempts = retry.attempts ?? 4;
+  let wait = retry.backoffMs ?? 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await downloadOnce(url, dest, sha256);
+    } catch (error) {
+      if (!(error instanceof TransientDownloadError) || attempt >= attempts) throw error;
+      log.warn(`${basename(dest)}: ${error.message}; attempt ${attempt + 1} of ${attempts} in ${(wait / 1000).toFixed(1)} s`);
+      await new Promise((r) => setTimeout(r, wait));
+      wait *= 2;
+    }
+  }
+}
+
+async function downloadOnce(url: string, dest: string, sha256: string | null): Promise<{ file: string; sha256: string; skipped: boolean }> {
   await mkdir(dirname(dest), { recursive: true });
   const temp = join(dirname(dest), `.${basename(dest)}.download-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -101,11 +137,12 @@ export async function downloadFile(url: string, dest: string, sha256: string | n
     try {
       await pipeline(res, hasher, createWriteStream(temp));
     } catch (cause) {
-      throw new ElasticityError(`download interrupted (${(cause as Error).message})`, { file: url, field: 'http', cause });
+      throw new TransientDownloadError(`download interrupted (${(cause as Error).message})`, { file: url, field: 'http', cause });
     }
     const actual = hash.digest('hex');
     if (sha256 !== null && actual !== sha256.toLowerCase()) {
-      throw new ElasticityError(`SHA-256 ${actual} does not match the expected ${sha256}; file discarded`, { file: url, field: 'sha256' });
+      // A corrupted transfer is worth another try; a wrong file fails again and ends with this error.
+      throw new TransientDownloadError(`SHA-256 ${actual} does not match the expected ${sha256}; file discarded`, { file: url, field: 'sha256' });
     }
     if (sha256 === null) log.warn(`${basename(dest)}: no known checksum, SHA-256 is ${actual}`);
     await rename(temp, dest);
@@ -123,6 +160,8 @@ export interface DownloadOptions {
   baseUrl?: string;
   /** Overrides the expected SHA-256 per file name (null = not known). */
   checksums?: Record<string, string | null>;
+  /** Retries of each file (attempts, backoff). */
+  retry?: RetryOptions;
 }
 
 function joinUrl(base: string, name: string): string {
@@ -142,13 +181,13 @@ export async function downloadDataset(name: DownloadableDataset, options: Downlo
   if (name === 'mnist') {
     const dir = join(rawDir, 'mnist');
     for (const file of Object.keys(MNIST_SHA256)) {
-      await downloadFile(joinUrl(options.baseUrl ?? MNIST_BASE_URL, file), join(dir, file), expected(file, MNIST_SHA256));
+      await downloadFile(joinUrl(options.baseUrl ?? MNIST_BASE_URL, file), join(dir, file), expected(file, MNIST_SHA256), options.retry);
     }
     return dir;
   }
   if (name !== 'cifar10') throw new ElasticityError(`unknown data set "${name}" (one of ${DOWNLOADABLE.join(', ')})`, { field: 'dataset' });
   const archive = join(rawDir, CIFAR10_ARCHIVE);
-  await downloadFile(joinUrl(options.baseUrl ?? CIFAR10_BASE_URL, CIFAR10_ARCHIVE), archive, expected(CIFAR10_ARCHIVE, CIFAR10_SHA256));
+  await downloadFile(joinUrl(options.baseUrl ?? CIFAR10_BASE_URL, CIFAR10_ARCHIVE), archive, expected(CIFAR10_ARCHIVE, CIFAR10_SHA256), options.retry);
   const target = join(rawDir, 'cifar-10-batches-bin');
   const staging = join(rawDir, `.cifar-extract-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging, { recursive: true });
