@@ -64,7 +64,7 @@ export async function fuzz(options: { count: number; seed: number; slowMs?: numb
         }
       }
       const ms = performance.now() - t0;
-      if (!failure && ms > (options.slowMs ?? 2000)) failure = { kind: 'slow', message: `${ms.toFixed(0)} ms` };
+      if (!failure && ms > (options.slowMs ?? 5000)) failure = { kind: 'slow', message: `${ms.toFixed(0)} ms` };
       if (failure) {
         stats.failures++;
         summary.failures.push({ target: target.name, input: i, mutations: applied, ...failure });

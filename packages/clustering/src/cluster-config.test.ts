@@ -6,7 +6,7 @@ import { parseClusterConfig } from './cluster-config.ts';
 test('defaults: k 2, 5 seeds, 10 restarts and the five methods of the paper', () => {
   const c = parseClusterConfig(undefined, 'p.json');
   assert.deepEqual(c, {
-    k: 2, seeds: 5, restarts: 10, maxIterations: 300,
+    k: 2, seeds: 5, restarts: 10, maxIterations: 300, eigenSolver: 'auto',
     methods: [
       { input: 'raw', method: 'kmeans' },
       { input: 'pca', method: 'kmeans' },
@@ -21,6 +21,9 @@ test('defaults: k 2, 5 seeds, 10 restarts and the five methods of the paper', ()
   assert.equal(custom.seeds, 1);
   assert.equal(custom.restarts, 10);
   assert.deepEqual(custom.methods, [{ input: 'ntk', method: 'kmeans' }]);
+  const spectral = parseClusterConfig({ k: 4, eigenSolver: 'iterative', methods: [{ input: 'relative', method: 'spectral' }, { input: 'relative', method: 'kmeans' }] }, 'p.json');
+  assert.equal(spectral.eigenSolver, 'iterative');
+  assert.deepEqual(spectral.methods.map((m) => m.method), ['spectral', 'kmeans']);
 });
 
 test('bad keys and values name the file and the field', () => {
@@ -30,7 +33,8 @@ test('bad keys and values name the file and the field', () => {
     [{ seeds: 0 }, /cluster\.seeds: must be an integer >= 1/],
     [{ restarts: 1.5 }, /cluster\.restarts/],
     [{ methods: [] }, /cluster\.methods: must be a non-empty list/],
-    [{ methods: [{ input: 'ntk', method: 'spectral' }] }, /cluster\.methods\[0\]\.method: must be one of kmeans, kernel-kmeans, got "spectral"/],
+    [{ methods: [{ input: 'ntk', method: 'dbscan' }] }, /cluster\.methods\[0\]\.method: must be one of kmeans, kernel-kmeans, spectral, got "dbscan"/],
+    [{ eigenSolver: 'lapack' }, /cluster\.eigenSolver: must be one of auto, dense, iterative, got "lapack"/],
     [{ methods: [{ input: '../x', method: 'kmeans' }] }, /cluster\.methods\[0\]\.input/],
     [{ methods: [{ input: 'ntk', method: 'kmeans', k: 3 }] }, /cluster\.methods\[0\]\.k: unknown key/],
     [{ methods: [{ input: 'ntk', method: 'kmeans' }, { input: 'ntk', method: 'kmeans' }] }, /cluster\.methods\[1\]: ntk with kmeans is listed twice/],

@@ -1,6 +1,9 @@
 import { ElasticityError } from '@elasticity/core';
+import type { EigenSolver } from './eigen/top-eigenpairs.ts';
 
-export const CLUSTER_METHODS = ['kmeans', 'kernel-kmeans'] as const;
+export const EIGEN_SOLVERS: EigenSolver[] = ['auto', 'dense', 'iterative'];
+
+export const CLUSTER_METHODS = ['kmeans', 'kernel-kmeans', 'spectral'] as const;
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number];
 
 export interface ClusterJob {
@@ -18,6 +21,16 @@ export interface ClusterConfig {
   restarts: number;
   /** Lloyd iterations per initialisation. */
   maxIterations: number;
+  /**
+   * Eigensolver of spectral clustering: 'auto' (a full decomposition up to
+   * 300 examples, the iterative block Krylov solver above), 'dense' or 'iterative'.
+   */
+  eigenSolver: EigenSolver;
+  /**
+   * (input, method) pairs. method: 'kmeans' (on feature rows or matrix rows),
+   * 'kernel-kmeans' (matrix as kernel; features through the linear kernel X X^T),
+   * 'spectral' (matrix as precomputed affinity).
+   */
   methods: ClusterJob[];
 }
 
@@ -26,6 +39,7 @@ export const CLUSTER_DEFAULTS: ClusterConfig = {
   seeds: 5,
   restarts: 10,
   maxIterations: 300,
+  eigenSolver: 'auto',
   methods: [
     { input: 'raw', method: 'kmeans' },
     { input: 'pca', method: 'kmeans' },
@@ -59,8 +73,17 @@ export function parseClusterConfig(section: unknown, file: string): ClusterConfi
     seeds: int('seeds', 1),
     restarts: int('restarts', 1),
     maxIterations: int('maxIterations', 1),
+    eigenSolver: eigenSolver(raw.eigenSolver, file),
     methods: raw.methods === undefined ? structuredClone(CLUSTER_DEFAULTS.methods) : parseMethods(raw.methods, file),
   };
+}
+
+function eigenSolver(value: unknown, file: string): EigenSolver {
+  if (value === undefined) return CLUSTER_DEFAULTS.eigenSolver;
+  if (typeof value !== 'string' || !EIGEN_SOLVERS.includes(value as EigenSolver)) {
+    throw new ElasticityError(`must be one of ${EIGEN_SOLVERS.join(', ')}, got ${JSON.stringify(value)}`, { file, field: 'cluster.eigenSolver' });
+  }
+  return value as EigenSolver;
 }
 
 function parseMethods(value: unknown, file: string): ClusterJob[] {

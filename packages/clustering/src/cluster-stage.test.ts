@@ -70,17 +70,18 @@ test('runCluster end to end: features and matrices, metrics.json and clusters fi
         { input: 'relative', method: 'kmeans' },
         { input: 'kernelized', method: 'kernel-kmeans' },
         { input: 'raw', method: 'kernel-kmeans' },
+        { input: 'relative', method: 'spectral' },
       ],
     };
     await runCluster({ config, pipelineFile: 'p.json', datasetFile, similarityDir: simDir, outDir, seed: 11 });
     assert.deepEqual((await readdir(outDir)).sort(), [
-      'kernelized-kernel-kmeans.arrow', 'metrics.json', 'raw-kernel-kmeans.arrow', 'raw-kmeans.arrow', 'relative-kmeans.arrow',
+      'kernelized-kernel-kmeans.arrow', 'metrics.json', 'raw-kernel-kmeans.arrow', 'raw-kmeans.arrow', 'relative-kmeans.arrow', 'relative-spectral.arrow',
     ]);
     const metrics = JSON.parse(await readFile(join(outDir, 'metrics.json'), 'utf8')) as ClusterMetrics;
     assert.equal(metrics.k, 2);
     assert.equal(metrics.seeds, 3);
     assert.deepEqual(metrics.classes, [4, 9]);
-    assert.deepEqual(metrics.results.map((r) => `${r.input}-${r.method}`), ['raw-kmeans', 'relative-kmeans', 'kernelized-kernel-kmeans', 'raw-kernel-kmeans']);
+    assert.deepEqual(metrics.results.map((r) => `${r.input}-${r.method}`), ['raw-kmeans', 'relative-kmeans', 'kernelized-kernel-kmeans', 'raw-kernel-kmeans', 'relative-spectral']);
     for (const r of metrics.results) {
       for (const m of [r.accuracy, r.ari, r.nmi]) {
         assert.deepEqual(m.values, [1, 1, 1]);
@@ -133,6 +134,15 @@ test('runCluster: missing input, wrong rows, asymmetric kernel are clear errors 
     await assert.rejects(
       runCluster({ config: { k: 30, methods: [{ input: 'ntk', method: 'kmeans' }] }, pipelineFile: 'p.json', datasetFile, similarityDir: simDir, outDir }),
       (e: unknown) => e instanceof ElasticityError && /p\.json: cluster\.k: k = 30 but the data set has only 24 primary examples/.test(e.message),
+    );
+    await writeFeaturesFile(join(simDir, 'raw.arrow'), { kind: 'raw', ids: primaryIds, values: new Float64Array(n * 2).fill(1), dim: 2 }, meta);
+    await assert.rejects(
+      runCluster({ config: { methods: [{ input: 'raw', method: 'spectral' }] }, pipelineFile: 'p.json', datasetFile, similarityDir: simDir, outDir }),
+      (e: unknown) => e instanceof ElasticityError && /p\.json: cluster\.methods\[0\]\.method: spectral clustering needs a similarity matrix/.test(e.message),
+    );
+    await assert.rejects(
+      runCluster({ config: { methods: [{ input: 'ntk', method: 'spectral' }] }, pipelineFile: 'p.json', datasetFile, similarityDir: simDir, outDir }),
+      (e: unknown) => e instanceof ElasticityError && e.message.startsWith(`${join(simDir, 'ntk.arrow')}: row: spectral clustering needs a symmetric affinity`),
     );
     await assert.rejects(readdir(outDir), { code: 'ENOENT' });
   });

@@ -1,14 +1,11 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, createProgress, matMulABt, primaryIndices, readDatasetFile, runStage, writeClustersFile, writeFileAtomic,
+  ElasticityError, createProgress, primaryIndices, readDatasetFile, runStage, writeClustersFile, writeFileAtomic,
 } from '@elasticity/core';
 import { parseClusterConfig } from './cluster-config.ts';
-import type { ClusterConfig, ClusterJob } from './cluster-config.ts';
 import { assertRowsAre, readClusterInput } from './read-cluster-input.ts';
-import type { ClusterInput } from './read-cluster-input.ts';
-import { kmeansRows } from './kmeans-rows.ts';
-import { kernelKmeans } from './kernel-kmeans.ts';
+import { prepareJob } from './cluster-job.ts';
 import type { ClusteringResult } from './clustering-result.ts';
 import { deriveSeeds } from './restart-seeds.ts';
 import { clusteringAccuracy } from './metrics/accuracy.ts';
@@ -47,20 +44,6 @@ export interface ClusterMetrics {
   /** The true classes of the primary examples, ascending: the columns of each confusion matrix. */
   classes: number[];
   results: ClusterMethodResult[];
-}
-
-/** Prepares what one job clusters: rows for K-means, a kernel for kernel K-means (linear kernel X X^T for features). */
-function jobData(input: ClusterInput, job: ClusterJob): { values: Float64Array; dim: number } {
-  const n = input.ids.length;
-  if (input.type === 'matrix') return { values: input.values, dim: n };
-  if (job.method === 'kmeans') return { values: input.values, dim: input.dim };
-  return { values: matMulABt(input.values, input.values, n, n, input.dim), dim: n };
-}
-
-function clusterOnce(data: { values: Float64Array; dim: number }, n: number, job: ClusterJob, config: ClusterConfig, seed: number, file: string): ClusteringResult {
-  const common = { seed, restarts: config.restarts, maxIterations: config.maxIterations };
-  if (job.method === 'kmeans') return kmeansRows(data.values, n, data.dim, config.k, common);
-  return kernelKmeans(data.values, n, config.k, { ...common, file, field: 'row' });
 }
 
 /**
@@ -103,11 +86,11 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
           const started = performance.now();
           const input = await readClusterInput(file);
           assertRowsAre(input, ids, file);
-          const data = jobData(input, job);
+          const cluster = prepareJob(input, job, { config, index: i, file, pipelineFile: options.pipelineFile, seed, log });
           const acc: number[] = [], ari: number[] = [], nmi: number[] = [];
           let first: ClusteringResult | undefined;
           for (const s of runSeeds) {
-            const result = clusterOnce(data, n, job, config, s, file);
+            const result = cluster(s);
             first ??= result;
             acc.push(clusteringAccuracy(result.clusters, classes));
             ari.push(adjustedRandIndex(result.clusters, classes));

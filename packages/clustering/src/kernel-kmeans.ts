@@ -5,6 +5,8 @@ import type { ClusteringResult, RestartOptions } from './clustering-result.ts';
 export interface KernelKmeansOptions extends RestartOptions {
   /** Largest allowed |K_ij - K_ji| relative to max(|K_ij|, |K_ji|). Default 1e-6. */
   symmetryTolerance?: number;
+  /** Skip checkKernel (the caller already checked this matrix, e.g. once for several seeds). */
+  assumeChecked?: boolean;
   /** Where the kernel came from, for error messages. */
   file?: string;
   field?: string;
@@ -123,6 +125,36 @@ function clusterSums(kernel: Float64Array, n: number, k: number, assign: Int32Ar
   }
 }
 
+/**
+ * Brings the workspace from partition `before` to `after`: for each example
+ * that moved, subtracts its kernel row from its old cluster's sums and adds
+ * it to the new one (2 n work per moved example, using K_ji = K_ij); when
+ * more than a third of the examples moved, recomputes from scratch (n^2).
+ */
+function updateClusterSums(kernel: Float64Array, n: number, k: number, before: Int32Array, after: Int32Array, ws: Workspace): void {
+  const movers: number[] = [];
+  for (let i = 0; i < n; i++) if (before[i] !== after[i]) movers.push(i);
+  if (movers.length * 3 > n) {
+    clusterSums(kernel, n, k, after, ws);
+    return;
+  }
+  const { sums, sizes, intra } = ws;
+  for (const i of movers) {
+    const from = before[i], to = after[i], row = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = kernel[row + j];
+      sums[j * k + from] -= v;
+      sums[j * k + to] += v;
+    }
+  }
+  sizes.fill(0);
+  intra.fill(0);
+  for (let i = 0; i < n; i++) {
+    sizes[after[i]]++;
+    intra[after[i]] += sums[i * k + after[i]];
+  }
+}
+
 /** ||phi(x_i) - m_c||^2 = K_ii - 2/|c| sum_{j in c} K_ij + 1/|c|^2 sum_{j,l in c} K_jl. */
 function centreDistance(kernel: Float64Array, n: number, k: number, i: number, c: number, ws: Workspace): number {
   const size = ws.sizes[c];
@@ -157,11 +189,13 @@ function singleRun(kernel: Float64Array, n: number, k: number, rng: Rng, maxIter
   fillEmptyClusters(assign, k, own);
 
   const ws: Workspace = { sums: new Float64Array(n * k), sizes: new Float64Array(k), intra: new Float64Array(k) };
+  const previous = new Int32Array(n);
   let iterations = 0;
   let converged = false;
+  clusterSums(kernel, n, k, assign, ws);
   while (iterations < maxIterations) {
     iterations++;
-    clusterSums(kernel, n, k, assign, ws);
+    previous.set(assign);
     let moved = 0;
     for (let i = 0; i < n; i++) {
       const current = assign[i];
@@ -188,6 +222,7 @@ function singleRun(kernel: Float64Array, n: number, k: number, rng: Rng, maxIter
       break;
     }
     fillEmptyClusters(assign, k, own);
+    updateClusterSums(kernel, n, k, previous, assign, ws);
   }
   clusterSums(kernel, n, k, assign, ws);
   return { clusters: assign, objective: objectiveOf(kernel, n, k, ws), iterations, converged };
@@ -200,10 +235,10 @@ function singleRun(kernel: Float64Array, n: number, k: number, rng: Rng, maxIter
  * within-cluster sum of squared feature-space distances is kept.
  */
 export function kernelKmeans(kernel: Float64Array, n: number, k: number, options: KernelKmeansOptions): ClusteringResult {
-  const { seed, restarts = 10, maxIterations = 300, symmetryTolerance = 1e-6, file, field } = options;
+  const { seed, restarts = 10, maxIterations = 300, symmetryTolerance = 1e-6, assumeChecked = false, file, field } = options;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k = ${k} must be an integer in 1..${n}`);
   if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError('restarts must be at least 1');
-  checkKernel(kernel, n, symmetryTolerance, { file, field });
+  if (!assumeChecked) checkKernel(kernel, n, symmetryTolerance, { file, field });
   const rng = createRng(seed);
   let best: ClusteringResult | undefined;
   for (let restart = 0; restart < restarts; restart++) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { kmeans } from 'ml-kmeans';
 import { createRng } from '@elasticity/core';
 import { kmeansRows, withinClusterSumOfSquares } from './kmeans-rows.ts';
+import { kmeansOnce, kmeansPlusPlus, lloyd } from './kmeans-lloyd.ts';
 import { deriveSeeds } from './restart-seeds.ts';
 import { clusteringAccuracy } from './metrics/accuracy.ts';
 import { blobs } from './test-data.ts';
@@ -28,16 +29,45 @@ test('restarts keep the start with the lowest within-cluster sum of squares', ()
   const rng = createRng(9);
   const n = 120, dim = 3, k = 6;
   const x = Float64Array.from({ length: n * dim }, () => rng.uniform(0, 1));
-  const rows = Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * dim, (i + 1) * dim)));
   const seeds = deriveSeeds(5, 8);
-  const objectives = seeds.map((s) => {
-    const r = kmeans(rows, k, { seed: s, initialization: 'kmeans++', maxIterations: 300, tolerance: 1e-6 });
-    return withinClusterSumOfSquares(x, n, dim, k, r.clusters);
-  });
+  const objectives = seeds.map((s) => withinClusterSumOfSquares(x, n, dim, k, kmeansOnce(x, n, dim, k, s).clusters));
   const best = kmeansRows(x, n, dim, k, { seed: 5, restarts: 8 });
   assert.equal(best.objective, Math.min(...objectives));
   assert.equal(best.restart, objectives.indexOf(Math.min(...objectives)));
   assert.ok(new Set(objectives.map((o) => o.toFixed(9))).size > 1, 'the starts really differ, so the choice matters');
+});
+
+test('Lloyd iterations give ml-kmeans\'s partition and centres from the same start', () => {
+  const rng = createRng(12);
+  const n = 200, dim = 5, k = 4;
+  const x = Float64Array.from({ length: n * dim }, () => rng.normal());
+  const rows = Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * dim, (i + 1) * dim)));
+  for (const seed of [1, 2, 3]) {
+    const start = kmeansPlusPlus(x, n, dim, k, createRng(seed));
+    const initialization = Array.from({ length: k }, (_, c) => Array.from(start.subarray(c * dim, (c + 1) * dim)));
+    const reference = kmeans(rows, k, { initialization, maxIterations: 300, tolerance: 0 });
+    const ours = lloyd(x, n, dim, k, start, { tolerance: 0 });
+    assert.ok(reference.converged && ours.converged);
+    assert.deepEqual(Array.from(ours.clusters), reference.clusters);
+    reference.centroids.forEach((centre, c) => centre.forEach((v, p) => assert.ok(Math.abs(v - ours.centres[c * dim + p]) < 1e-12)));
+  }
+});
+
+test('k-means++ seeding picks data rows and, for far-apart groups, one row of each', () => {
+  // Three tight groups of 5 points 100 apart: the chance that two seeds share a group is about 1e-4 per draw;
+  // with the greedy candidates (the lower potential wins) it is practically 0.
+  const pts: number[] = [];
+  for (const centre of [0, 100, 200]) for (let i = 0; i < 5; i++) pts.push(centre + i * 0.01, -centre);
+  const x = Float64Array.from(pts);
+  for (let seed = 0; seed < 10; seed++) {
+    const c = kmeansPlusPlus(x, 15, 2, 3, createRng(seed));
+    const groups = [0, 1, 2].map((j) => {
+      const row = Array.from({ length: 15 }, (_, i) => i).find((i) => x[2 * i] === c[2 * j] && x[2 * i + 1] === c[2 * j + 1]);
+      assert.ok(row !== undefined, 'a seed is a data row');
+      return Math.floor(row / 5);
+    });
+    assert.deepEqual(groups.sort(), [0, 1, 2]);
+  }
 });
 
 test('same seed, same partition', () => {

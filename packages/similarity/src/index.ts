@@ -1,8 +1,21 @@
-export { parseSimilarityConfig, SIMILARITY_DEFAULTS, SIMILARITY_SOURCES, BASELINES } from './similarity-config.ts';
-export type { SimilarityConfig, SimilaritySource, Baseline } from './similarity-config.ts';
+export {
+  parseSimilarityConfig, parseSimilarityName, SIMILARITY_DEFAULTS, AUTOENCODER_DEFAULTS, SIMILARITY_SOURCES, SIMILARITY_NAMES,
+  NORMALIZABLE_SOURCES, NORMALIZED_SUFFIX, BASELINES,
+} from './similarity-config.ts';
+export type {
+  SimilarityConfig, SimilaritySource, SimilarityName, NormalizableSource, Baseline, AutoencoderConfig,
+} from './similarity-config.ts';
 export { runSimilarity } from './similarity-stage.ts';
 export type { SimilarityOptions } from './similarity-stage.ts';
-export { symmetrizeMatrix, assertOverIds } from './symmetrize-matrix.ts';
+export { symmetrizeMatrix, symmetrizeInPlace, assertOverIds } from './symmetrize-matrix.ts';
+export { normalizeKernel } from './normalize-kernel.ts';
+export { reluPatterns, reluLayers, patternCosine } from './activation-patterns.ts';
+export type { ReluPatterns } from './activation-patterns.ts';
 export { rawFeatures } from './baselines/raw.ts';
 export { pcaProject, pcaFeatures, pcaComponentCount } from './baselines/pca.ts';
 export type { PcaResult } from './baselines/pca.ts';
+export {
+  createAutoencoder, trainAutoencoder, imageShape, toChannelsLast, AUTOENCODER_SIDES, CODE_DIM,
+} from './baselines/autoencoder.ts';
+export type { Autoencoder, AutoencoderOptions, AutoencoderResult, ImageShape } from './baselines/autoencoder.ts';
+export { readUserFeatures } from './baselines/feature-file.ts';

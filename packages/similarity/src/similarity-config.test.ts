@@ -4,10 +4,28 @@ import { ElasticityError } from '@elasticity/core';
 import { parseSimilarityConfig } from './similarity-config.ts';
 
 test('defaults apply to a missing or empty section', () => {
-  const expected = { use: ['relative', 'kernelized', 'ntk'], baselines: ['raw', 'pca'], pcaComponents: 100 };
+  const autoencoder = { epochs: 20, batchSize: 100, learningRate: 1e-3, weightDecay: 1e-5, seed: 0, trainOn: 'all' };
+  const rest = { autoencoder, features: {}, activationFrom: 'trained' };
+  const expected = { use: ['relative', 'kernelized', 'ntk'], baselines: ['raw', 'pca'], pcaComponents: 100, ...rest };
   assert.deepEqual(parseSimilarityConfig(undefined, 'p.json'), expected);
   assert.deepEqual(parseSimilarityConfig({}, 'p.json'), expected);
-  assert.deepEqual(parseSimilarityConfig({ use: ['ntk'], baselines: [], pcaComponents: 5 }, 'p.json'), { use: ['ntk'], baselines: [], pcaComponents: 5 });
+  assert.deepEqual(parseSimilarityConfig({ use: ['ntk'], baselines: [], pcaComponents: 5 }, 'p.json'), { use: ['ntk'], baselines: [], pcaComponents: 5, ...rest });
+});
+
+test('every similarity of the paper, normalised kernels, baselines and user features', () => {
+  const c = parseSimilarityConfig({
+    use: ['relative', 'kernelized', 'ntk', 'ntk-infinite', 'activation-cosine', 'ntk-normalized', 'kernelized-normalized', 'ntk-infinite-normalized'],
+    baselines: ['raw', 'pca', 'autoencoder'],
+    autoencoder: { epochs: 3, batchSize: 50, learningRate: 0.01, weightDecay: 0, seed: 4, trainOn: 'primary' },
+    features: { resnet152: '../features/resnet152.arrow' },
+    activationFrom: 'init',
+  }, 'p.json');
+  assert.equal(c.use.length, 8);
+  assert.deepEqual(c.autoencoder, { epochs: 3, batchSize: 50, learningRate: 0.01, weightDecay: 0, seed: 4, trainOn: 'primary' });
+  assert.deepEqual(c.features, { resnet152: '../features/resnet152.arrow' });
+  assert.equal(c.activationFrom, 'init');
+  // Features alone are something to do.
+  assert.deepEqual(parseSimilarityConfig({ use: [], baselines: [], features: { f: 'f.arrow' } }, 'p.json').features, { f: 'f.arrow' });
 });
 
 test('bad keys and values name the file and the field', () => {
@@ -16,7 +34,20 @@ test('bad keys and values name the file and the field', () => {
     [{ use: ['relative', 'cosine'] }, /similarity\.use\[1\]: "cosine" is not one of relative, kernelized, ntk/],
     [{ use: 'ntk' }, /similarity\.use: must be a list/],
     [{ use: ['ntk', 'ntk'] }, /similarity\.use\[1\]: "ntk" is listed twice/],
-    [{ baselines: ['autoencoder'] }, /similarity\.baselines\[0\]/],
+    [{ baselines: ['resnet'] }, /similarity\.baselines\[0\]: "resnet" is not one of raw, pca, autoencoder/],
+    [{ use: ['relative-normalized'] }, /similarity\.use\[0\]: "relative-normalized" is not one of/],
+    [{ use: ['activation-cosine-normalized'] }, /similarity\.use\[0\]/],
+    [{ autoencoder: { epochs: 0 } }, /similarity\.autoencoder\.epochs: must be a positive integer, got 0/],
+    [{ autoencoder: { lr: 0.1 } }, /similarity\.autoencoder\.lr: unknown key/],
+    [{ autoencoder: { learningRate: 0 } }, /similarity\.autoencoder\.learningRate: must be a positive number/],
+    [{ autoencoder: { weightDecay: -1 } }, /similarity\.autoencoder\.weightDecay: must be a non-negative number/],
+    [{ autoencoder: { trainOn: 'aux' } }, /similarity\.autoencoder\.trainOn: must be one of all, primary/],
+    [{ autoencoder: 3 }, /similarity\.autoencoder: must be an object/],
+    [{ features: ['a.arrow'] }, /similarity\.features: must be an object/],
+    [{ features: { 'bad/name': 'a.arrow' } }, /similarity\.features\.bad\/name: name must be letters/],
+    [{ features: { f: 3 } }, /similarity\.features\.f: must be the path of an Arrow file/],
+    [{ features: { pca: 'p.arrow' } }, /similarity\.features\.pca: "pca" is already an output/],
+    [{ activationFrom: 'final' }, /similarity\.activationFrom: must be one of trained, init/],
     [{ pcaComponents: 0 }, /similarity\.pcaComponents: must be a positive integer/],
     [{ pcaComponents: 2.5 }, /similarity\.pcaComponents/],
     [{ use: [], baselines: [] }, /nothing to do/],

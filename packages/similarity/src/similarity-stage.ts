@@ -1,13 +1,19 @@
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
-  ElasticityError, primaryIndices, readDatasetFile, readMatrixFile, runStage, writeFeaturesFile, writeMatrixFile,
+  ElasticityError, MODEL_JSON, MODEL_WEIGHTS, initBackend, loadModelDir, primaryIndices, readDatasetFile, readMatrixFile, runStage,
+  writeFeaturesFile, writeMatrixFile,
 } from '@elasticity/core';
+import type { Dataset, FeatureRows, Logger, StageMeta } from '@elasticity/core';
 import { rawFeatures } from './baselines/raw.ts';
 import { pcaFeatures } from './baselines/pca.ts';
-import { parseSimilarityConfig } from './similarity-config.ts';
-import type { SimilaritySource } from './similarity-config.ts';
-import { assertOverIds, symmetrizeMatrix } from './symmetrize-matrix.ts';
+import { imageShape, toChannelsLast, trainAutoencoder } from './baselines/autoencoder.ts';
+import { readUserFeatures } from './baselines/feature-file.ts';
+import { parseSimilarityConfig, parseSimilarityName } from './similarity-config.ts';
+import type { SimilarityConfig, SimilaritySource } from './similarity-config.ts';
+import { assertOverIds, symmetrizeInPlace } from './symmetrize-matrix.ts';
+import { normalizeKernel } from './normalize-kernel.ts';
+import { patternCosine, reluPatterns } from './activation-patterns.ts';
 
 export interface SimilarityOptions {
   /** The pipeline's `similarity` section. */
@@ -16,73 +22,177 @@ export interface SimilarityOptions {
   datasetFile: string;
   /** Folder with relative.arrow / kernelized.arrow (probe stage output). */
   probeDir?: string;
-  /** Folder with ntk.arrow (ntk stage output). */
+  /** Folder with ntk.arrow and ntk-infinite.arrow (ntk stage output). */
   ntkDir?: string;
+  /** The train stage's output folder, holding model/ and init/ (for activation-cosine). */
+  modelDir?: string;
   outDir: string;
 }
 
-/** The file a similarity source is read from; throws naming the option when its folder was not given. */
-function sourceFile(name: SimilaritySource, options: SimilarityOptions, index: number): string {
-  const dir = name === 'ntk' ? options.ntkDir : options.probeDir;
-  if (dir === undefined) {
-    const option = name === 'ntk' ? 'ntkDir' : 'probeDir';
-    throw new ElasticityError(`"${name}" needs the ${option} option (the ${name === 'ntk' ? 'ntk' : 'probe'} stage output folder)`, {
-      file: options.pipelineFile, field: `similarity.use[${index}]`,
-    });
+/** Where one source matrix comes from: a matrix file of an upstream stage, or a model. */
+interface SourcePlan {
+  source: SimilaritySource;
+  /** Index in similarity.use of the first name built from this source, for messages. */
+  index: number;
+  /** Write the symmetrised source itself, and/or its normalised version. */
+  plain: boolean;
+  normalized: boolean;
+  /** The matrix file, or model.json of the model. */
+  file: string;
+  /** Files hashed as inputs. */
+  inputs: string[];
+}
+
+const OPTION_OF: Record<SimilaritySource, { option: keyof SimilarityOptions; stage: string }> = {
+  'relative': { option: 'probeDir', stage: 'probe' },
+  'kernelized': { option: 'probeDir', stage: 'probe' },
+  'ntk': { option: 'ntkDir', stage: 'ntk' },
+  'ntk-infinite': { option: 'ntkDir', stage: 'ntk' },
+  'activation-cosine': { option: 'modelDir', stage: 'train' },
+};
+
+/** The sources named in `use` (each once, in order of first mention) and their files; throws naming the option when a folder was not given. */
+function planSources(config: SimilarityConfig, options: SimilarityOptions): SourcePlan[] {
+  const plans: SourcePlan[] = [];
+  config.use.forEach((name, index) => {
+    const { source, normalized } = parseSimilarityName(name);
+    let plan = plans.find((p) => p.source === source);
+    if (!plan) {
+      const { option, stage } = OPTION_OF[source];
+      const dir = options[option] as string | undefined;
+      if (dir === undefined) {
+        throw new ElasticityError(`"${name}" needs the ${option} option (the ${stage} stage output folder)`, { file: options.pipelineFile, field: `similarity.use[${index}]` });
+      }
+      let file: string, inputs: string[];
+      if (source === 'activation-cosine') {
+        const sub = join(dir, config.activationFrom === 'init' ? 'init' : 'model');
+        file = join(sub, MODEL_JSON);
+        inputs = [file, join(sub, MODEL_WEIGHTS)];
+      } else {
+        file = join(dir, `${source}.arrow`);
+        inputs = [file];
+      }
+      plan = { source, index, plain: false, normalized: false, file, inputs };
+      plans.push(plan);
+    }
+    if (normalized) plan.normalized = true;
+    else plan.plain = true;
+  });
+  return plans;
+}
+
+async function assertExists(file: string, what: string, field: string): Promise<void> {
+  try {
+    await access(file);
+  } catch {
+    throw new ElasticityError(`${what} not found (named in ${field}); run the stage that writes it first`, { file, field });
   }
-  return join(dir, name === 'ntk' ? 'ntk.arrow' : `${name}.arrow`);
+}
+
+/** Primary example rows of the data set, in dataset order. */
+function primaryRows(dataset: Dataset): { ids: Int32Array; x: Float32Array } {
+  const rows = primaryIndices(dataset);
+  const d = dataset.d;
+  const x = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => x.set(dataset.x.subarray(r * d, (r + 1) * d), i * d));
+  return { ids: Int32Array.from(rows, (r) => dataset.ids[r]), x };
+}
+
+const seconds = (started: number) => ((performance.now() - started) / 1000).toFixed(2);
+
+/** The symmetrised matrix of one source over the primary examples, with the metadata to write. */
+async function sourceMatrix(plan: SourcePlan, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<{ values: Float64Array; extra: Record<string, string> }> {
+  if (plan.source === 'activation-cosine') {
+    await initBackend();
+    const { model, info } = await loadModelDir(dirname(plan.file));
+    try {
+      const patterns = reluPatterns(model, primary.x, primary.ids.length, dataset.d, { file: plan.file });
+      const silent = patterns.active.reduce((s, a) => s + (a === 0 ? 1 : 0), 0);
+      if (silent > 0) log.warn(`activation-cosine: ${silent} examples have no active ReLU unit (similarity 0 to all others)`);
+      log.info(`activation-cosine: ${patterns.units} ReLU units of ${info.model}, mean ${(patterns.active.reduce((s, a) => s + a, 0) / primary.ids.length).toFixed(1)} active`);
+      return { values: patternCosine(patterns), extra: { model: info.model, units: String(patterns.units) } };
+    } finally {
+      model.dispose();
+    }
+  }
+  const { matrix } = await readMatrixFile(plan.file);
+  assertOverIds(matrix, primary.ids, plan.file);
+  if (matrix.kind !== plan.source) log.warn(`${plan.file}: kind "${matrix.kind}" written as "${plan.source}"`);
+  // The values are this process's own copy of the file's bytes: symmetrised in place, no second n x n array.
+  return { values: symmetrizeInPlace(matrix.values, primary.ids.length), extra: { ...(matrix.extra ?? {}), source: matrix.kind } };
+}
+
+async function writeMatrices(plan: SourcePlan, dir: string, meta: Omit<StageMeta, 'schemaVersion' | 'extra'>, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<void> {
+  const started = performance.now();
+  const n = primary.ids.length;
+  const { values, extra } = await sourceMatrix(plan, dataset, primary, log);
+  const write = (kind: string, v: Float64Array, more: Record<string, string>) =>
+    writeMatrixFile(join(dir, `${kind}.arrow`), { kind, rowIds: primary.ids, columnIds: primary.ids, values: v, extra: { ...extra, symmetrized: 'true', ...more } }, meta);
+  if (plan.plain) await write(plan.source, values, {});
+  if (plan.normalized) {
+    // In place when the plain matrix is already written.
+    const normalized = normalizeKernel(values, n, { file: plan.file, field: 'row' }, plan.plain ? values : undefined);
+    await write(`${plan.source}-normalized`, normalized, { normalized: 'true' });
+  }
+  log.info(`${plan.source}${plan.normalized ? (plan.plain ? ' (+ normalised)' : ' (normalised)') : ''}: ${n} x ${n} in ${seconds(started)} s`);
+}
+
+async function autoencoderFeatures(dataset: Dataset, config: SimilarityConfig, datasetFile: string, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<FeatureRows> {
+  const shape = imageShape(dataset.inputShape, { file: datasetFile, field: 'input_shape' });
+  const backend = await initBackend();
+  const options = config.autoencoder;
+  const all = options.trainOn === 'all';
+  const nTrain = all ? dataset.ids.length : primary.ids.length;
+  log.info(`autoencoder: training on ${nTrain} examples (${options.trainOn}), ${options.epochs} epochs, batch ${options.batchSize}, backend ${backend}`);
+  const train = toChannelsLast(all ? dataset.x : primary.x, nTrain, shape);
+  const encode = all ? toChannelsLast(primary.x, primary.ids.length, shape) : train;
+  const result = trainAutoencoder(train, nTrain, encode, primary.ids.length, shape, { ...options, log });
+  log.info(`autoencoder: reconstruction loss ${result.initialLoss.toExponential(3)} -> ${result.losses[result.losses.length - 1].toExponential(3)}`);
+  return { kind: 'autoencoder', ids: primary.ids, values: result.codes, dim: result.dim };
 }
 
 /**
- * The similarity stage: symmetrises each matrix named in `use` and writes the
- * baseline features, all over the primary examples in dataset order.
+ * The similarity stage, over the primary examples in dataset order: writes
+ * each matrix named in `use` symmetrised ((S + S^T) / 2; "<kernel>-normalized"
+ * also divided by sqrt(K_ii K_jj)), the baseline features (raw, PCA,
+ * autoencoder codes) and the user's feature files, one <name>.arrow each.
  */
 export async function runSimilarity(options: SimilarityOptions): Promise<void> {
   const config = parseSimilarityConfig(options.config, options.pipelineFile);
-  const sources = config.use.map((name, i) => ({ name, file: sourceFile(name, options, i) }));
-  for (const [i, { name, file }] of sources.entries()) {
-    try {
-      await access(file);
-    } catch {
-      throw new ElasticityError(`input matrix for "${name}" not found (named in similarity.use[${i}]); run the stage that writes it first`, {
-        file, field: `similarity.use[${i}]`,
-      });
-    }
+  const plans = planSources(config, options);
+  for (const plan of plans) {
+    const what = plan.source === 'activation-cosine' ? 'model for "activation-cosine"' : `input matrix for "${plan.source}"`;
+    for (const file of plan.inputs) await assertExists(file, what, `similarity.use[${plan.index}]`);
   }
-  const inputFiles = [options.datasetFile, ...sources.map((s) => s.file)];
+  const featureFiles = Object.entries(config.features).map(([name, path]) => ({ name, file: resolve(dirname(options.pipelineFile), path) }));
+  for (const { name, file } of featureFiles) await assertExists(file, `feature file "${name}"`, `similarity.features.${name}`);
+  const inputFiles = [options.datasetFile, ...plans.flatMap((p) => p.inputs), ...featureFiles.map((f) => f.file)];
+  const seed = config.baselines.includes('autoencoder') ? config.autoencoder.seed : null;
   await runStage(
-    { stage: 'similarity', outDir: options.outDir, params: { ...config }, seed: null, inputFiles },
+    { stage: 'similarity', outDir: options.outDir, params: { ...config }, seed, inputFiles },
     async ({ dir, meta, log }) => {
       const { dataset } = await readDatasetFile(options.datasetFile);
-      const primary = primaryIndices(dataset);
-      if (primary.length === 0) throw new ElasticityError('data set has no primary examples', { file: options.datasetFile, field: 'role' });
-      const primaryIds = Int32Array.from(primary, (r) => dataset.ids[r]);
-      log.info(`${primaryIds.length} primary examples`);
+      const primary = primaryRows(dataset);
+      if (primary.ids.length === 0) throw new ElasticityError('data set has no primary examples', { file: options.datasetFile, field: 'role' });
+      log.info(`${primary.ids.length} primary examples`);
 
-      for (const { name, file } of sources) {
-        const started = performance.now();
-        const { matrix } = await readMatrixFile(file);
-        assertOverIds(matrix, primaryIds, file);
-        if (matrix.kind !== name) log.warn(`${file}: kind "${matrix.kind}" written as "${name}"`);
-        const sym = symmetrizeMatrix(matrix, file);
-        await writeMatrixFile(join(dir, `${name}.arrow`), {
-          kind: name,
-          rowIds: sym.rowIds,
-          columnIds: sym.columnIds,
-          values: sym.values,
-          extra: { ...sym.extra, source: matrix.kind, symmetrized: 'true' },
-        }, meta);
-        log.info(`${name}: symmetrised ${primaryIds.length} x ${primaryIds.length} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-      }
+      for (const plan of plans) await writeMatrices(plan, dir, meta, dataset, primary, log);
 
       if (config.baselines.length > 0) {
         const raw = rawFeatures(dataset);
         for (const name of config.baselines) {
           const started = performance.now();
-          const features = name === 'raw' ? raw : pcaFeatures(raw, config.pcaComponents);
+          const features = name === 'raw' ? raw
+            : name === 'pca' ? pcaFeatures(raw, config.pcaComponents)
+              : await autoencoderFeatures(dataset, config, options.datasetFile, primary, log);
           await writeFeaturesFile(join(dir, `${name}.arrow`), features, meta);
-          log.info(`${name}: ${features.ids.length} x ${features.dim} features in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+          log.info(`${name}: ${features.ids.length} x ${features.dim} features in ${seconds(started)} s`);
         }
+      }
+      for (const { name, file } of featureFiles) {
+        const features = await readUserFeatures(file, primary.ids, name);
+        await writeFeaturesFile(join(dir, `${name}.arrow`), features, meta);
+        log.info(`${name}: ${features.ids.length} x ${features.dim} features from ${file}`);
       }
     },
   );

@@ -1,0 +1,105 @@
+import { ElasticityError } from '@elasticity/core';
+import type { ClusteringResult, RestartOptions } from './clustering-result.ts';
+import { kmeansRows } from './kmeans-rows.ts';
+import { normalizedAffinityOperator } from './eigen/symmetric-operator.ts';
+import { topEigenpairs } from './eigen/top-eigenpairs.ts';
+import type { EigenSolver } from './eigen/top-eigenpairs.ts';
+
+export interface SpectralEmbeddingOptions {
+  /** Seed of the eigensolver's starting block. */
+  seed: number;
+  /** Largest allowed |S_ij - S_ji| relative to max(|S_ij|, |S_ji|). Default 1e-6. */
+  symmetryTolerance?: number;
+  solver?: EigenSolver;
+  /** Relative residual the iterative eigensolver stops at; default 1e-8. */
+  eigenTolerance?: number;
+  /** Where the affinity came from, for error messages. */
+  file?: string;
+  field?: string;
+}
+
+export interface SpectralEmbedding {
+  /** Row-major n x k: the top-k eigenvectors of D^-1/2 S D^-1/2, each row scaled to unit length. */
+  rows: Float64Array;
+  /** The k largest eigenvalues of D^-1/2 S D^-1/2 (at most 1). */
+  eigenvalues: Float64Array;
+  /** Entries of S below 0 that were treated as 0. */
+  clippedNegative: number;
+  converged: boolean;
+  residual: number;
+}
+
+/**
+ * Throws unless S (n x n) is finite and symmetric within a relative
+ * tolerance; returns the number of negative entries.
+ */
+export function checkAffinity(s: Float64Array, n: number, tolerance: number, where: { file?: string; field?: string } = {}): number {
+  if (s.length !== n * n) throw new ElasticityError(`affinity has ${s.length} values, expected ${n} x ${n}`, where);
+  let maxAbs = 0, negative = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    if (!Number.isFinite(v)) throw new ElasticityError(`affinity entry (${Math.floor(i / n)}, ${i % n}) is ${v}`, where);
+    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+    if (v < 0) negative++;
+  }
+  const floor = maxAbs * 1e-15;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const a = s[i * n + j], b = s[j * n + i];
+      if (Math.abs(a - b) > tolerance * Math.max(Math.abs(a), Math.abs(b)) + floor) {
+        throw new ElasticityError(
+          `spectral clustering needs a symmetric affinity, but S(${i}, ${j}) = ${a} and S(${j}, ${i}) = ${b} (relative tolerance ${tolerance}); symmetrise it first`,
+          where,
+        );
+      }
+    }
+  }
+  return negative;
+}
+
+/**
+ * The spectral embedding of Ng, Jordan & Weiss (2002) for a precomputed
+ * affinity S: negative entries count as 0 (an affinity is a similarity
+ * >= 0), D = diag(row sums), the top-k eigenvectors of the normalised
+ * affinity D^-1/2 S D^-1/2 (equivalently the bottom-k of the normalised
+ * Laplacian I - D^-1/2 S D^-1/2), each row scaled to unit length. The
+ * normalised affinity is applied on the fly: no n x n copy of S.
+ */
+export function spectralEmbedding(s: Float64Array, n: number, k: number, options: SpectralEmbeddingOptions): SpectralEmbedding {
+  const { seed, symmetryTolerance = 1e-6, solver, eigenTolerance = 1e-8, file, field } = options;
+  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k = ${k} must be an integer in 1..${n}`);
+  const clippedNegative = checkAffinity(s, n, symmetryTolerance, { file, field });
+  const invSqrtDegree = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = s[row + j];
+      if (v > 0) d += v;
+    }
+    if (!(d > 0)) {
+      throw new ElasticityError(`spectral clustering needs every example to have a positive total affinity, but row ${i} sums to ${d} (after treating negative entries as 0)`, { file, field });
+    }
+    invSqrtDegree[i] = 1 / Math.sqrt(d);
+  }
+  const op = normalizedAffinityOperator(s, n, invSqrtDegree, clippedNegative > 0);
+  const eig = topEigenpairs(op, k, { seed, solver, tolerance: eigenTolerance });
+  const rows = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let c = 0; c < k; c++) norm += eig.vectors[c][i] ** 2;
+    norm = Math.sqrt(norm);
+    for (let c = 0; c < k; c++) rows[i * k + c] = norm > 0 ? eig.vectors[c][i] / norm : 0;
+  }
+  return { rows, eigenvalues: eig.values, clippedNegative, converged: eig.converged, residual: eig.residual };
+}
+
+/** K-means (seeded restarts, lowest within-cluster sum of squares) on the rows of a spectral embedding. */
+export function clusterEmbedding(embedding: SpectralEmbedding, n: number, k: number, options: RestartOptions): ClusteringResult {
+  return kmeansRows(embedding.rows, n, k, k, options);
+}
+
+/** Spectral clustering with a precomputed affinity: the embedding above, then K-means on its rows. */
+export function spectralClustering(s: Float64Array, n: number, k: number, options: SpectralEmbeddingOptions & RestartOptions): ClusteringResult {
+  return clusterEmbedding(spectralEmbedding(s, n, k, options), n, k, options);
+}

@@ -1,0 +1,120 @@
+/**
+ * Benchmark of SGD training: seconds per epoch of MLPNet at width 4096 and
+ * 40960 on 2000 MNIST examples (the embedded sample, pixels scaled to
+ * [-1, 1]), batch 50, on 1 and on 2 threads, per TensorFlow.js backend, with
+ * the effective rate 6 N (d H + H) / seconds in GFLOP/s and the peak
+ * resident memory. Each configuration runs in its own child process, so
+ * that peak RSS (getrusage maxrss, worker threads included) is its own.
+ *
+ *   node --import tsx tools/bench/training.ts              # all, writes tools/bench/results/training.json
+ *   node --import tsx tools/bench/training.ts --widths 4096 --backends wasm
+ *
+ * seconds_per_epoch is the mean over the epochs after the first (the first
+ * pays worker start-up and JIT warm-up): 3 epochs at width 4096 (1 on the
+ * cpu backend), 2 at 40960. The cpu backend (about 0.5 GFLOP/s) runs width
+ * 4096 only: one 40960 epoch there takes over ten minutes. The native
+ * backend (tfjs-node) is benchmarked where it loads.
+ */
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, initBackend, writeFileAtomic } from '@elasticity/core';
+import type { BackendChoice } from '@elasticity/core';
+import { readMnistSample } from '@elasticity/datasets';
+import { initPyTorchDefault, MLPNet, trainModel } from '@elasticity/training';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = createLogger('bench');
+const N = 2000;
+const D = 784;
+const BATCH = 50;
+
+export interface TrainingBenchRecord {
+  model: string;
+  width: number;
+  workers: number;
+  backend: string;
+  seconds_per_epoch: number;
+  gflops: number;
+  peak_rss_mb: number;
+}
+
+/** The first 2000 examples of the embedded MNIST sample, x in [-1, 1], label 1 for digits 5-9. */
+async function mnist2000(): Promise<{ x: Float32Array; y: Float32Array }> {
+  const { all } = await readMnistSample();
+  if (all.count < N) throw new Error(`the embedded MNIST sample has ${all.count} examples, the benchmark needs ${N}`);
+  const x = new Float32Array(N * D);
+  const y = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    const pixels = all.pixels(i);
+    for (let k = 0; k < D; k++) x[i * D + k] = (pixels[k] / 255 - 0.5) / 0.5;
+    y[i] = all.labels[i] >= 5 ? 1 : 0;
+  }
+  return { x, y };
+}
+
+async function runChild(backend: BackendChoice, width: number, workers: number, epochs: number): Promise<void> {
+  const name = await initBackend(backend);
+  const { x, y } = await mnist2000();
+  const model = MLPNet.build({ inputShape: [1, 28, 28], width });
+  initPyTorchDefault(model, 0);
+  const records = await trainModel(model, { x, d: D, y }, { loss: 'mse', lr: 3e-3, batch: BATCH, epochs, seed: 0, workers });
+  model.dispose();
+  const timed = records.length > 1 ? records.slice(1) : records;
+  const seconds = timed.reduce((s, r) => s + r.seconds, 0) / timed.length;
+  const record: TrainingBenchRecord = {
+    model: 'MLPNet', width, workers, backend: name,
+    seconds_per_epoch: Number(seconds.toFixed(3)),
+    gflops: Number(((6 * N * (D * width + width)) / seconds / 1e9).toFixed(2)),
+    // maxRSS is in kilobytes and covers every thread of the process.
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+}
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    const [, , , backend, width, workers, epochs] = process.argv;
+    await runChild(backend as BackendChoice, Number(width), Number(workers), Number(epochs));
+    return;
+  }
+  const widths = option('widths', '4096,40960').split(',').map(Number);
+  const backends = option('backends', 'tensorflow,wasm,cpu').split(',') as BackendChoice[];
+  const results: TrainingBenchRecord[] = [];
+  for (const backend of backends) {
+    for (const width of widths) {
+      if (backend === 'cpu' && width > 4096) {
+        log.info(`skipping cpu at width ${width} (one epoch takes over ten minutes)`);
+        continue;
+      }
+      for (const workers of [1, 2]) {
+        const epochs = backend === 'cpu' ? 1 : width > 4096 ? 2 : 3;
+        let out: string;
+        try {
+          out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', backend, String(width), String(workers), String(epochs)], {
+            encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20,
+          });
+        } catch (error) {
+          if (backend === 'tensorflow') {
+            log.info('native backend (tfjs-node) does not load here: skipped');
+            break;
+          }
+          throw error;
+        }
+        const record = JSON.parse(out.trim().split('\n').pop()!) as TrainingBenchRecord;
+        log.info(`${record.backend} width ${width}, ${workers} worker(s): ${record.seconds_per_epoch} s/epoch, ${record.gflops} GFLOP/s, peak RSS ${record.peak_rss_mb} MB`);
+        results.push(record);
+      }
+    }
+  }
+  const file = join(here, 'results', 'training.json');
+  await writeFileAtomic(file, `${JSON.stringify(results, null, 2)}\n`);
+  log.info(`wrote ${file}`);
+}
+
+await main();
