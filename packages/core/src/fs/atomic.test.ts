@@ -52,3 +52,13 @@ test('withStagingDir leaves no partial output when the work fails', async () => 
   assert.equal(existsSync(out), false);
   assert.deepEqual(await readdir(root), []);
 });
+
+test('staging folders of killed runs are removed by the next run; live ones are kept', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'staging-'));
+  const dead = '.stage.tmp-999999999-abcd1234';
+  const live = `.stage.tmp-${process.pid}-abcd1234`;
+  const other = '.other.tmp-999999999-abcd1234';
+  for (const name of [dead, live, other]) await mkdir(join(root, name));
+  await withStagingDir(join(root, 'stage'), async () => undefined);
+  assert.deepEqual((await readdir(root)).sort(), [live, other, 'stage'].sort());
+});

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 export async function withStagingDir<T>(outDir: string, work: (stagingDir: string) => Promise<T>): Promise<T> {
   const parent = dirname(outDir);
   await mkdir(parent, { recursive: true });
+  await removeAbandonedStaging(parent, basename(outDir));
   const staging = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
   try {
@@ -23,4 +24,32 @@ export async function withStagingDir<T>(outDir: string, work: (stagingDir: strin
     await rm(outDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Staging folders of runs that were killed (kill -9, power loss) stay behind
+ * as hidden `.NAME.tmp-PID-*` folders. They are never taken for output (Nx
+ * caches only the final folder); the next run of the stage removes those
+ * whose process is gone.
+ */
+export async function removeAbandonedStaging(parent: string, name: string): Promise<string[]> {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-(\\d+)-[0-9a-f]+$`);
+  const removed: string[] = [];
+  for (const entry of await readdir(parent)) {
+    const match = pattern.exec(entry);
+    if (match && !isAlive(Number(match[1]))) {
+      await rm(join(parent, entry), { recursive: true, force: true });
+      removed.push(entry);
+    }
+  }
+  return removed;
 }
