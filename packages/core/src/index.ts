@@ -23,7 +23,7 @@ export {
 } from './arrow/contract.ts';
 export type { Contract } from './arrow/contract.ts';
 export {
-  readArrowTable, decodeArrowTable, readContractFile, validateContractTable, writeContractFile, encodeContractTable,
+  readArrowTable, decodeArrowTable, readContractFile, validateContractTable, writeContractFile, encodeContractTable, contractOfTable,
 } from './arrow/table-io.ts';
 export type { ContractTable } from './arrow/table-io.ts';
 export { writeDatasetFile, readDatasetFile, primaryIndices, datasetSize } from './arrow/dataset.ts';
@@ -43,3 +43,13 @@ export type { DenseMlp, HiddenActivation } from './mlp/dense-mlp.ts';
 export { sigmoid, sigmoidDifference, activate, activationSlope } from './mlp/activation.ts';
 export { mlpHiddenFeatures } from './mlp/hidden-features.ts';
 export type { MlpHiddenFeatures } from './mlp/hidden-features.ts';
+export { inspectMlpNet, readMlpNet, mlpNetFromDense, denseFromMlpNet, cloneMlpNet, readoutWidth } from './mlp/mlp-net.ts';
+export type { MlpNet, MlpLayer } from './mlp/mlp-net.ts';
+export { mlpNetFeatures, layerPreActivations, gatherRows } from './mlp/net-features.ts';
+export type { MlpNetFeatures } from './mlp/net-features.ts';
+export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS } from './mlp/products.ts';
+export type { Products, ProductOptions, ProductPrecision } from './mlp/products.ts';
+export { float32BlockErrorBound, DEFAULT_BLOCK_K } from './mlp/float32-blocks.ts';
+export { mergeMatrixShards, ROW_TOTAL_KEY } from './mlp/matrix-shards.ts';
+export type { MergeMatrixShardsOptions } from './mlp/matrix-shards.ts';
+export { gradientBackendFor, onBackend } from './mlp/gradient-backend.ts';

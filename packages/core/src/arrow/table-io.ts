@@ -7,6 +7,7 @@ import { decodeTimeLimitMs, tryDecodeInWorker } from './decode-guard.ts';
 import { arrowType, columnData, describeKind, isFloatKind, isListKind, typeMatches } from './columns.ts';
 import type { ColumnSpec, ColumnValues } from './columns.ts';
 import type { Contract } from './contract.ts';
+import { CONTRACTS } from './contract.ts';
 import { decodeMeta, encodeMeta } from './metadata.ts';
 import type { StageMeta } from './metadata.ts';
 
@@ -165,3 +166,9 @@ function assertFinite(values: Float32Array | Float64Array, file: string, field: 
   }
 }
 
+
+/** The contract a table claims by its columns (files from elsewhere may lack the toolkit's metadata). */
+export function contractOfTable(table: Table, contracts: Contract[] = CONTRACTS): Contract | undefined {
+  const names = new Set(table.schema.fields.map((f) => f.name));
+  return contracts.find((c) => c.required.every((col) => names.has(col.name)) && (c.name !== 'features' || !names.has('target')));
+}
