@@ -36,7 +36,7 @@ test('every stage is a cached target with the DAG of the stage table', async () 
   assert.deepEqual(p.targets.ingest.dependsOn, []);
   assert.deepEqual(p.targets.probe.dependsOn, ['ingest', 'train']);
   assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'probe', 'ntk']);
-  assert.deepEqual(p.targets.report.dependsOn, ['ingest', 'train', 'cluster']);
+  assert.deepEqual(p.targets.report.dependsOn, ['ingest', 'train', 'similarity', 'cluster']);
   for (const [name, t] of Object.entries(p.targets)) {
     assert.equal(t.cache, true);
     assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/${name}`]);
@@ -77,4 +77,12 @@ test('optional stages without a section are left out, and downstream does not wa
   const p = await project({ dataset: BASE.dataset, similarity: { use: [], baselines: ['raw'] }, cluster: {} });
   assert.deepEqual(Object.keys(p.targets), ['ingest', 'similarity', 'cluster']);
   assert.deepEqual(p.targets.similarity.dependsOn, ['ingest']);
+});
+
+test('a pipeline without clustering (synthetic data) reports straight from the similarity stage', async () => {
+  const { cluster: _cluster, ntk: _ntk, ...sections } = BASE;
+  const p = await project({ ...sections, dataset: { source: 'synthetic', synthetic: { shape: 'torus', points: 10 } }, similarity: { use: ['relative'], baselines: [] } });
+  assert.deepEqual(Object.keys(p.targets), ['ingest', 'train', 'probe', 'similarity', 'report']);
+  assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'probe']);
+  assert.deepEqual(p.targets.report.dependsOn, ['ingest', 'train', 'similarity']);
 });

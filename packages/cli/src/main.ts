@@ -38,7 +38,8 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .demandCommand(1, 'name a command')
       .strict()
       .fail((message, error) => {
-        throw error ?? new UsageError(message);
+        // yargs passes a check's returned message as the "error": that is a usage error too.
+        throw error instanceof Error ? error : new UsageError(message);
       })
       .help()
       .parseAsync();

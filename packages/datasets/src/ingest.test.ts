@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ElasticityError, readDatasetFile } from '@elasticity/core';
+import { ElasticityError, readDatasetFile, readMatrixFile } from '@elasticity/core';
 import { runIngest } from './ingest.ts';
 import { mnistSampleFiles } from './readers/mnist-sample.ts';
 import { fakePixels, writeCifarFolder, writeMnistFolder } from './readers/fixtures.ts';
@@ -67,6 +67,38 @@ test('synthetic end to end: coordinates, roles, no scaling, no test file', async
       assert.ok(dataset.coord![2 * i] < boxGeometry(label).perimeter);
     }
     assert.ok(!existsSync(join(outDir, 'test.arrow')));
+  });
+});
+
+test('synthetic ingest writes the geodesic distances of the label-1 points (torus: circular angle difference)', async () => {
+  await withDir(async (dir) => {
+    const outDir = join(dir, 'ingest');
+    const result = await runIngest({ config: { source: 'synthetic', seed: 3, synthetic: { shape: 'torus', points: 12 } }, pipelineFile: 'p.json', outDir });
+    assert.equal(result.geodesicFile, join(outDir, 'geodesic.arrow'));
+    const { dataset } = await readDatasetFile(result.datasetFile);
+    const { matrix, meta } = await readMatrixFile(result.geodesicFile!);
+    assert.equal(matrix.kind, 'geodesic');
+    assert.equal(meta.stage, 'ingest');
+    const primaryRows = [...dataset.roles.keys()].filter((r) => dataset.roles[r] === 'primary');
+    assert.equal(primaryRows.length, 12);
+    assert.deepEqual([...matrix.rowIds], primaryRows.map((r) => dataset.ids[r]));
+    assert.deepEqual([...matrix.columnIds], [...matrix.rowIds]);
+    for (let a = 0; a < 12; a++) {
+      for (let b = 0; b < 12; b++) {
+        // Torus geodesic: the shorter way round the circle between the two angles.
+        const d = Math.abs(dataset.coord![primaryRows[a]] - dataset.coord![primaryRows[b]]);
+        const expected = Math.min(d, 2 * Math.PI - d);
+        assert.ok(Math.abs(matrix.values[a * 12 + b] - expected) < 1e-12, `${a},${b}`);
+      }
+    }
+  });
+});
+
+test('image sources write no geodesic file', async () => {
+  await withDir(async (dir) => {
+    const r = await runIngest({ config: { perClass: 5, testPerClass: 0 }, pipelineFile: 'p.json', outDir: join(dir, 'out') });
+    assert.equal(r.geodesicFile, undefined);
+    assert.ok(!existsSync(join(dir, 'out', 'geodesic.arrow')));
   });
 });
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { runStage, writeDatasetFile } from '@elasticity/core';
-import type { Dataset, Role } from '@elasticity/core';
+import { primaryIndices, runStage, writeDatasetFile, writeMatrixFile } from '@elasticity/core';
+import type { Dataset, ExampleMatrix, Role } from '@elasticity/core';
 import { parseIngestConfig } from './config.ts';
 import type { ImageIngestConfig, SyntheticIngestConfig } from './config.ts';
 import { className, classNames } from './classes.ts';
@@ -11,9 +11,13 @@ import { mnistSampleDir, mnistSampleFiles, readMnistSample } from './readers/mni
 import type { ImageSource } from './readers/image-split.ts';
 import { selectExamples } from './select.ts';
 import { generateSynthetic } from './synthetic/generate.ts';
+import { geodesicDistance } from './synthetic/shapes.ts';
+import type { SyntheticShape } from './synthetic/shapes.ts';
 
 export const DATASET_FILE = 'dataset.arrow';
 export const TEST_FILE = 'test.arrow';
+/** Geodesic distances between the primary (label-1) points of a synthetic data set. */
+export const GEODESIC_FILE = 'geodesic.arrow';
 
 export interface IngestOptions {
   /** The pipeline's `dataset` section. */
@@ -78,12 +82,37 @@ export function syntheticDataset(config: SyntheticIngestConfig): Dataset {
 }
 
 /**
+ * Geodesic distances on the label-1 manifold between every pair of primary
+ * (label-1) points, rows and columns in dataset order: the matrix the
+ * similarity-vs-geodesic analysis compares against (method.md section 6).
+ */
+export function syntheticGeodesics(shape: SyntheticShape, ds: Dataset): ExampleMatrix {
+  const k = ds.coordDim;
+  if (!ds.coord || !k) throw new Error(`${ds.name}: no intrinsic coordinates`);
+  const rows = primaryIndices(ds);
+  const n = rows.length;
+  const ids = Int32Array.from(rows, (r) => ds.ids[r]);
+  const values = new Float64Array(n * n);
+  const coordOf = (r: number) => ds.coord!.subarray(r * k, (r + 1) * k);
+  for (let a = 0; a < n; a++) {
+    const ca = coordOf(rows[a]);
+    for (let b = a + 1; b < n; b++) {
+      const g = geodesicDistance(shape, ca, coordOf(rows[b]), 1);
+      values[a * n + b] = g;
+      values[b * n + a] = g;
+    }
+  }
+  return { kind: 'geodesic', rowIds: ids, columnIds: ids, values, extra: { shape, label: '1' } };
+}
+
+/**
  * The ingest stage: reads the configured source, selects the examples
  * (method.md section 3), and writes dataset.arrow (and test.arrow when the
- * source has a test split and testPerClass > 0) into `outDir`. On failure
+ * source has a test split and testPerClass > 0) into `outDir`. Synthetic
+ * sources also get geodesic.arrow (syntheticGeodesics). On failure
  * no output folder is left.
  */
-export async function runIngest(options: IngestOptions): Promise<{ datasetFile: string; testFile?: string }> {
+export async function runIngest(options: IngestOptions): Promise<{ datasetFile: string; testFile?: string; geodesicFile?: string }> {
   const { pipelineFile, outDir } = options;
   let config: ReturnType<typeof parseIngestConfig>;
   let located: ReturnType<typeof locateImageSource> | undefined;
@@ -100,8 +129,10 @@ export async function runIngest(options: IngestOptions): Promise<{ datasetFile: 
     if (config.source === 'synthetic') {
       const ds = syntheticDataset(config);
       await writeDatasetFile(join(dir, DATASET_FILE), ds, meta);
-      log.info(`${ds.name}: ${ds.ids.length} points in ${ds.d}-d, coord ${ds.coordDim}-d`);
-      return { datasetFile };
+      const geodesics = syntheticGeodesics(config.synthetic.shape, ds);
+      await writeMatrixFile(join(dir, GEODESIC_FILE), geodesics, meta);
+      log.info(`${ds.name}: ${ds.ids.length} points in ${ds.d}-d, coord ${ds.coordDim}-d; geodesic distances of ${geodesics.rowIds.length} primary points`);
+      return { datasetFile, geodesicFile: join(outDir, GEODESIC_FILE) };
     }
     const started = performance.now();
     const source = await located!.read();

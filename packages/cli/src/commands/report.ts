@@ -1,15 +1,83 @@
-import { runReport, formatResultsTable } from '@elasticity/report';
-import { stageCommand } from './stage-command.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ElasticityError, createLogger } from '@elasticity/core';
+import { formatPipelineSummary, runReport, runReportAll } from '@elasticity/report';
+import { readPipeline, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+import { stageInvocation } from './stage-command.ts';
+import type { StageInvocation } from './stage-command.ts';
 
-export const reportCommand = stageCommand('report', 'collect the pipeline\'s results; writes results.json and report.md and prints the table', async (inv) => {
+interface ReportArgs {
+  pipeline?: string;
+  data: string;
+  all: boolean;
+  out?: string;
+  title?: string;
+}
+
+/** Where `report --all` writes by default: a folder no pipeline can be named (names start with a letter or digit). */
+export const ALL_REPORT_DIR = '_all';
+
+async function reportOne(inv: StageInvocation): Promise<void> {
+  const has = (name: string) => inv.pipeline.stages.some((s) => s.name === name);
+  const geodesicFile = join(inv.dir('ingest'), 'geodesic.arrow');
   const results = await runReport({
     config: inv.config,
     pipelineFile: inv.pipeline.file,
     pipelineName: inv.pipeline.name,
     datasetFile: inv.datasetFile,
-    trainDir: inv.pipeline.stages.some((s) => s.name === 'train') ? inv.dir('train') : undefined,
-    clusterDir: inv.dir('cluster'),
+    trainDir: has('train') ? inv.dir('train') : undefined,
+    similarityDir: has('similarity') ? inv.dir('similarity') : undefined,
+    geodesicFile: existsSync(geodesicFile) ? geodesicFile : undefined,
+    clusterDir: has('cluster') ? inv.dir('cluster') : undefined,
     outDir: inv.dir('report'),
   });
-  process.stdout.write(formatResultsTable(results.results) + '\n');
-});
+  process.stdout.write(`${formatPipelineSummary(results)}\n`);
+}
+
+/** Every pipelines/*.json of the workspace whose report stage has run. */
+function reportedPipelines(data: string): { name: string; reportDir: string }[] {
+  const folder = join(process.cwd(), 'pipelines');
+  if (!existsSync(folder)) throw new ElasticityError('no pipelines/ folder in the working directory', { file: folder });
+  const log = createLogger('report');
+  const out = [];
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+    const pipeline = readPipeline(join(folder, file));
+    const reportDir = stageDir(data, pipeline.name, 'report');
+    if (!pipeline.stages.some((s) => s.name === 'report')) continue;
+    if (!existsSync(join(reportDir, 'results.json'))) {
+      log.info(`${pipeline.name}: no report yet (elasticity run ${pipeline.name}); left out`);
+      continue;
+    }
+    out.push({ name: pipeline.name, reportDir });
+  }
+  return out;
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report',
+  describe: 'collect a pipeline\'s results (--pipeline): results.json, report.md, report.html and figures; or with --all one report across every pipeline that has run',
+  builder: (y: Argv) =>
+    y
+      .option('pipeline', { type: 'string', describe: 'pipeline name or file (pipelines/NAME.json)' })
+      .option('data', { type: 'string', default: DEFAULT_DATA_ROOT, describe: 'root folder of stage outputs' })
+      .option('all', { type: 'boolean', default: false, describe: 'one report across every pipeline in pipelines/ whose report has run' })
+      .option('out', { type: 'string', describe: `with --all: output folder (default DATA/${ALL_REPORT_DIR})` })
+      .option('title', { type: 'string', describe: 'with --all: title of the report' })
+      .check((args) => {
+        // A returned message is a usage error (exit 2); a thrown one would be an internal error.
+        if (args.all === (args.pipeline !== undefined)) return 'give either --pipeline NAME or --all';
+        if (!args.all && (args.out !== undefined || args.title !== undefined)) return '--out and --title go with --all';
+        return true;
+      }) as unknown as Argv<ReportArgs>,
+  handler: async (args) => {
+    if (!args.all) {
+      await reportOne(stageInvocation('report', { pipeline: args.pipeline!, data: args.data }));
+      return;
+    }
+    const outDir = args.out ?? join(args.data, ALL_REPORT_DIR);
+    const all = await runReportAll({ pipelines: reportedPipelines(args.data), outDir, title: args.title });
+    for (const p of all.pipelines) process.stdout.write(`\n${p.title}\n${formatPipelineSummary(p)}\n`);
+    process.stdout.write(`\n${relative(process.cwd(), join(outDir, 'report.html')) || 'report.html'}\n`);
+  },
+};

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
-import { formatResultsTable } from '@elasticity/report';
+import { formatPipelineSummary } from '@elasticity/report';
 import type { PipelineResults } from '@elasticity/report';
 import { readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
 
@@ -56,6 +56,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const resultsFile = join(stageDir(DEFAULT_DATA_ROOT, pipeline.name, 'report'), 'results.json');
     const results = JSON.parse(await readFile(resultsFile, 'utf8')) as PipelineResults;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`\n${results.title} (${seconds} s)\n\n${formatResultsTable(results.results)}\n`);
+    process.stdout.write(`\n${results.title} (${seconds} s)\n\n${formatPipelineSummary(results)}\n\nreport: ${join(stageDir(DEFAULT_DATA_ROOT, pipeline.name, 'report'), 'report.html')}\n`);
   },
 };

@@ -19,6 +19,31 @@ export interface StageInvocation {
   testFile?: string;
 }
 
+/** Reads the pipeline and locates every stage's folder for one stage command. */
+export function stageInvocation(stage: StageName, args: StageArgs): StageInvocation {
+  const pipeline = readPipeline(resolvePipelineFile(args.pipeline));
+  const spec = stageSpec(stage);
+  if (!pipeline.stages.some((s) => s.name === stage)) {
+    throw new ElasticityError(`pipeline has no "${spec.section}" section, so no ${stage} stage`, { file: pipeline.file, field: spec.section });
+  }
+  const dir = (s: StageName) => stageDir(args.data, pipeline.name, s);
+  const testFile = join(dir('ingest'), 'test.arrow');
+  return {
+    pipeline,
+    config: pipeline.sections[spec.section],
+    dir,
+    datasetFile: join(dir('ingest'), 'dataset.arrow'),
+    testFile: existsSync(testFile) ? testFile : undefined,
+  };
+}
+
+/** The stage options every stage command takes. */
+export function stageOptions<T>(y: Argv<T>): Argv<T & StageArgs> {
+  return y
+    .option('pipeline', { type: 'string', demandOption: true, describe: 'pipeline name or file (pipelines/NAME.json)' })
+    .option('data', { type: 'string', default: DEFAULT_DATA_ROOT, describe: 'root folder of stage outputs' }) as unknown as Argv<T & StageArgs>;
+}
+
 /**
  * Builds the yargs module of one stage. Every stage command reads its section
  * of --pipeline and writes data/NAME/STAGE; Nx runs exactly these commands.
@@ -27,25 +52,9 @@ export function stageCommand(stage: StageName, describe: string, run: (inv: Stag
   return {
     command: stage,
     describe,
-    builder: (y: Argv) =>
-      y
-        .option('pipeline', { type: 'string', demandOption: true, describe: 'pipeline name or file (pipelines/NAME.json)' })
-        .option('data', { type: 'string', default: DEFAULT_DATA_ROOT, describe: 'root folder of stage outputs' }) as unknown as Argv<StageArgs>,
+    builder: (y: Argv) => stageOptions(y),
     handler: async (args) => {
-      const pipeline = readPipeline(resolvePipelineFile(args.pipeline));
-      const spec = stageSpec(stage);
-      if (!pipeline.stages.some((s) => s.name === stage)) {
-        throw new ElasticityError(`pipeline has no "${spec.section}" section, so no ${stage} stage`, { file: pipeline.file, field: spec.section });
-      }
-      const dir = (s: StageName) => stageDir(args.data, pipeline.name, s);
-      const testFile = join(dir('ingest'), 'test.arrow');
-      await run({
-        pipeline,
-        config: pipeline.sections[spec.section],
-        dir,
-        datasetFile: join(dir('ingest'), 'dataset.arrow'),
-        testFile: existsSync(testFile) ? testFile : undefined,
-      });
+      await run(stageInvocation(stage, args));
     },
   };
 }

@@ -25,8 +25,8 @@ export const STAGES: StageSpec[] = [
   { name: 'probe', section: 'probe', upstream: ['ingest', 'train'], packageDir: 'packages/probing', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
   { name: 'ntk', section: 'ntk', upstream: ['ingest', 'train'], packageDir: 'packages/ntk', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
   { name: 'similarity', section: 'similarity', upstream: ['ingest', 'probe', 'ntk'], packageDir: 'packages/similarity', externalDependencies: ['ml-pca', 'ml-matrix', 'apache-arrow'], optional: false },
-  { name: 'cluster', section: 'cluster', upstream: ['ingest', 'similarity'], packageDir: 'packages/clustering', externalDependencies: ['ml-kmeans', 'ml-matrix', 'linear-sum-assignment', 'apache-arrow'], optional: false },
-  { name: 'report', section: 'report', upstream: ['ingest', 'train', 'cluster'], packageDir: 'packages/report', externalDependencies: ['apache-arrow'], optional: true },
+  { name: 'cluster', section: 'cluster', upstream: ['ingest', 'similarity'], packageDir: 'packages/clustering', externalDependencies: ['ml-kmeans', 'ml-matrix', 'linear-sum-assignment', 'apache-arrow'], optional: true },
+  { name: 'report', section: 'report', upstream: ['ingest', 'train', 'similarity', 'cluster'], packageDir: 'packages/report', externalDependencies: ['apache-arrow', 'vega', 'vega-lite', 'ml-matrix'], optional: true },
 ];
 
 export function stageSpec(name: StageName): StageSpec {

@@ -1,0 +1,100 @@
+import { escapeHtml, htmlFigure, htmlTable, renderHtmlDocument } from './html.ts';
+import type { HtmlSection } from './html.ts';
+import { formatResultsMarkdown } from './table.ts';
+import { methodLabel } from './labels.ts';
+import { formatInputs } from './run-metadata.ts';
+import type { PipelineResults } from './pipeline-results.ts';
+
+const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+
+/** Rows of the geodesic table: measure, source, pairs, Pearson, Spearman. */
+export function geodesicRows(r: PipelineResults): string[][] {
+  return (r.geodesic ?? []).map((g) => [g.measure, g.source, String(g.pairs), num(g.pearson), num(g.spearman)]);
+}
+export const GEODESIC_HEADER = ['measure', 'from', 'pairs', 'Pearson r', 'Spearman ρ'];
+
+/** Binned means of every measure side by side (all are binned on the same geodesic distances, so the bins agree). */
+function binTable(r: PipelineResults): { header: string[]; rows: string[][] } {
+  const g = r.geodesic ?? [];
+  const header = ['geodesic distance', 'pairs', ...g.map((a) => `${a.measure} (${a.source}): mean ± sd`)];
+  const rows = (g[0]?.bins ?? []).flatMap((b, k) => (b.count === 0 ? [] : [[
+    `${num(b.lo, 3)}–${num(b.hi, 3)}`, String(b.count), ...g.map((a) => `${num(a.bins[k].mean)} ± ${num(a.bins[k].sd)}`),
+  ]]));
+  return { header, rows };
+}
+
+/**
+ * One line on the model and its training. The wall-clock time is left out
+ * unless asked for: a pipeline's own report.md and report.html are then the
+ * same bytes for the same seed and backend (the cross-pipeline report shows it).
+ */
+export function modelLine(r: PipelineResults, withTime = false): string | undefined {
+  const t = r.training;
+  if (!t) return undefined;
+  return `${t.model} (width ${t.width}, ${t.loss} loss, ${t.epochs} epochs${t.lr !== undefined ? `, lr ${t.lr}` : ''}${t.batch !== undefined ? `, batch ${t.batch}` : ''}`
+    + `${t.seed !== undefined ? `, seed ${t.seed}` : ''}, backend ${t.backend}); final loss ${num(t.finalLoss)}, train accuracy ${num(t.trainAccuracy)}`
+    + `${t.testAccuracy >= 0 ? `, held-out accuracy ${num(t.testAccuracy)}` : ''}${withTime ? `; ${t.seconds.toFixed(1)} s training` : ''}.`;
+}
+
+/** Provenance rows: file, stage, seed, key contract values, input hashes. */
+export function provenanceRows(r: PipelineResults): string[][] {
+  return (r.metadata?.files ?? []).map((f) => [
+    f.file, f.stage, f.seed === null ? '–' : String(f.seed), Object.entries(f.extra).map(([k, v]) => `${k}=${v}`).join(', '), formatInputs(f.inputs),
+  ]);
+}
+export const PROVENANCE_HEADER = ['file', 'stage', 'seed', 'contract', 'inputs (SHA-256 prefix)'];
+
+export function pipelineMarkdown(r: PipelineResults): string {
+  const lines = [`# ${r.title}`, '', `Data: ${r.dataset.name} — ${r.dataset.examples} examples, ${r.dataset.primary} primary.`, ''];
+  const model = modelLine(r);
+  if (model) lines.push(`Model: ${model}`, '');
+  if (r.geodesic && r.geodesic.length > 0) {
+    lines.push('Similarity against geodesic distance over every pair of class-1 points:', '');
+    lines.push(`| ${GEODESIC_HEADER.join(' | ')} |`, `|${GEODESIC_HEADER.map(() => '---').join('|')}|`);
+    for (const row of geodesicRows(r)) lines.push(`| ${row.join(' | ')} |`);
+    lines.push('');
+  }
+  if (r.results.length > 0) {
+    lines.push(`Clustering of the primary examples (mean ± sd over ${r.clustering?.seeds ?? 1} seed(s)):`, '', formatResultsMarkdown(r.results), '');
+  }
+  if (r.figures && r.figures.length > 0) {
+    lines.push('Figures:', '', ...r.figures.map((f) => `- [${f.caption}](${f.file})`), '');
+  }
+  lines.push('Full report with figures and provenance: report.html.', '');
+  return lines.join('\n');
+}
+
+export function pipelineHtml(r: PipelineResults, svgs: string[]): string {
+  const sections: HtmlSection[] = [];
+  const model = modelLine(r);
+  sections.push({
+    heading: 'Run',
+    html: `<p>Data: ${escapeHtml(`${r.dataset.name} — ${r.dataset.examples} examples, ${r.dataset.primary} primary.`)}</p>${model ? `<p>Model: ${escapeHtml(model)}</p>` : ''}`,
+  });
+  if (r.geodesic && r.geodesic.length > 0) {
+    sections.push({
+      heading: 'Similarity against geodesic distance',
+      html: htmlTable('geodesic-table', 'Correlation with geodesic distance over every pair of class-1 points', GEODESIC_HEADER, geodesicRows(r))
+        + htmlTable('geodesic-bins', 'Binned by geodesic distance: mean ± sd of each measure per bin', binTable(r).header, binTable(r).rows),
+    });
+  }
+  if (r.results.length > 0) {
+    const rows = r.results.map((c) => [methodLabel(c.input, c.method), ...[c.accuracy, c.ari, c.nmi].map((s) => `${num(s.mean)} ± ${num(s.sd)}`)]);
+    sections.push({
+      heading: 'Clustering',
+      html: htmlTable('results-table', `Clustering of the primary examples (mean ± sd over ${r.clustering?.seeds ?? 1} seed(s))`, ['method', 'accuracy', 'ARI', 'NMI'], rows),
+    });
+  }
+  if (r.figures && r.figures.length > 0) {
+    sections.push({ heading: 'Figures', html: r.figures.map((f, i) => htmlFigure(`${r.pipeline}-${f.id}`, f.caption, svgs[i])).join('\n') });
+  }
+  sections.push({
+    heading: 'Provenance',
+    html: htmlTable('provenance-table', 'Upstream files read by this report, from their Arrow metadata', PROVENANCE_HEADER, provenanceRows(r))
+      + htmlTable('input-hashes', 'SHA-256 of the files this report read (training metrics aside: they hold wall-clock times)', ['file', 'SHA-256'],
+        Object.entries(r.metadata?.reportInputs ?? {}).map(([file, hash]) => [file, hash])),
+  });
+  // The page's data is results.json without the wall-clock time (see modelLine).
+  const data = r.training ? { ...r, training: { ...r.training, seconds: undefined } } : r;
+  return renderHtmlDocument(r.title, `Pipeline ${r.pipeline}: report of the local-elasticity toolkit.`, sections, data);
+}

@@ -1,0 +1,36 @@
+import type { ClusterResult } from './results.ts';
+import type { GeodesicAnalysis } from './geodesic-analysis.ts';
+import type { FileProvenance } from './run-metadata.ts';
+
+/** One measure against geodesic distance, as results.json keeps it (the scatter stays in the figure). */
+export type GeodesicSummary = Omit<GeodesicAnalysis, 'scatter'>;
+
+export interface FigureRef {
+  id: string;
+  caption: string;
+  /** SVG file, relative to the report folder. */
+  file: string;
+}
+
+/** What one pipeline run produced: written as results.json and read by `run` and the cross-pipeline report. */
+export interface PipelineResults {
+  pipeline: string;
+  title: string;
+  dataset: { name: string; examples: number; primary: number; synthetic?: string };
+  training?: {
+    model: string; width: unknown; loss: string; epochs: number; backend: unknown;
+    finalLoss: number; trainAccuracy: number; testAccuracy: number; seconds: number;
+    lr?: unknown; batch?: unknown; seed?: unknown; activation?: unknown;
+  };
+  /** Clustering results (empty when the pipeline does not cluster). */
+  results: ClusterResult[];
+  clustering?: { k: number; seeds: number };
+  /** Synthetic data: similarity and kernel distance against geodesic distance. */
+  geodesic?: GeodesicSummary[];
+  figures?: FigureRef[];
+  /**
+   * Provenance of every upstream Arrow file the report read, and the SHA-256
+   * of the report's inputs (except the training metrics, which hold wall-clock times).
+   */
+  metadata?: { files: FileProvenance[]; reportInputs: Record<string, string> };
+}
