@@ -35,7 +35,7 @@ test('every stage is a cached target with the DAG of the stage table', async () 
   assert.deepEqual(Object.keys(p.targets), STAGES);
   assert.deepEqual(p.targets.ingest.dependsOn, []);
   assert.deepEqual(p.targets.probe.dependsOn, ['ingest', 'train']);
-  assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'probe', 'ntk']);
+  assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'train', 'probe', 'ntk']);
   assert.deepEqual(p.targets.report.dependsOn, ['ingest', 'train', 'similarity', 'cluster']);
   for (const [name, t] of Object.entries(p.targets)) {
     assert.equal(t.cache, true);
@@ -83,6 +83,15 @@ test('a pipeline without clustering (synthetic data) reports straight from the s
   const { cluster: _cluster, ntk: _ntk, ...sections } = BASE;
   const p = await project({ ...sections, dataset: { source: 'synthetic', synthetic: { shape: 'torus', points: 10 } }, similarity: { use: ['relative'], baselines: [] } });
   assert.deepEqual(Object.keys(p.targets), ['ingest', 'train', 'probe', 'similarity', 'report']);
-  assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'probe']);
+  assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'train', 'probe']);
   assert.deepEqual(p.targets.report.dependsOn, ['ingest', 'train', 'similarity']);
+});
+
+test('the similarity key follows the contents of user feature files', async () => {
+  const file = await pipelineFile({ ...BASE, similarity: { use: [], features: { resnet: 'resnet.arrow' } } });
+  const featureFile = join(file, '..', 'resnet.arrow');
+  await writeFile(featureFile, 'one');
+  const first = await stageKey(file, 'similarity');
+  await writeFile(featureFile, 'two');
+  assert.notEqual(await stageKey(file, 'similarity'), first);
 });

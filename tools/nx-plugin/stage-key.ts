@@ -11,7 +11,8 @@
  * print-stage-key.ts is the command Nx runs.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
 import { stableStringify } from '../../packages/core/src/hash.ts';
 import { STAGES } from '../../packages/cli/src/pipeline/stages.ts';
 
@@ -26,7 +27,28 @@ export async function stageKey(file: string, stage: string): Promise<string> {
   }
   const section = sections?.[spec.section] ?? null;
   const key = stableStringify(section);
-  return stage === 'ingest' ? `${key}\n${await rawDataFingerprint(section, file)}` : key;
+  if (stage === 'ingest') return `${key}\n${await rawDataFingerprint(section, file)}`;
+  if (stage === 'similarity') return `${key}\n${featureFilesFingerprint(section, file)}`;
+  return key;
+}
+
+/**
+ * User feature files named in similarity.features (paths relative to the
+ * pipeline file's folder): their contents, hashed, since they live outside
+ * any stage's outputs.
+ */
+function featureFilesFingerprint(section: unknown, file: string): string {
+  const features = (section as { features?: unknown } | null)?.features;
+  if (features === null || typeof features !== 'object') return 'no feature files';
+  const entries = Object.entries(features as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([name, path]) => {
+    if (typeof path !== 'string') return [name, 'invalid'];
+    try {
+      return [name, createHash('sha256').update(readFileSync(resolve(dirname(file), path))).digest('hex')];
+    } catch {
+      return [name, 'missing'];
+    }
+  });
+  return stableStringify(entries);
 }
 
 /** The raw data folder the ingest stage will read, as names, sizes and times. */

@@ -1,18 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import { CONTRACTS, decodeMeta, readArrowTable, validateContractTable } from '@elasticity/core';
-import type { Contract } from '@elasticity/core';
-import type { Table } from 'apache-arrow';
+import { contractOfTable, decodeMeta, readArrowTable, validateContractTable } from '@elasticity/core';
 
 interface InspectArgs {
   file: string;
   rows: number;
   json: boolean;
-}
-
-/** The contract a file claims by its columns (the stage metadata may be missing in foreign files). */
-function contractOf(table: Table): Contract | undefined {
-  const names = new Set(table.schema.fields.map((f) => f.name));
-  return CONTRACTS.find((c) => c.required.every((col) => names.has(col.name)) && (c.name !== 'features' || !names.has('target')));
 }
 
 function preview(value: unknown, width = 6): unknown {
@@ -38,7 +30,7 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' }) as unknown as Argv<InspectArgs>,
   handler: async (args) => {
     const table = await readArrowTable(args.file);
-    const contract = contractOf(table);
+    const contract = contractOfTable(table);
     if (contract) validateContractTable(table, args.file, contract);
     const meta = decodeMeta(table.schema.metadata);
     const rows = [];

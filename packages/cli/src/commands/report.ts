@@ -32,7 +32,8 @@ async function reportOne(inv: StageInvocation): Promise<void> {
     clusterDir: has('cluster') ? inv.dir('cluster') : undefined,
     outDir: inv.dir('report'),
   });
-  process.stdout.write(`${formatPipelineSummary(results)}\n`);
+  // `elasticity run` prints the summary itself once Nx is done.
+  if (process.env.ELASTICITY_RUN !== '1') process.stdout.write(`${formatPipelineSummary(results)}\n`);
 }
 
 /** Every pipelines/*.json of the workspace whose report stage has run. */

@@ -23,7 +23,7 @@ export function runNx(args: string[], cwd = process.cwd()): Promise<number> {
     const child = spawn(process.execPath, [nxBin, ...args], {
       cwd,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: undefined },
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: undefined, ELASTICITY_RUN: '1' },
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0)));

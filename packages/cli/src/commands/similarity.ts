@@ -9,6 +9,7 @@ export const similarityCommand = stageCommand('similarity', 'symmetrised similar
     datasetFile: inv.datasetFile,
     probeDir: has('probe') ? inv.dir('probe') : undefined,
     ntkDir: has('ntk') ? inv.dir('ntk') : undefined,
+    modelDir: has('train') ? inv.dir('train') : undefined,
     outDir: inv.dir('similarity'),
   });
 });
