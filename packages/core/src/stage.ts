@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { sha256File } from './hash.ts';
+import { checkInputChain } from './input-chain.ts';
 import { withStagingDir } from './fs/staging.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
@@ -26,13 +27,15 @@ export interface StageContext {
 }
 
 /**
- * Runs one stage: hashes its inputs, gives it a staging folder, and publishes
+ * Runs one stage: hashes its inputs, checks that they agree with each other
+ * (checkInputChain), gives it a staging folder, and publishes
  * the folder only if the stage finishes. Errors propagate unchanged.
  */
 export async function runStage<T>(request: StageRequest, work: (ctx: StageContext) => Promise<T>): Promise<T> {
   const log = createLogger(request.stage);
   const inputs: Record<string, string> = {};
   for (const file of request.inputFiles) inputs[relative(process.cwd(), file)] = await sha256File(file);
+  await checkInputChain(inputs);
   const meta = { stage: request.stage, params: request.params, seed: request.seed, inputs };
   const started = performance.now();
   const result = await withStagingDir(request.outDir, (dir) => work({ dir, meta, log }));
