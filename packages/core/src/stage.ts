@@ -33,12 +33,14 @@ export interface StageContext {
  */
 export async function runStage<T>(request: StageRequest, work: (ctx: StageContext) => Promise<T>): Promise<T> {
   const log = createLogger(request.stage);
-  const inputs: Record<string, string> = {};
-  for (const file of request.inputFiles) inputs[relative(process.cwd(), file)] = await sha256File(file);
-  await checkInputChain(inputs);
-  const meta = { stage: request.stage, params: request.params, seed: request.seed, inputs };
   const started = performance.now();
-  const result = await withStagingDir(request.outDir, (dir) => work({ dir, meta, log }));
+  // Inside the staging run: a missing or stale input also removes the stage's old output.
+  const result = await withStagingDir(request.outDir, async (dir) => {
+    const inputs: Record<string, string> = {};
+    for (const file of request.inputFiles) inputs[relative(process.cwd(), file)] = await sha256File(file);
+    await checkInputChain(inputs);
+    return work({ dir, meta: { stage: request.stage, params: request.params, seed: request.seed, inputs }, log });
+  });
   log.info(`done in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${relative(process.cwd(), request.outDir)}`);
   return result;
 }
