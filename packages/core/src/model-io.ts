@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { tf } from './backend.ts';
+import { initBackend, tf } from './backend.ts';
 import { ElasticityError } from './errors.ts';
 import { writeFilesAtomic } from './fs/atomic.ts';
 import { readInputFile, readJsonFile } from './fs/read.ts';
@@ -70,6 +70,7 @@ export async function readModelInfo(dir: string): Promise<ModelInfo> {
 /** Loads a model saved by saveModelDir (or any single-shard LayersModel folder). */
 export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
   const { json, info, jsonFile } = await readModelJson(dir);
+  await initBackend(); // no-op once a backend is chosen
   if (!json.modelTopology || !Array.isArray(json.weightsManifest) || json.weightsManifest.length !== 1) {
     throw new ElasticityError('not a TensorFlow.js LayersModel file with one weights group', { file: jsonFile, field: 'weightsManifest' });
   }
