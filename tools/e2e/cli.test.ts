@@ -75,6 +75,12 @@ test('bad pipelines and options fail with one message naming the file and field'
     assert.match(r.stderr, message);
     assert.equal(existsSync(join(ws, 'data', name, stage)), false, `${name}: no ${stage} output`);
   }
+  // `run` checks every section before any stage runs, and suggests the closest key.
+  await writePipeline(ws, 'typo', { ...SMALL, cluster: { seed: 2 } });
+  const typo = cli(ws, ['run', 'typo']);
+  assert.equal(typo.status, 1);
+  assert.match(typo.stderr, /typo\.json: cluster\.seed: unknown key \(did you mean "seeds"\?\); allowed: /);
+  assert.equal(existsSync(join(ws, 'data', 'typo')), false, 'nothing ran');
   const missing = cli(ws, ['ingest', '--pipeline', 'nope']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /pipelines\/nope\.json: file not found/);

@@ -4,14 +4,9 @@ import {
   readClustersFile, readDatasetFile, readFeaturesFile, readMatrixFile, readTrainingMetricsFile,
 } from '@elasticity/core';
 import type { Contract, ColumnValues } from '@elasticity/core';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readCifarBatch, readIdxImages, readIdxLabels, parseIngestConfig } from '@elasticity/datasets';
-import { parseTrainConfig } from '@elasticity/training';
-import { parseProbeConfig } from '@elasticity/probing';
-import { parseNtkConfig } from '@elasticity/ntk';
-import { parseSimilarityConfig } from '@elasticity/similarity';
-import { parseClusterConfig } from '@elasticity/clustering';
-import { parseReportConfig } from '@elasticity/report';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readCifarBatch, readIdxImages, readIdxLabels } from '@elasticity/datasets';
 import { readPipeline } from '@elasticity/cli/pipeline';
+import { validatePipeline } from '@elasticity/cli';
 import { idxBytes, fakePixels, cifarBytes } from '../../packages/datasets/src/readers/fixtures.ts';
 
 /** A reader under fuzzing: valid seed inputs, and the call that must accept them or fail clearly. */
@@ -45,11 +40,6 @@ const PIPELINE = {
   report: {},
 };
 const SYNTHETIC = { dataset: { source: 'synthetic', seed: 3, synthetic: { shape: 'torus', points: 50 } }, train: { model: 'MLPLinear', width: 64 }, similarity: { use: [], baselines: ['raw'] }, cluster: {} };
-
-const PARSERS: Record<string, (section: unknown, file: string) => unknown> = {
-  dataset: parseIngestConfig, train: parseTrainConfig, probe: parseProbeConfig, ntk: parseNtkConfig,
-  similarity: parseSimilarityConfig, cluster: parseClusterConfig, report: parseReportConfig,
-};
 
 const text = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2));
 
@@ -87,7 +77,7 @@ export const TARGETS: FuzzTarget[] = [
     name: 'pipeline', ext: '.json', kind: 'json', seeds: [text(PIPELINE), text(SYNTHETIC)],
     read: async (file) => {
       const pipeline = readPipeline(file);
-      for (const spec of pipeline.stages) PARSERS[spec.section](pipeline.sections[spec.section], file);
+      validatePipeline(pipeline);
       return pipeline;
     },
   },

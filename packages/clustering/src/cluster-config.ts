@@ -1,4 +1,4 @@
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, assertKnownKeys } from '@elasticity/core';
 import type { EigenSolver } from './eigen/top-eigenpairs.ts';
 
 export const EIGEN_SOLVERS: EigenSolver[] = ['auto', 'dense', 'iterative'];
@@ -57,9 +57,7 @@ export function parseClusterConfig(section: unknown, file: string): ClusterConfi
   if (typeof section !== 'object' || Array.isArray(section)) throw new ElasticityError('must be an object', { file, field: 'cluster' });
   const raw = section as Record<string, unknown>;
   const known = Object.keys(CLUSTER_DEFAULTS);
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new ElasticityError(`unknown key (allowed: ${known.join(', ')})`, { file, field: `cluster.${key}` });
-  }
+  assertKnownKeys(raw, known, { file, path: 'cluster' });
   const int = (key: 'k' | 'seeds' | 'restarts' | 'maxIterations', min: number): number => {
     const v = raw[key];
     if (v === undefined) return CLUSTER_DEFAULTS[key];
@@ -97,9 +95,7 @@ function parseMethods(value: unknown, file: string): ClusterJob[] {
       throw new ElasticityError('must be an object { input, method }', { file, field });
     }
     const e = entry as Record<string, unknown>;
-    for (const key of Object.keys(e)) {
-      if (key !== 'input' && key !== 'method') throw new ElasticityError('unknown key (allowed: input, method)', { file, field: `${field}.${key}` });
-    }
+    assertKnownKeys(e, ['input', 'method'], { file, path: field });
     if (typeof e.input !== 'string' || !INPUT_NAME.test(e.input)) {
       throw new ElasticityError(
         `must name a similarity output such as raw, pca, relative, kernelized, ntk (letters, digits, - and _), got ${JSON.stringify(e.input)}`,

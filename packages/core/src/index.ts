@@ -1,4 +1,5 @@
 export { ElasticityError, check } from './errors.ts';
+export { assertKnownKeys, suggestName } from './config-keys.ts';
 export { createRng, shuffleInPlace, permutation } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { createLogger } from './log.ts';

@@ -1,4 +1,4 @@
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, assertKnownKeys } from '@elasticity/core';
 import { IMAGE_SOURCES, describeClasses, resolveClass } from './classes.ts';
 import type { ImageSourceName } from './classes.ts';
 import { SYNTHETIC_SHAPES } from './synthetic/shapes.ts';
@@ -63,9 +63,7 @@ export function parseIngestConfig(section: unknown, file: string): IngestConfig 
   const raw = section ?? {};
   const fail = (key: string, message: string) => new ElasticityError(message, { file, field: key ? `dataset.${key}` : 'dataset' });
   if (!isRecord(raw)) throw fail('', `must be an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-  for (const key of Object.keys(raw)) {
-    if (!KEYS.includes(key)) throw fail(key, `unknown key (allowed: ${KEYS.join(', ')})`);
-  }
+  assertKnownKeys(raw, KEYS, { file, path: 'dataset' });
   const source = raw.source ?? INGEST_DEFAULTS.source;
   if (typeof source !== 'string' || !(SOURCES as readonly string[]).includes(source)) {
     throw fail('source', `must be one of ${SOURCES.join(', ')}, got ${JSON.stringify(source)}`);
@@ -84,9 +82,7 @@ export function parseIngestConfig(section: unknown, file: string): IngestConfig 
     }
     const syn = raw.synthetic ?? {};
     if (!isRecord(syn)) throw fail('synthetic', 'must be an object { shape, points }');
-    for (const key of Object.keys(syn)) {
-      if (!SYNTHETIC_KEYS.includes(key)) throw fail(`synthetic.${key}`, `unknown key (allowed: ${SYNTHETIC_KEYS.join(', ')})`);
-    }
+    assertKnownKeys(syn, SYNTHETIC_KEYS, { file, path: 'dataset.synthetic' });
     const shape = syn.shape ?? INGEST_DEFAULTS.synthetic.shape;
     if (typeof shape !== 'string' || !(SYNTHETIC_SHAPES as readonly string[]).includes(shape)) {
       throw fail('synthetic.shape', `must be one of ${SYNTHETIC_SHAPES.join(', ')}, got ${JSON.stringify(shape)}`);

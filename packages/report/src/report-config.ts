@@ -1,4 +1,4 @@
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, assertKnownKeys } from '@elasticity/core';
 
 /** The pipeline's `report` section. */
 export interface ReportConfig {
@@ -18,9 +18,7 @@ const KEYS = ['title', 'bins', 'components', 'heatmapCells'];
 export function parseReportConfig(section: unknown, file: string): ReportConfig {
   const s = (section ?? {}) as Record<string, unknown>;
   if (typeof s !== 'object' || Array.isArray(s)) throw new ElasticityError('must be an object', { file, field: 'report' });
-  for (const key of Object.keys(s)) {
-    if (!KEYS.includes(key)) throw new ElasticityError(`unknown key (allowed: ${KEYS.join(', ')})`, { file, field: `report.${key}` });
-  }
+  assertKnownKeys(s, KEYS, { file, path: 'report' });
   if (s.title !== undefined && typeof s.title !== 'string') throw new ElasticityError('must be a string', { file, field: 'report.title' });
   const int = (key: 'bins' | 'components' | 'heatmapCells', min: number, max: number): number => {
     const v = s[key] ?? REPORT_DEFAULTS[key];

@@ -1,4 +1,4 @@
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, assertKnownKeys } from '@elasticity/core';
 
 /**
  * Matrices the similarity stage can build:
@@ -88,9 +88,7 @@ export function parseSimilarityConfig(section: unknown, file: string): Similarit
   if (!isObject(section)) throw new ElasticityError('must be an object', { file, field: 'similarity' });
   const raw = section;
   const known = Object.keys(SIMILARITY_DEFAULTS);
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new ElasticityError(`unknown key (allowed: ${known.join(', ')})`, { file, field: `similarity.${key}` });
-  }
+  assertKnownKeys(raw, known, { file, path: 'similarity' });
   const config: SimilarityConfig = {
     use: raw.use === undefined ? [...SIMILARITY_DEFAULTS.use] : nameList(raw.use, SIMILARITY_NAMES, file, 'similarity.use'),
     baselines: raw.baselines === undefined ? [...SIMILARITY_DEFAULTS.baselines] : nameList(raw.baselines, BASELINES, file, 'similarity.baselines'),
@@ -130,9 +128,7 @@ function parseAutoencoder(value: unknown, file: string): AutoencoderConfig {
   const field = 'similarity.autoencoder';
   if (!isObject(value)) throw new ElasticityError('must be an object', { file, field });
   const known = Object.keys(AUTOENCODER_DEFAULTS);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new ElasticityError(`unknown key (allowed: ${known.join(', ')})`, { file, field: `${field}.${key}` });
-  }
+  assertKnownKeys(value, known, { file, path: field });
   if (value.epochs !== undefined) out.epochs = integer(value.epochs, 1, file, `${field}.epochs`);
   if (value.batchSize !== undefined) out.batchSize = integer(value.batchSize, 1, file, `${field}.batchSize`);
   if (value.seed !== undefined) out.seed = integer(value.seed, 0, file, `${field}.seed`);

@@ -7,6 +7,7 @@ import { ElasticityError } from '@elasticity/core';
 import { formatPipelineSummary } from '@elasticity/report';
 import type { PipelineResults } from '@elasticity/report';
 import { readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+import { validatePipeline } from '../pipeline/validate.ts';
 
 interface RunArgs {
   pipeline: string;
@@ -40,6 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('skip-cache', { type: 'boolean', default: false, describe: 'ignore cached stage outputs and run every stage' }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const pipeline = readPipeline(resolvePipelineFile(args.pipeline));
+    validatePipeline(pipeline);
     if (!pipeline.file.startsWith(join(process.cwd(), 'pipelines') + '/')) {
       throw new ElasticityError('`run` takes pipelines from the workspace folder pipelines/ (Nx projects); run stages of other files one by one', { file: pipeline.file });
     }

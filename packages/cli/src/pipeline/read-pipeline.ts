@@ -1,5 +1,5 @@
 import { basename, join, resolve } from 'node:path';
-import { ElasticityError, readJsonFileSync } from '@elasticity/core';
+import { ElasticityError, readJsonFileSync, suggestName } from '@elasticity/core';
 import { SECTION_KEYS, STAGES } from './stages.ts';
 import type { StageName, StageSpec } from './stages.ts';
 
@@ -28,10 +28,9 @@ export function readPipeline(file: string): Pipeline {
   }
   const sections = parsed as Record<string, unknown>;
   for (const key of Object.keys(sections)) {
-    if (key === '$schema' || key === 'description') continue;
-    if (!SECTION_KEYS.includes(key)) {
-      throw new ElasticityError(`unknown section (sections are ${SECTION_KEYS.join(', ')})`, { file, field: key });
-    }
+    if (key === '$schema' || key === 'description' || SECTION_KEYS.includes(key)) continue;
+    const suggestion = suggestName(key, SECTION_KEYS);
+    throw new ElasticityError(`unknown section${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; sections are ${SECTION_KEYS.join(', ')}`, { file, field: key });
   }
   const name = basename(file, '.json');
   if (!PIPELINE_NAME.test(name)) throw new ElasticityError('pipeline file name must be letters, digits, ".", "_" or "-"', { file });
