@@ -11,6 +11,8 @@ export const BACKEND_CHOICES: BackendChoice[] = ['auto', 'tensorflow', 'wasm', '
 const require = createRequire(import.meta.url);
 const log = createLogger('backend');
 let chosen: string | undefined;
+let inFlight: Promise<string> | undefined;
+let inFlightChoice: BackendChoice | undefined;
 
 /** Loads native TensorFlow (@tensorflow/tfjs-node) if it is installed and loads; never throws. */
 function tryNative(): boolean {
@@ -38,11 +40,27 @@ async function tryWasm(): Promise<boolean> {
  * The default comes from ELASTICITY_BACKEND (set by the CLI's --backend).
  * Logs which backend runs. Returns its name.
  */
-export async function initBackend(choice: BackendChoice = (process.env.ELASTICITY_BACKEND as BackendChoice | undefined) ?? 'auto'): Promise<string> {
+export function initBackend(choice: BackendChoice = (process.env.ELASTICITY_BACKEND as BackendChoice | undefined) ?? 'auto'): Promise<string> {
+  if (chosen !== undefined && (choice === 'auto' || choice === chosen)) return Promise.resolve(chosen);
+  // Callers that arrive while a choice is under way wait for it instead of racing it;
+  // a different explicit choice runs after it.
+  if (inFlight !== undefined && (choice === 'auto' || choice === inFlightChoice)) return inFlight;
+  const previous = inFlight ?? Promise.resolve('');
+  const next = previous
+    .catch(() => '')
+    .then(() => (chosen !== undefined && (choice === 'auto' || choice === chosen) ? chosen : chooseBackend(choice)));
+  inFlight = next;
+  inFlightChoice = choice;
+  void next.finally(() => {
+    if (inFlight === next) inFlight = undefined;
+  }).catch(() => undefined);
+  return next;
+}
+
+async function chooseBackend(choice: BackendChoice): Promise<string> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new ElasticityError(`unknown backend "${choice}" (choose one of ${BACKEND_CHOICES.join(', ')})`, { field: '--backend' });
   }
-  if (chosen !== undefined && (choice === 'auto' || choice === chosen)) return chosen;
   let name: string | undefined;
   if ((choice === 'auto' || choice === 'tensorflow') && tryNative() && (await tf.setBackend('tensorflow'))) name = 'tensorflow';
   else if (choice === 'tensorflow') throw new ElasticityError('native backend @tensorflow/tfjs-node is not installed or does not load here', { field: '--backend' });
