@@ -2,7 +2,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '@elasticity/core';
 import { fanInOf, initBound, initPyTorchDefault } from './init.ts';
-import { MLPNet, MLPProb } from './models/two-layer-mlp.ts';
+import { MLPNet } from './models/mlp-net.ts';
+import { MLPProb } from './models/mlp-prob.ts';
 
 before(async () => {
   await initBackend('auto');

@@ -1,11 +1,13 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, initBackend, tf } from '@elasticity/core';
-import { denseForward } from './dense-forward.ts';
+import { fastForward } from './fast-forward.ts';
 import { initPyTorchDefault } from './init.ts';
 import { lossFunction } from './losses.ts';
-import { MODEL_ZOO } from './models/zoo.ts';
+import { getModelSpec, MODEL_ZOO } from './models/zoo.ts';
 import { sgdStep, trainableVariables } from './sgd.ts';
+import { trainModel } from './train.ts';
+import { twoLayerShapeOf } from './two-layer-model.ts';
 import { batchGradJs, batchLossJs, readMlpParams } from './testing/reference-mlp.ts';
 import type { MlpParams } from './testing/reference-mlp.ts';
 
@@ -41,18 +43,30 @@ function flatGrad(g: ReturnType<typeof batchGradJs>): Float64Array {
 type Forward = (model: tf.LayersModel) => (x: tf.Tensor2D) => tf.Tensor;
 const FORWARDS: Record<string, Forward> = {
   'model.apply': (model) => (x) => model.apply(x) as tf.Tensor,
-  denseForward: (model) => denseForward(model)!,
+  fastForward: (model) => fastForward(model)!,
 };
 
-for (const spec of MODEL_ZOO.values()) {
+/** The 2-layer family (the closed forms of method.md section 7 apply); checked against the zoo below. */
+const TWO_LAYER = ['MLPNet', 'MLPProb', 'MLPLinear', 'MLPLinearProb', 'MLPNetSigmoid'].map((name) => getModelSpec(name));
+
+test('the 2-layer family is exactly the zoo models shaped Dense(H) -> Dense(1)', () => {
+  const shaped = [...MODEL_ZOO.values()].filter((spec) => {
+    const model = spec.build({ inputShape: spec.name.startsWith('CNN') ? [1, 16, 16] : [2], width: 2 });
+    const is = twoLayerShapeOf(model) !== undefined;
+    model.dispose();
+    return is;
+  });
+  assert.deepEqual(shaped.map((s) => s.name).sort(), TWO_LAYER.map((s) => s.name).sort());
+});
+
+for (const spec of TWO_LAYER) {
   describe(`${spec.name} (${spec.defaultLoss})`, () => {
-    const relu = spec.activation === 'relu';
     const loss = spec.defaultLoss;
 
     test('the closed-form float64 gradient (method.md section 7) equals central finite differences', () => {
       const model = spec.build({ inputShape: [d], width: H });
       initPyTorchDefault(model, 1);
-      const m = readMlpParams(model, relu, spec.sigmoidOutput);
+      const m = readMlpParams(model, spec.activation, spec.sigmoidOutput);
       model.dispose();
       const { x, y } = tinyBatch(2);
       const analytic = flatGrad(batchGradJs(m, x, y, loss));
@@ -72,7 +86,7 @@ for (const spec of MODEL_ZOO.values()) {
       test(`tf gradients (${via}) of the batch-mean loss w.r.t. every weight equal the float64 closed form`, () => {
         const model = spec.build({ inputShape: [d], width: H });
         initPyTorchDefault(model, 4);
-        const m = readMlpParams(model, relu, spec.sigmoidOutput);
+        const m = readMlpParams(model, spec.activation, spec.sigmoidOutput);
         const { x, y } = tinyBatch(5);
         const vars = trainableVariables(model);
         let grads = new Float64Array(0);
@@ -89,7 +103,7 @@ for (const spec of MODEL_ZOO.values()) {
       test(`one SGD step (${via}) equals w - lr * grad computed by hand in float64, and returns the loss before the step`, () => {
         const model = spec.build({ inputShape: [d], width: H });
         initPyTorchDefault(model, 6);
-        const m = readMlpParams(model, relu, spec.sigmoidOutput);
+        const m = readMlpParams(model, spec.activation, spec.sigmoidOutput);
         const { x, y } = tinyBatch(7);
         const lr = 0.25;
         const vars = trainableVariables(model);
@@ -114,5 +128,23 @@ for (const spec of MODEL_ZOO.values()) {
         assert.ok(Math.abs(reported - batchLossJs(m, x, y, loss)) < 1e-5);
       });
     }
+
+    test('trainModel (explicit-gradient engine): one full-batch epoch equals w - lr * grad by hand in float64', async () => {
+      const model = spec.build({ inputShape: [d], width: H });
+      initPyTorchDefault(model, 8);
+      const m = readMlpParams(model, spec.activation, spec.sigmoidOutput);
+      const { x, y } = tinyBatch(9);
+      const lr = 0.3;
+      const [record] = await trainModel(model, { x, d, y }, { loss, lr, batch: n, epochs: 1, seed: 0 });
+      const got = Float64Array.from(model.getWeights().flatMap((t) => [...t.dataSync()]));
+      model.dispose();
+      const theta = flatParams(m);
+      const grad = flatGrad(batchGradJs(m, x, y, loss));
+      theta.forEach((w, k) => {
+        const expected = w - lr * grad[k];
+        assert.ok(Math.abs(got[k] - expected) <= 2e-6 * (1 + Math.abs(expected)), `weight ${k}: ${got[k]} vs ${expected}`);
+      });
+      assert.ok(Math.abs(record.loss - batchLossJs(m, x, y, loss)) < 1e-5, 'the epoch loss is the loss before the step');
+    });
   });
 }

@@ -17,7 +17,9 @@ function rejects(section: unknown, field: string, pattern: RegExp): void {
 
 describe('parseTrainConfig', () => {
   test('an empty or missing section gets the documented defaults', () => {
-    const expected = { model: 'MLPNet', width: 1024, loss: 'mse', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto' };
+    const expected = {
+      preset: 'none', model: 'MLPNet', width: 1024, loss: 'mse', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto', workers: 'auto', checkpointEvery: 0,
+    };
     assert.deepEqual(parseTrainConfig({}, FILE), expected);
     assert.deepEqual(parseTrainConfig(undefined, FILE), expected);
   });
@@ -29,8 +31,10 @@ describe('parseTrainConfig', () => {
   });
 
   test('given values are kept', () => {
-    const c = parseTrainConfig({ model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu' }, FILE);
-    assert.deepEqual(c, { model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu' });
+    const given = { preset: 'none', model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu', workers: 2, checkpointEvery: 1 };
+    assert.deepEqual(parseTrainConfig(given, FILE), given);
+    assert.equal(parseTrainConfig({ batch: 'full' }, FILE).batch, 'full');
+    assert.equal(parseTrainConfig({ model: 'CNN' }, FILE).width, 500, 'the CNN defaults to its paper width');
   });
 
   test('loss and output must match: bce needs a sigmoid model and a sigmoid model needs bce', () => {
@@ -53,5 +57,21 @@ describe('parseTrainConfig', () => {
     rejects({ seed: -2 }, 'train.seed', /integer/);
     rejects({ seed: 1.5 }, 'train.seed', /integer/);
     rejects({ backend: 'gpu' }, 'train.backend', /auto, tensorflow, wasm, cpu/);
+    rejects({ workers: 0 }, 'train.workers', /integer in \[1, 64\]/);
+    rejects({ workers: 'many' }, 'train.workers', /integer in \[1, 64\]/);
+    rejects({ checkpointEvery: -1 }, 'train.checkpointEvery', /integer >= 0/);
+    rejects({ batch: 'half' }, 'train.batch', /positive integer/);
+    rejects({ preset: 'paper' }, 'train.preset', /unknown preset "paper".*paper-mnist/);
+    rejects({ preset: 5 }, 'train.preset', /none or one of/);
+  });
+
+  test('a preset sets width, lr, batch and epochs for the model; keys in the section override it', () => {
+    assert.deepEqual(parseTrainConfig({ preset: 'paper-mnist' }, FILE), {
+      preset: 'paper-mnist', model: 'MLPNet', width: 40960, loss: 'mse', lr: 3e-3, batch: 50, epochs: 200, seed: 0, backend: 'auto', workers: 'auto', checkpointEvery: 0,
+    });
+    const c = parseTrainConfig({ preset: 'paper-mnist', model: 'MLPProb', width: 256, epochs: 3 }, FILE);
+    assert.deepEqual([c.width, c.lr, c.batch, c.epochs, c.loss], [256, 3e-3, 50, 3, 'bce']);
+    assert.equal(parseTrainConfig({ preset: 'paper-synthetic' }, FILE).batch, 'full');
+    rejects({ preset: 'paper-mnist', lr: -1 }, 'train.lr', /> 0/);
   });
 });

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,9 +8,10 @@ import {
 } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
-import { MLPNet } from './models/two-layer-mlp.ts';
+import { MLPNet } from './models/mlp-net.ts';
+import { MODEL_ZOO } from './models/zoo.ts';
 import { trainModel } from './train.ts';
-import { runTrain } from './train-stage.ts';
+import { checkpointDir, runTrain } from './train-stage.ts';
 
 let root: string;
 
@@ -33,7 +34,7 @@ function tinyDataset(n: number, seed: number): Dataset {
 }
 
 const META = { stage: 'ingest', params: {}, seed: 0, inputs: {} };
-const CONFIG = { model: 'MLPNet', width: 12, lr: 0.05, batch: 8, epochs: 5, seed: 4 };
+const CONFIG = { model: 'MLPNet', width: 12, lr: 0.05, batch: 8, epochs: 5, seed: 4, workers: 1 };
 
 before(async () => {
   await initBackend('auto');
@@ -60,7 +61,7 @@ describe('runTrain', () => {
     const reference = MLPNet.build({ inputShape: [2, 2], width: 12 });
     initPyTorchDefault(reference, 4);
     const initialPredictions = predict(reference, data.x, 4);
-    const records = trainModel(reference, { x: data.x, d: 4, y: data.target }, { loss: 'mse', lr: 0.05, batch: 8, epochs: 5, seed: 4, test: { x: heldOut.x, d: 4, y: heldOut.target } });
+    const records = await trainModel(reference, { x: data.x, d: 4, y: data.target }, { loss: 'mse', lr: 0.05, batch: 8, epochs: 5, seed: 4, test: { x: heldOut.x, d: 4, y: heldOut.target } });
 
     const init = await loadModelDir(join(outDir, 'init'));
     assert.deepEqual(predict(init.model, data.x, 4), initialPredictions);
@@ -70,7 +71,7 @@ describe('runTrain', () => {
     assert.deepEqual(predict(trained.model, data.x, 4), predict(reference, data.x, 4));
     assert.deepEqual(trained.info, {
       model: 'MLPNet', loss: 'mse', sigmoidOutput: false, width: 12, activation: 'relu', inputShape: [2, 2],
-      lr: 0.05, epochs: 5, batch: 8, seed: 4, backend: trained.info.backend, epochsTrained: 5,
+      lr: 0.05, epochs: 5, batch: 8, seed: 4, backend: trained.info.backend, workers: 1, preset: 'none', epochsTrained: 5,
     });
     assert.ok(['tensorflow', 'wasm', 'cpu'].includes(trained.info.backend as string));
 
@@ -110,4 +111,69 @@ describe('runTrain', () => {
     );
     await assert.rejects(stat(outDir), { code: 'ENOENT' });
   });
+
+  test('every zoo model trains from the pipeline section, saves model/ that tf.loadLayersModel reads back with identical predictions, and checkpoints', async () => {
+    const images = tinyImages(12, 5);
+    await writeDatasetFile(join(root, 'images.arrow'), images.mono, META);
+    await writeDatasetFile(join(root, 'images3.arrow'), images.color, META);
+    for (const spec of MODEL_ZOO.values()) {
+      const outDir = join(root, `zoo-${spec.name}`);
+      const file = spec.name === 'CNN' ? 'images.arrow' : spec.name === 'CNNCifar10' ? 'images3.arrow' : 'dataset.arrow';
+      const data = spec.name === 'CNN' ? images.mono : spec.name === 'CNNCifar10' ? images.color : tinyDataset(48, 1);
+      await runTrain({
+        config: { model: spec.name, width: 5, lr: 0.01, batch: 6, epochs: 2, seed: 1, checkpointEvery: 1 },
+        pipelineFile: 'p.json', datasetFile: join(root, file), outDir,
+      });
+      assert.deepEqual((await readdir(join(outDir, 'checkpoints'))).sort(), ['epoch-1', 'epoch-2']);
+      const loaded = await tf.loadLayersModel(filesHandler(join(outDir, 'model')));
+      const checkpoint = await tf.loadLayersModel(filesHandler(checkpointDir(outDir, 2)));
+      const { model: viaCore, info } = await loadModelDir(join(outDir, 'model'));
+      assert.equal(info.model, spec.name);
+      assert.equal(info.epochsTrained, 2);
+      assert.deepEqual(info.inputShape, data.inputShape);
+      const expected = predict(viaCore, data.x, data.d);
+      assert.deepEqual(predict(loaded, data.x, data.d), expected, spec.name);
+      assert.deepEqual(predict(checkpoint, data.x, data.d), expected, `${spec.name} checkpoint of the last epoch`);
+      const init = await loadModelDir(join(outDir, 'init'));
+      assert.notDeepEqual(predict(init.model, data.x, data.d), expected, 'training changed the model');
+      for (const m of [loaded, checkpoint, viaCore, init.model]) m.dispose();
+    }
+  });
+
+  test('a CNN on a flat dataset is an ElasticityError on train.model naming the pipeline file', async () => {
+    await assert.rejects(
+      runTrain({ config: { model: 'CNN', epochs: 1 }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), outDir: join(root, 'cnn-flat') }),
+      (e: unknown) => e instanceof ElasticityError && e.field === 'train.model' && e.file === 'p.json' && /image input shape/.test(e.message),
+    );
+  });
 });
+
+/** A tf.io handler reading model.json and its weight files from disk, independent of core's loader. */
+function filesHandler(dir: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+      const group = json.weightsManifest[0];
+      const bytes = await readFile(join(dir, group.paths[0]));
+      return {
+        modelTopology: json.modelTopology, weightSpecs: group.weights,
+        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      };
+    },
+  };
+}
+
+/** 16 x 16 images, one channel ([1, 16, 16]) and three ([3, 16, 16]); class 1 images are brighter. */
+function tinyImages(n: number, seed: number): { mono: Dataset; color: Dataset } {
+  const make = (channels: number): Dataset => {
+    const rng = createRng(seed + channels);
+    const d = channels * 256;
+    const target = Float32Array.from({ length: n }, (_, i) => i % 2);
+    const x = Float32Array.from({ length: n * d }, (_, k) => rng.uniform(-1, 1) * 0.5 + (target[Math.floor(k / d)] - 0.5));
+    return {
+      name: 'images', inputShape: [channels, 16, 16], scaling: 'none', ids: Int32Array.from({ length: n }, (_, i) => i), x, d, target,
+      classes: Int16Array.from(target, (t) => (t ? 3 : 5)), roles: Array.from(target, (t) => (t ? 'primary' : 'auxiliary')),
+    };
+  };
+  return { mono: make(1), color: make(3) };
+}

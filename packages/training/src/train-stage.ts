@@ -3,9 +3,10 @@ import { ElasticityError, initBackend, readDatasetFile, runStage, saveModelDir, 
 import type { ModelInfo } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
 import { getModelSpec } from './models/zoo.ts';
-import { parseTrainConfig } from './train-config.ts';
+import { autoWorkers, parseTrainConfig } from './train-config.ts';
 import { trainModel } from './train.ts';
 import type { TrainData } from './train.ts';
+import { twoLayerShapeOf } from './two-layer-model.ts';
 
 export interface RunTrainOptions {
   /** The pipeline's `train` section (validated by parseTrainConfig). */
@@ -20,13 +21,22 @@ export interface RunTrainOptions {
 }
 
 /** Output layout of the train stage inside outDir. */
-export const TRAIN_OUTPUTS = { init: 'init', model: 'model', metrics: 'metrics.arrow' } as const;
+export const TRAIN_OUTPUTS = { init: 'init', model: 'model', metrics: 'metrics.arrow', checkpoints: 'checkpoints' } as const;
+
+/** Folder of the checkpoint after `epoch` inside a train output folder: checkpoints/epoch-<epoch>. */
+export function checkpointDir(outDir: string, epoch: number): string {
+  return join(outDir, TRAIN_OUTPUTS.checkpoints, `epoch-${epoch}`);
+}
 
 /**
  * The train stage: builds the configured zoo model for the dataset's input
  * shape, initialises it as PyTorch does (seeded), saves those weights to
- * init/, trains with plain SGD on all rows (Algorithm 1, step 2), saves the
- * trained model to model/ and the per-epoch metrics to metrics.arrow.
+ * init/, trains with plain SGD on all rows (Algorithm 1, step 2), saving
+ * the model every checkpointEvery epochs to checkpoints/epoch-<k>/, and
+ * saves the trained model to model/ and the per-epoch metrics to
+ * metrics.arrow. All models are LayersModel folders (core saveModelDir)
+ * whose ModelInfo carries { model, loss, sigmoidOutput, width, activation,
+ * inputShape, lr, epochs, batch, seed, backend, workers, preset, epochsTrained }.
  */
 export async function runTrain(options: RunTrainOptions): Promise<void> {
   const config = parseTrainConfig(options.config, options.pipelineFile);
@@ -43,25 +53,42 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
       test = { x: held.x, d: held.d, y: held.target };
     }
     const spec = getModelSpec(config.model, { file: options.pipelineFile, field: 'train.model' });
-    const model = spec.build({ inputShape: dataset.inputShape, width: config.width });
+    let model;
+    try {
+      model = spec.build({ inputShape: dataset.inputShape, width: config.width });
+    } catch (error) {
+      if (error instanceof ElasticityError) throw new ElasticityError(error.message.replace(/^.*?train\.model: /, ''), { file: options.pipelineFile, field: 'train.model', cause: error });
+      throw error;
+    }
     try {
       initPyTorchDefault(model, config.seed);
+      const n = dataset.target.length;
+      const batch = config.batch === 'full' ? n : config.batch;
+      const shape = twoLayerShapeOf(model);
+      const workers = config.workers === 'auto'
+        ? autoWorkers({ twoLayer: shape !== undefined, firstLayerWeights: shape ? shape.d * shape.H : 0, params: model.countParams(), batch, backend })
+        : config.workers;
       const info: ModelInfo = {
-        model: spec.name, loss: config.loss, sigmoidOutput: spec.sigmoidOutput, width: config.width,
+        model: spec.name, loss: config.loss, sigmoidOutput: spec.sigmoidOutput, width: spec.usesWidth ? config.width : 0,
         activation: spec.activation, inputShape: dataset.inputShape, lr: config.lr, epochs: config.epochs,
-        batch: config.batch, seed: config.seed, backend,
+        batch, seed: config.seed, backend, workers, preset: config.preset,
       };
       await saveModelDir(model, join(dir, TRAIN_OUTPUTS.init), { ...info, epochsTrained: 0 });
       const primary = dataset.roles.filter((r) => r === 'primary').length;
-      log.info(`${spec.name} (width ${config.width}, ${model.countParams()} parameters, ${config.loss}) on ${dataset.target.length} examples `
-        + `(${primary} primary, ${dataset.target.length - primary} auxiliary) of dimension ${dataset.d}, backend ${backend}; `
-        + `SGD lr ${config.lr}, batch ${config.batch}, ${config.epochs} epochs`);
-      const records = trainModel(model, { x: dataset.x, d: dataset.d, y: dataset.target }, {
-        loss: config.loss, lr: config.lr, batch: config.batch, epochs: config.epochs, seed: config.seed, test, file: options.pipelineFile, log,
+      log.info(`${spec.name} (width ${info.width}, ${model.countParams()} parameters, ${config.loss}) on ${n} examples `
+        + `(${primary} primary, ${n - primary} auxiliary) of dimension ${dataset.d}, backend ${backend}, ${workers} worker${workers > 1 ? 's' : ''}; `
+        + `SGD lr ${config.lr}, batch ${batch}, ${config.epochs} epochs${config.preset !== 'none' ? ` (preset ${config.preset})` : ''}`);
+      const records = await trainModel(model, { x: dataset.x, d: dataset.d, y: dataset.target }, {
+        loss: config.loss, lr: config.lr, batch, epochs: config.epochs, seed: config.seed, workers, test, file: options.pipelineFile, log,
+        checkpointEvery: config.checkpointEvery,
+        onCheckpoint: async (epoch, trained) => {
+          await saveModelDir(trained, checkpointDir(dir, epoch), { ...info, epochsTrained: epoch });
+          log.info(`checkpoint after epoch ${epoch} -> ${TRAIN_OUTPUTS.checkpoints}/epoch-${epoch}`);
+        },
       });
       await saveModelDir(model, join(dir, TRAIN_OUTPUTS.model), { ...info, epochsTrained: config.epochs });
       await writeTrainingMetricsFile(join(dir, TRAIN_OUTPUTS.metrics), records, {
-        ...meta, extra: { model: spec.name, loss: config.loss, backend },
+        ...meta, extra: { model: spec.name, loss: config.loss, backend, workers: String(workers) },
       });
       const last = records[records.length - 1];
       log.info(`final loss ${last.loss.toPrecision(4)}, train accuracy ${last.trainAccuracy.toFixed(4)}`

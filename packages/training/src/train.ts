@@ -1,9 +1,10 @@
-import { createProgress, createRng, ElasticityError, permutation, tf } from '@elasticity/core';
-import type { EpochRecord, Logger } from '@elasticity/core';
-import { denseForward } from './dense-forward.ts';
-import { lossFunction } from './losses.ts';
-import { sgdStep, trainableVariables } from './sgd.ts';
+import { createProgress, createRng, currentBackend, ElasticityError, permutation, tf } from '@elasticity/core';
+import type { BackendChoice, EpochRecord, Logger } from '@elasticity/core';
+import { createEngine } from './engines.ts';
 import type { LossKind } from './models/model-spec.ts';
+import { DECISION_THRESHOLD } from './output-head.ts';
+
+export { DECISION_THRESHOLD };
 
 /** Examples as flat rows: x is row-major n x d, y holds n labels in {0, 1}. */
 export interface TrainData {
@@ -19,19 +20,18 @@ export interface TrainOptions {
   epochs: number;
   /** Seeds the shuffling generator: createRng(seed), one permutation per epoch. */
   seed: number;
+  /** Threads that compute the steps: 1 (default) trains in this thread; K > 1 starts K worker threads. */
+  workers?: number;
   /** Held-out examples; their accuracy is recorded after each epoch (else -1). */
   test?: TrainData;
+  /** Call onCheckpoint after every `checkpointEvery`-th epoch (0 or absent: never). */
+  checkpointEvery?: number;
+  /** Gets the model holding the weights after `epoch` (awaited before training goes on). */
+  onCheckpoint?: (epoch: number, model: tf.LayersModel) => Promise<void> | void;
   /** Pipeline file named by errors (the field is `train.lr`). */
   file?: string;
   log?: Logger;
   onEpoch?: (record: EpochRecord) => void;
-}
-
-/** Both the MSE and the sigmoid (BCE) models predict class 1 when the output is > 0.5. */
-export const DECISION_THRESHOLD = 0.5;
-
-function correctCount(out: tf.Tensor, y: tf.Tensor): tf.Scalar {
-  return tf.sum(tf.cast(tf.equal(tf.greater(out, DECISION_THRESHOLD), tf.greater(y, DECISION_THRESHOLD)), 'float32'));
 }
 
 function rowsOf(data: TrainData): number {
@@ -48,7 +48,8 @@ export function accuracy(model: tf.LayersModel, data: TrainData, chunk = 1000): 
     const count = tf.tidy(() => {
       const x = tf.tensor2d(data.x.subarray(start * data.d, end * data.d), [end - start, data.d]);
       const y = tf.tensor2d(data.y.subarray(start, end), [end - start, 1]);
-      return correctCount(model.apply(x) as tf.Tensor, y);
+      const out = model.predict(x) as tf.Tensor;
+      return tf.sum(tf.cast(tf.equal(tf.greater(out, DECISION_THRESHOLD), tf.greater(y, DECISION_THRESHOLD)), 'float32'));
     });
     correct += count.dataSync()[0];
     count.dispose();
@@ -56,8 +57,8 @@ export function accuracy(model: tf.LayersModel, data: TrainData, chunk = 1000): 
   return correct / n;
 }
 
-function allFinite(vars: tf.Variable[]): boolean {
-  return tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
+function allFinite(model: tf.LayersModel): boolean {
+  return tf.tidy(() => model.getWeights().every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
 }
 
 /**
@@ -65,27 +66,27 @@ function allFinite(vars: tf.Variable[]): boolean {
  * Each epoch draws one permutation from a generator seeded with
  * options.seed and walks it in batches of options.batch (the last batch may
  * be smaller, as PyTorch's DataLoader without drop_last). Every step is
- * w <- w - lr * grad of the batch-mean loss. Dense-only models (the MLP
- * family) run their forward pass through denseForward, which gives the same
- * outputs as model.apply with a much faster gradient on wasm.
+ * w <- w - lr * grad of the batch-mean loss, computed by the engine of
+ * engines.ts: 2-layer MLPs with explicit gradients (hidden units split
+ * across worker threads when options.workers > 1), other models by
+ * autograd (gradients of batch shares averaged across workers when > 1);
+ * every engine gives the same updates up to float rounding.
  *
  * Per epoch it records: loss = mean over the epoch's examples of the loss
  * each batch had just before its step (as a PyTorch loop's running loss);
  * trainAccuracy = fraction of the epoch's examples classified right by that
  * same forward pass; testAccuracy = accuracy on options.test after the epoch,
- * or -1 without a test set; seconds = wall time of the epoch.
+ * or -1 without a test set; seconds = wall time of the epoch (with the test pass).
+ * The model holds the final weights when the promise resolves.
  *
  * A NaN or infinite loss (or weights) stops training with an ElasticityError
  * naming the epoch and step (field train.lr: lower the learning rate).
- * All tensors are freed; memory stays flat across epochs.
+ * All tensors and workers are freed, also on error.
  */
-export function trainModel(model: tf.LayersModel, data: TrainData, options: TrainOptions): EpochRecord[] {
+export async function trainModel(model: tf.LayersModel, data: TrainData, options: TrainOptions): Promise<EpochRecord[]> {
   const n = rowsOf(data);
   if (n === 0) throw new ElasticityError('no training examples', { file: options.file, field: 'target' });
   if (data.x.length !== n * data.d) throw new Error(`x has ${data.x.length} values, expected ${n} x ${data.d}`);
-  const lossOf = lossFunction(options.loss);
-  const vars = trainableVariables(model);
-  const forward = denseForward(model) ?? ((x: tf.Tensor2D) => model.apply(x, { training: true }) as tf.Tensor);
   const steps = Math.ceil(n / options.batch);
   const rng = createRng(options.seed);
   const records: EpochRecord[] = [];
@@ -93,41 +94,28 @@ export function trainModel(model: tf.LayersModel, data: TrainData, options: Trai
     `${what} at epoch ${epoch}, step ${step} (of ${steps} per epoch): training diverged; lower the learning rate (now ${options.lr})`,
     { file: options.file, field: 'train.lr' },
   );
-  const xAll = tf.tensor2d(data.x, [n, data.d]);
-  const yAll = tf.tensor2d(data.y, [n, 1]);
+  const workers = options.workers ?? 1;
+  const backend = (currentBackend() ?? 'auto') as BackendChoice;
+  const engine = await createEngine(model, data.x, data.y, data.d, { loss: options.loss, lr: options.lr, batch: options.batch, workers, backend });
+  options.log?.debug(`training engine: ${engine.kind}`);
   const progress = createProgress(`train ${model.name}`, options.epochs * steps);
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
       const order = permutation(n, rng);
-      let lossSum = 0;
-      let correct = 0;
-      for (let step = 1; step <= steps; step++) {
-        const rows = order.subarray((step - 1) * options.batch, Math.min(n, step * options.batch));
-        let batchCorrect: tf.Scalar | undefined;
-        const loss = tf.tidy(() => {
-          const index = tf.tensor1d(rows, 'int32');
-          const xb = tf.gather(xAll, index) as tf.Tensor2D;
-          const yb = tf.gather(yAll, index);
-          return sgdStep(vars, () => {
-            const out = forward(xb);
-            batchCorrect = tf.keep(correctCount(out, yb));
-            return lossOf(out, yb);
-          }, options.lr);
-        });
-        const value = loss.dataSync()[0];
-        loss.dispose();
-        correct += batchCorrect!.dataSync()[0];
-        batchCorrect!.dispose();
-        if (!Number.isFinite(value)) throw diverged(`loss is ${value}`, epoch, step);
-        lossSum += value * rows.length;
-        progress.tick();
+      const stats = await engine.epoch(order, options.batch, () => progress.tick());
+      if (stats.diverged) throw diverged(`loss is ${stats.diverged.loss}`, epoch, stats.diverged.step);
+      const checkpoint = (options.checkpointEvery ?? 0) > 0 && epoch % options.checkpointEvery! === 0;
+      const last = epoch === options.epochs;
+      if (options.test || checkpoint || last) {
+        // (a non-finite weight otherwise shows as a non-finite loss in the next step)
+        await engine.sync();
+        if (!allFinite(model)) throw diverged('weights are not finite', epoch, steps);
       }
-      if (!allFinite(vars)) throw diverged('weights are not finite', epoch, steps);
       const record: EpochRecord = {
         epoch,
-        loss: lossSum / n,
-        trainAccuracy: correct / n,
+        loss: stats.lossSum / n,
+        trainAccuracy: stats.correct / n,
         testAccuracy: options.test ? accuracy(model, options.test) : -1,
         seconds: (performance.now() - started) / 1000,
       };
@@ -135,11 +123,11 @@ export function trainModel(model: tf.LayersModel, data: TrainData, options: Trai
       options.log?.info(`epoch ${epoch}/${options.epochs}: loss ${record.loss.toPrecision(4)}, train accuracy ${record.trainAccuracy.toFixed(4)}`
         + `${options.test ? `, test accuracy ${record.testAccuracy.toFixed(4)}` : ''} (${record.seconds.toFixed(2)} s)`);
       options.onEpoch?.(record);
+      if (checkpoint) await options.onCheckpoint?.(epoch, model);
     }
   } finally {
     progress.stop();
-    xAll.dispose();
-    yAll.dispose();
+    await engine.close();
   }
   return records;
 }

@@ -1,38 +1,34 @@
 import { tf } from '@elasticity/core';
+import { outputDense, zeroDense } from './layers.ts';
 import { flatSize } from './model-spec.ts';
 import type { BuildOptions, HiddenActivation, ModelSpec } from './model-spec.ts';
 
+/** Paper width of the 2-layer family (method.md section 4). */
+export const TWO_LAYER_PAPER_WIDTH = 40960;
+
 /**
  * The paper's 2-layer family (method.md section 4):
- * f(x) = Linear(H, 1)( s( Linear(d, H) x ) ), s = ReLU or identity,
+ * f(x) = Linear(H, 1)( s( Linear(d, H) x ) ), s = ReLU, identity or sigmoid,
  * optionally followed by a sigmoid. Layers are named `hidden` and `output`.
  */
-export function buildTwoLayerMlp(options: BuildOptions, activation: 'relu' | 'linear', sigmoidOutput: boolean, name: string): tf.Sequential {
-  const d = flatSize(options.inputShape);
+export function buildTwoLayerMlp(options: BuildOptions, activation: HiddenActivation, sigmoidOutput: boolean, name: string): tf.Sequential {
   const model = tf.sequential({ name });
-  model.add(tf.layers.dense({
-    name: 'hidden', inputShape: [d], units: options.width, activation, useBias: true,
-    kernelInitializer: 'zeros', biasInitializer: 'zeros',
-  }));
-  model.add(tf.layers.dense({
-    name: 'output', units: 1, activation: sigmoidOutput ? 'sigmoid' : 'linear', useBias: true,
-    kernelInitializer: 'zeros', biasInitializer: 'zeros',
-  }));
+  model.add(zeroDense('hidden', options.width, activation, [flatSize(options.inputShape)]));
+  model.add(outputDense(sigmoidOutput));
   return model;
 }
 
-function twoLayer(name: string, activation: 'relu' | 'linear', sigmoidOutput: boolean, description: string): ModelSpec {
+/** The zoo entry of one 2-layer model. */
+export function twoLayerSpec(name: string, activation: HiddenActivation, sigmoidOutput: boolean, description: string): ModelSpec {
   return {
     name,
     description,
     defaultLoss: sigmoidOutput ? 'bce' : 'mse',
     sigmoidOutput,
-    activation: activation satisfies HiddenActivation,
+    activation,
+    usesWidth: true,
+    defaultWidth: 1024,
+    paperWidth: TWO_LAYER_PAPER_WIDTH,
     build: (options) => buildTwoLayerMlp(options, activation, sigmoidOutput, name),
   };
 }
-
-export const MLPNet = twoLayer('MLPNet', 'relu', false, 'Linear(d,H) - ReLU - Linear(H,1), squared loss');
-export const MLPProb = twoLayer('MLPProb', 'relu', true, 'Linear(d,H) - ReLU - Linear(H,1) - sigmoid, binary cross-entropy');
-export const MLPLinear = twoLayer('MLPLinear', 'linear', false, 'Linear(d,H) - Linear(H,1), squared loss');
-export const MLPLinearProb = twoLayer('MLPLinearProb', 'linear', true, 'Linear(d,H) - Linear(H,1) - sigmoid, binary cross-entropy');

@@ -1,13 +1,24 @@
 import { ElasticityError } from '@elasticity/core';
-import { MLPLinear, MLPLinearProb, MLPNet, MLPProb } from './two-layer-mlp.ts';
+import { CNN } from './cnn.ts';
+import { CNNCifar10 } from './cnn-cifar10.ts';
+import { MLPLinear } from './mlp-linear.ts';
+import { MLPLinear1Layer } from './mlp-linear-1layer.ts';
+import { MLPLinear3Layer } from './mlp-linear-3layer.ts';
+import { MLPLinearProb } from './mlp-linear-prob.ts';
+import { MLPNet } from './mlp-net.ts';
+import { MLPNet3Layer } from './mlp-net-3layer.ts';
+import { MLPNetSigmoid } from './mlp-net-sigmoid.ts';
+import { MLPProb } from './mlp-prob.ts';
+import { ResNet } from './resnet.ts';
 import type { ModelSpec } from './model-spec.ts';
 
 /**
  * The model zoo: name -> spec. To add a model, write one file exporting a
- * ModelSpec (see two-layer-mlp.ts) and list it here.
+ * ModelSpec (see mlp-net.ts) and list it here.
  */
 export const MODEL_ZOO: ReadonlyMap<string, ModelSpec> = new Map(
-  [MLPNet, MLPProb, MLPLinear, MLPLinearProb].map((spec) => [spec.name, spec]),
+  [MLPNet, MLPProb, MLPLinear, MLPLinearProb, MLPNetSigmoid, MLPLinear1Layer, MLPNet3Layer, MLPLinear3Layer, ResNet, CNN, CNNCifar10]
+    .map((spec) => [spec.name, spec]),
 );
 
 export function modelNames(): string[] {

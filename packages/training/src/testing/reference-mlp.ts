@@ -6,7 +6,7 @@
  */
 import type { tf } from '@elasticity/core';
 import { lossDerivativeJs } from '../losses.ts';
-import type { LossKind } from '../models/model-spec.ts';
+import type { HiddenActivation, LossKind } from '../models/model-spec.ts';
 
 export interface MlpParams {
   d: number;
@@ -15,13 +15,28 @@ export interface MlpParams {
   b: Float64Array;
   a: Float64Array;
   c: number;
-  relu: boolean;
+  hidden: HiddenActivation;
   sigmoid: boolean;
 }
 
-export function readMlpParams(model: tf.LayersModel, relu: boolean, sigmoid: boolean): MlpParams {
+export function readMlpParams(model: tf.LayersModel, hidden: HiddenActivation, sigmoid: boolean): MlpParams {
   const [W, b, a, c] = model.getWeights().map((t) => Float64Array.from(t.dataSync()));
-  return { d: W.length / b.length, H: b.length, W, b, a, c: c[0], relu, sigmoid };
+  return { d: W.length / b.length, H: b.length, W, b, a, c: c[0], hidden, sigmoid };
+}
+
+function act(hidden: HiddenActivation, v: number): number {
+  if (hidden === 'relu') return Math.max(0, v);
+  if (hidden === 'sigmoid') return 1 / (1 + Math.exp(-v));
+  return v;
+}
+
+function slope(hidden: HiddenActivation, v: number): number {
+  if (hidden === 'relu') return v > 0 ? 1 : 0;
+  if (hidden === 'sigmoid') {
+    const s = 1 / (1 + Math.exp(-v));
+    return s * (1 - s);
+  }
+  return 1;
 }
 
 /** Output (p for sigmoid models, f otherwise) and the pieces of the forward pass. */
@@ -31,7 +46,7 @@ export function forwardJs(m: MlpParams, x: ArrayLike<number>): { h: Float64Array
     const xk = x[k];
     for (let j = 0; j < m.H; j++) h[j] += xk * m.W[k * m.H + j];
   }
-  const s = m.relu ? h.map((v) => Math.max(0, v)) : Float64Array.from(h);
+  const s = h.map((v) => act(m.hidden, v));
   let z = m.c;
   for (let j = 0; j < m.H; j++) z += m.a[j] * s[j];
   return { h, s, z, out: m.sigmoid ? 1 / (1 + Math.exp(-z)) : z };
@@ -73,7 +88,7 @@ export function batchGradJs(m: MlpParams, x: Float32Array | Float64Array, y: Arr
     gc += dz;
     for (let j = 0; j < m.H; j++) {
       ga[j] += dz * s[j];
-      const u = m.a[j] * (m.relu ? (h[j] > 0 ? 1 : 0) : 1);
+      const u = m.a[j] * slope(m.hidden, h[j]);
       gb[j] += dz * u;
       for (let k = 0; k < m.d; k++) gW[k * m.H + j] += dz * u * xi[k];
     }
