@@ -48,7 +48,7 @@ export { inspectMlpNet, readMlpNet, mlpNetFromDense, denseFromMlpNet, cloneMlpNe
 export type { MlpNet, MlpLayer } from './mlp/mlp-net.ts';
 export { mlpNetFeatures, layerPreActivations, gatherRows } from './mlp/net-features.ts';
 export type { MlpNetFeatures } from './mlp/net-features.ts';
-export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS } from './mlp/products.ts';
+export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS, sharedFloat64Array } from './mlp/products.ts';
 export type { Products, ProductOptions, ProductPrecision } from './mlp/products.ts';
 export { float32BlockErrorBound, DEFAULT_BLOCK_K } from './mlp/float32-blocks.ts';
 export { mergeMatrixShards, ROW_TOTAL_KEY } from './mlp/matrix-shards.ts';

@@ -1,5 +1,10 @@
-export { mlpNtk } from './mlp-ntk.ts';
+export { mlpNtk, mlpNetNtk } from './mlp-ntk.ts';
+export type { MlpNetNtkOptions } from './mlp-ntk.ts';
+export { genericNtk } from './generic-ntk.ts';
+export type { GenericNtkOptions } from './generic-ntk.ts';
+export { reluInfiniteNtk, reluExpectations } from './infinite-ntk.ts';
+export type { InfiniteNtkOptions } from './infinite-ntk.ts';
 export { parseNtkConfig } from './ntk-config.ts';
-export type { NtkConfig } from './ntk-config.ts';
-export { runNtk } from './ntk-stage.ts';
-export type { RunNtkOptions } from './ntk-stage.ts';
+export type { NtkConfig, NtkKind, NtkMethod } from './ntk-config.ts';
+export { runNtk, mergeNtkShards, NTK_FILES } from './ntk-stage.ts';
+export type { RunNtkOptions, MergeNtkShardsOptions } from './ntk-stage.ts';

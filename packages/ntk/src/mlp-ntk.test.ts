@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '@elasticity/core';
-import type { DenseMlp, HiddenActivation, Rng } from '@elasticity/core';
-import { mlpNtk } from './mlp-ntk.ts';
+import { createProducts, createRng, initBackend, mlpNetFeatures, onBackend, readoutWidth, tf } from '@elasticity/core';
+import type { DenseMlp, HiddenActivation, MlpNet, Rng } from '@elasticity/core';
+import { genericNtk } from './generic-ntk.ts';
+import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
+import { netToModel, randomNet, zooNets } from './test-support.ts';
+
+await initBackend();
 
 function randomMlp(rng: Rng, d: number, h: number, hidden: HiddenActivation, sigmoidOutput: boolean): DenseMlp {
   const u = (s: number) => rng.uniform(-s, s);
@@ -15,50 +19,145 @@ function randomMlp(rng: Rng, d: number, h: number, hidden: HiddenActivation, sig
   };
 }
 
-/** The model output at x for a flat parameter vector (W, b, a, c), straight from the definition. */
-function output(mlp: DenseMlp, theta: Float64Array, x: Float32Array, off: number): number {
-  const { d, h } = mlp;
-  let z = theta[h * d + 2 * h];
-  for (let k = 0; k < h; k++) {
-    let v = theta[h * d + k];
-    for (let p = 0; p < d; p++) v += theta[k * d + p] * x[off + p];
-    const s = mlp.hidden === 'relu' ? Math.max(v, 0) : mlp.hidden === 'linear' ? v : 1 / (1 + Math.exp(-v));
-    z += theta[h * d + h + k] * s;
+/** The parameters of an MlpNet as one flat vector, and back. */
+function flat(net: MlpNet): Float64Array {
+  return Float64Array.from([...net.layers.flatMap((l) => [...l.W, ...l.b]), ...net.a, net.c]);
+}
+function unflat(net: MlpNet, theta: Float64Array): MlpNet {
+  let q = 0;
+  const take = (len: number) => theta.slice(q, (q += len));
+  const layers = net.layers.map((l) => ({ ...l, W: take(l.W.length), b: take(l.b.length) }));
+  return { ...net, layers, a: take(readoutWidth(net)), c: theta[q] };
+}
+
+/** The model output at x straight from the definition (float64). */
+function output(net: MlpNet, x: ArrayLike<number>, off: number): number {
+  let z = Array.from({ length: net.d }, (_, p) => x[off + p]);
+  const acts: number[][] = [];
+  for (const l of net.layers) {
+    z = Array.from({ length: l.units }, (_, k) => {
+      let v = l.b[k];
+      for (let p = 0; p < l.inputs; p++) v += l.W[k * l.inputs + p] * z[p];
+      return l.activation === 'relu' ? Math.max(v, 0) : l.activation === 'linear' ? v : 1 / (1 + Math.exp(-v));
+    });
+    acts.push(z);
   }
-  return mlp.sigmoidOutput ? 1 / (1 + Math.exp(-z)) : z;
+  const r = net.readout === 'sum' ? acts.reduce((s, v) => s.map((t, k) => t + v[k])) : z;
+  const logit = r.reduce((s, v, k) => s + net.a[k] * v, net.c);
+  return net.sigmoidOutput ? 1 / (1 + Math.exp(-logit)) : logit;
 }
 
 /** Central finite-difference Jacobian (n x P) of the output w.r.t. every parameter, in float64. */
-function jacobian(mlp: DenseMlp, x: Float32Array, n: number): Float64Array[] {
-  const theta = Float64Array.from([...mlp.W, ...mlp.b, ...mlp.a, mlp.c]);
+function jacobian(net: MlpNet, x: Float32Array, n: number): Float64Array[] {
+  const theta = flat(net);
   const step = 1e-5;
   return Array.from({ length: n }, (_, i) => theta.map((v, q) => {
     const plus = new Float64Array(theta);
     const minus = new Float64Array(theta);
     plus[q] = v + step;
     minus[q] = v - step;
-    return (output(mlp, plus, x, i * mlp.d) - output(mlp, minus, x, i * mlp.d)) / (2 * step);
+    return (output(unflat(net, plus), x, i * net.d) - output(unflat(net, minus), x, i * net.d)) / (2 * step);
   }));
 }
 
-test('closed-form NTK equals inner products of finite-difference Jacobians', () => {
-  const cases: Array<[HiddenActivation, boolean]> = [['relu', false], ['linear', false], ['sigmoid', false], ['relu', true], ['linear', true], ['sigmoid', true]];
-  for (const [hidden, sigmoidOutput] of cases) {
-    const rng = createRng(hidden.length * 10 + (sigmoidOutput ? 1 : 0));
-    const d = 4, h = 6, n = 5;
-    const mlp = randomMlp(rng, d, h, hidden, sigmoidOutput);
-    const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
-    const K = mlpNtk(mlp, x, n);
-    const J = jacobian(mlp, x, n);
-    let scale = 0;
-    K.forEach((v) => (scale = Math.max(scale, Math.abs(v))));
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let q = 0; q < a.length; q++) m = Math.max(m, Math.abs(a[q]));
+  return m;
+}
+
+test('closed-form NTK equals inner products of finite-difference Jacobians for every MLP-family model', async () => {
+  const rng = createRng(5);
+  const d = 4, h = 5, n = 5;
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  const nets = { ...zooNets(rng, d, h), ResNetProb: randomNet(rng, d, [h, h], ['relu', 'relu'], { readout: 'sum', sigmoidOutput: true }), Sigmoid3: randomNet(rng, d, [h, 3], ['sigmoid', 'relu']) };
+  for (const [name, net] of Object.entries(nets)) {
+    const K = await mlpNetNtk(net, x, n);
+    const J = jacobian(net, x, n);
+    const scale = maxAbs(K);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const want = J[i].reduce((acc, v, q) => acc + v * J[j][q], 0);
-        assert.ok(Math.abs(K[i * n + j] - want) < 1e-7 * scale, `${hidden}/${sigmoidOutput} (${i},${j}): ${K[i * n + j]} vs ${want}`);
+        assert.ok(Math.abs(K[i * n + j] - want) < 1e-7 * scale, `${name} (${i},${j}): ${K[i * n + j]} vs ${want}`);
       }
     }
     // symmetric (exactly: the same products in both orders)
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) assert.equal(K[i * n + j], K[j * n + i]);
+    // a row shard is those rows
+    const rows = await mlpNetNtk(net, x, n, { rows: [3, 1] });
+    assert.deepEqual(Array.from(rows), [...K.subarray(3 * n, 4 * n), ...K.subarray(n, 2 * n)]);
   }
+});
+
+test('the 2-layer mlpNtk agrees with the general closed form', async () => {
+  for (const [hidden, sigmoidOutput] of [['relu', false], ['sigmoid', true], ['linear', true]] as const) {
+    const rng = createRng(hidden.length);
+    const d = 4, h = 6, n = 5;
+    const mlp = randomMlp(rng, d, h, hidden, sigmoidOutput);
+    const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+    const net: MlpNet = { d, layers: [{ inputs: d, units: h, W: mlp.W, b: mlp.b, activation: hidden }], readout: 'last', a: mlp.a, c: mlp.c, sigmoidOutput };
+    const a = mlpNtk(mlp, x, n), b = await mlpNetNtk(net, x, n);
+    a.forEach((v, q) => assert.ok(Math.abs(v - b[q]) <= 1e-12 * maxAbs(a)));
+  }
+});
+
+test('generic NTK (per-example tfjs gradients, Gram in blocks) equals the closed form on every MLP-family model', async () => {
+  const rng = createRng(9);
+  const d = 6, h = 8, n = 7;
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  for (const [name, net] of Object.entries(zooNets(rng, d, h))) {
+    const want = await mlpNetNtk(net, x, n);
+    const model = netToModel(net);
+    const got = await genericNtk(model, x, n);
+    const err = got.reduce((m, v, q) => Math.max(m, Math.abs(v - want[q])), 0) / maxAbs(want);
+    assert.ok(err < 1e-5, `${name}: ${err}`);
+    // bounded memory: blocks of 2 examples, gradients recomputed per row block; rows [5, 2]
+    const P = model.countParams();
+    const blocked = await genericNtk(model, x, n, { rows: [5, 2], memoryMb: (4 * 4 * P) / 2 ** 20 });
+    assert.deepEqual(Array.from(blocked), [...got.subarray(5 * n, 6 * n), ...got.subarray(2 * n, 3 * n)]);
+    model.dispose();
+  }
+});
+
+test('float32 K-block products keep the closed-form NTK within 1e-6 of float64', async () => {
+  const rng = createRng(12);
+  const d = 50, h = 400, n = 20;
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  for (const net of [randomNet(rng, d, [h], ['relu']), randomNet(rng, d, [h, 60], ['relu', 'sigmoid'])]) {
+    const exact = await mlpNetNtk(net, x, n);
+    const products = createProducts({ precision: 'float32', threads: 0, blockK: 128 });
+    const fast = await mlpNetNtk(net, x, n, { products, features: await mlpNetFeatures(net, x, n, products, { backward: true }) });
+    const err = fast.reduce((m, v, q) => Math.max(m, Math.abs(v - exact[q]) / Math.abs(exact[q])), 0);
+    assert.ok(err < 1e-6 && err > 0, `relative error ${err}`);
+  }
+});
+
+test('generic NTK of a CNN equals inner products of its per-example gradients', async () => {
+  const rng = createRng(13);
+  const side = 6, n = 4, d = side * side;
+  const model = tf.sequential({
+    layers: [
+      tf.layers.reshape({ inputShape: [d], targetShape: [side, side, 1] }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+  model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => rng.uniform(-0.5, 0.5)), w.shape)));
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  const K = await genericNtk(model, x, n);
+  // by hand: the gradient w.r.t. each weight tensor separately, on the cpu backend
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const g = await onBackend('cpu', () => Array.from({ length: n }, (_, i) => vars.map((v) => {
+    const { grads } = tf.variableGrads(() => (model.apply(tf.tensor2d(x.subarray(i * d, (i + 1) * d), [1, d])) as tf.Tensor).sum() as tf.Scalar, [v]);
+    return Array.from(grads[v.name].dataSync());
+  })));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const want = g[i].reduce((s, gi, t) => s + gi.reduce((u, v, q) => u + v * g[j][t][q], 0), 0);
+      assert.ok(Math.abs(K[i * n + j] - want) <= 1e-12 * Math.abs(want) + 1e-15, `(${i},${j})`);
+    }
+  }
+  model.dispose();
 });

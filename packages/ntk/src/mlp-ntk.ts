@@ -1,5 +1,5 @@
-import { matMulABt, mlpHiddenFeatures, sigmoid } from '@elasticity/core';
-import type { DenseMlp, MlpHiddenFeatures } from '@elasticity/core';
+import { FLOAT64_PRODUCTS, gatherRows, matMulABt, mlpHiddenFeatures, mlpNetFeatures, readoutWidth, sigmoid } from '@elasticity/core';
+import type { DenseMlp, MlpHiddenFeatures, MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
 
 /**
  * Closed-form empirical NTK of a 2-layer MLP f(x) = a . s(W x + b) + c over
@@ -19,6 +19,46 @@ export function mlpNtk(mlp: DenseMlp, x: Float32Array | Float64Array, n: number,
     // dp/dz = p (1 - p) = sigmoid(z) sigmoid(-z), accurate also where p is close to 0 or 1
     const slope = F.logit.map((z) => sigmoid(z) * sigmoid(-z));
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) K[i * n + j] *= slope[i] * slope[j];
+  }
+  return K;
+}
+
+export interface MlpNetNtkOptions {
+  /** Rows of the kernel to compute (indices into x; default all): a row shard. Columns are always all n examples. */
+  rows?: ArrayLike<number>;
+  products?: Products;
+  /** Forward and backward features of all n examples (computed when absent; must include `back`). */
+  features?: MlpNetFeatures;
+}
+
+/**
+ * Closed-form empirical NTK of any model of the MLP family (1-layer, 2- and
+ * 3-layer, residual; method.md section 7 layer by layer). With z_0 = x,
+ * z_l the activations, r the readout's input and g_l = d logit / d h_l
+ * (the gradient w.r.t. b_l; the one w.r.t. W_l is g_l z_{l-1}^T):
+ *   K(x_i, x_j) = r_i.r_j + 1 + sum_l (z_{l-1,i}.z_{l-1,j} + 1)(g_{l,i}.g_{l,j})
+ * (readout weights and bias, then each hidden layer's weights and bias);
+ * times p_i(1-p_i) p_j(1-p_j) for a sigmoid output. Two Gram products per
+ * layer; rows.length x n, row-major.
+ */
+export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: number, options: MlpNetNtkOptions = {}): Promise<Float64Array> {
+  const products = options.products ?? FLOAT64_PRODUCTS;
+  const F = options.features ?? (await mlpNetFeatures(net, x, n, products, { backward: true }));
+  const rows = options.rows ?? Array.from({ length: n }, (_, i) => i);
+  const nr = rows.length;
+  const R = readoutWidth(net);
+  const K = await products.abt(gatherRows(F.readin, R, rows), F.readin, nr, n, R);
+  for (let q = 0; q < nr * n; q++) K[q] += 1;
+  for (let l = 0; l < net.layers.length; l++) {
+    const { inputs, units } = net.layers[l];
+    const z = l === 0 ? x : F.act[l - 1];
+    const zz = await products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs);
+    const gg = await products.abt(gatherRows(F.back[l], units, rows), F.back[l], nr, n, units);
+    for (let q = 0; q < nr * n; q++) K[q] += (zz[q] + 1) * gg[q];
+  }
+  if (net.sigmoidOutput) {
+    const slope = F.logit.map((z) => sigmoid(z) * sigmoid(-z));
+    for (let r = 0; r < nr; r++) for (let j = 0; j < n; j++) K[r * n + j] *= slope[rows[r]] * slope[j];
   }
   return K;
 }

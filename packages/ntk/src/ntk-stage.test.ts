@@ -1,59 +1,112 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createRng, ElasticityError, initBackend, loadModelDir, readDenseMlp, readMatrixFile, saveModelDir, tf, writeDatasetFile,
+  createRng, ElasticityError, initBackend, loadModelDir, readDenseMlp, readMatrixFile, readMlpNet, saveModelDir, tf, writeDatasetFile,
 } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
-import { mlpNtk } from './mlp-ntk.ts';
+import { genericNtk } from './generic-ntk.ts';
+import { reluInfiniteNtk } from './infinite-ntk.ts';
+import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
 import { parseNtkConfig } from './ntk-config.ts';
-import { runNtk } from './ntk-stage.ts';
+import { mergeNtkShards, runNtk } from './ntk-stage.ts';
+import { netToModel, randomNet } from './test-support.ts';
 
 await initBackend();
 
 test('parseNtkConfig applies defaults and names the bad key', () => {
-  assert.deepEqual(parseNtkConfig(undefined, 'p.json'), { kind: 'empirical', from: 'trained' });
-  assert.deepEqual(parseNtkConfig({ from: 'init' }, 'p.json'), { kind: 'empirical', from: 'init' });
-  for (const [section, field] of [[{ kind: 'infinite' }, 'ntk.kind'], [{ from: 'x' }, 'ntk.from'], [{ eta: 1 }, 'ntk.eta'], ['x', 'ntk']] as const) {
-    assert.throws(() => parseNtkConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.message.startsWith(`p.json: ${field}:`));
+  const defaults = { kind: ['empirical'], from: 'trained', method: 'auto', precision: 'auto', sigmaW2: 2, sigmaB2: 0, depth: 'model', memoryMb: 1024, shards: 1 };
+  assert.deepEqual(parseNtkConfig(undefined, 'p.json'), defaults);
+  assert.deepEqual(parseNtkConfig({ from: 'init', kind: 'infinite', depth: 3 }, 'p.json'), { ...defaults, from: 'init', kind: ['infinite'], depth: 3 });
+  assert.deepEqual(parseNtkConfig({ kind: ['infinite', 'empirical'], method: 'generic', shards: 4 }, 'p.json').kind, ['infinite', 'empirical']);
+  const bad: Array<[unknown, string]> = [
+    [{ kind: 'finite' }, 'ntk.kind'], [{ kind: ['empirical', 'empirical'] }, 'ntk.kind'], [{ kind: [7] }, 'ntk.kind[0]'], [{ from: 'x' }, 'ntk.from'],
+    [{ eta: 1 }, 'ntk.eta'], ['x', 'ntk'], [{ method: 'exact' }, 'ntk.method'], [{ precision: 'float16' }, 'ntk.precision'], [{ sigmaW2: 0 }, 'ntk.sigmaW2'],
+    [{ sigmaB2: -1 }, 'ntk.sigmaB2'], [{ depth: 1.5 }, 'ntk.depth'], [{ memoryMb: 0 }, 'ntk.memoryMb'], [{ shards: 0 }, 'ntk.shards'],
+  ];
+  for (const [section, field] of bad) {
+    assert.throws(() => parseNtkConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.message.startsWith(`p.json: ${field}:`), JSON.stringify(section));
   }
 });
 
-test('runNtk writes the NTK over the primary examples of the chosen weights; a non-MLP is a clear error', async () => {
+async function fixture(): Promise<{ root: string; x: Float32Array; primaryX: Float32Array; d: number }> {
   const root = await mkdtemp(join(tmpdir(), 'ntk-stage-'));
+  const rng = createRng(4);
+  const d = 3, n = 9;
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  const roles = Array.from({ length: n }, (_, i) => (i === 2 || i === 5 ? 'auxiliary' : 'primary') as 'primary' | 'auxiliary');
+  const dataset: Dataset = {
+    name: 'tiny', inputShape: [d], scaling: 'none', ids: Int32Array.from({ length: n }, (_, i) => 10 * i), x, d,
+    target: Float32Array.from(roles, (r) => (r === 'primary' ? 1 : 0)), classes: new Int16Array(n), roles,
+  };
+  await writeDatasetFile(join(root, 'dataset.arrow'), dataset, { stage: 'ingest', params: {}, seed: 0, inputs: {} });
+  const primaryX = Float32Array.from([0, 1, 3, 4, 6, 7, 8].flatMap((i) => Array.from(x.subarray(i * d, (i + 1) * d))));
+  return { root, x, primaryX, d };
+}
+
+test('runNtk writes the NTK over the primary examples of the chosen weights; non-MLP models take the generic path', async () => {
+  const { root, primaryX, d } = await fixture();
   try {
-    const rng = createRng(4);
-    const d = 3, n = 7;
-    const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
-    const roles = Array.from({ length: n }, (_, i) => (i === 2 || i === 5 ? 'auxiliary' : 'primary') as 'primary' | 'auxiliary');
-    const dataset: Dataset = {
-      name: 'tiny', inputShape: [d], scaling: 'none', ids: Int32Array.from({ length: n }, (_, i) => 10 * i), x, d,
-      target: Float32Array.from(roles, (r) => (r === 'primary' ? 1 : 0)), classes: new Int16Array(n), roles,
-    };
-    await writeDatasetFile(join(root, 'dataset.arrow'), dataset, { stage: 'ingest', params: {}, seed: 0, inputs: {} });
     const make = () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 5, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
     const info = { model: 'MLPProb', loss: 'bce' as const, sigmoidOutput: true };
     await saveModelDir(make(), join(root, 'train', 'model'), info);
     await saveModelDir(make(), join(root, 'train', 'init'), info);
-    const primaryX = Float32Array.from([0, 1, 3, 4, 6].flatMap((i) => Array.from(x.subarray(i * d, (i + 1) * d))));
+    const ids = [0, 10, 30, 40, 60, 70, 80];
     for (const from of ['trained', 'init'] as const) {
       await runNtk({ config: { from }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train'), outDir: join(root, from) });
       const { matrix, meta } = await readMatrixFile(join(root, from, 'ntk.arrow'));
       assert.equal(matrix.kind, 'ntk');
       assert.equal(meta.stage, 'ntk');
-      assert.deepEqual(Array.from(matrix.rowIds), [0, 10, 30, 40, 60]);
-      assert.deepEqual(Array.from(matrix.columnIds), [0, 10, 30, 40, 60]);
+      assert.equal(matrix.extra!.method, 'closed-form');
+      assert.deepEqual(Array.from(matrix.rowIds), ids);
+      assert.deepEqual(Array.from(matrix.columnIds), ids);
       const mlp = readDenseMlp((await loadModelDir(join(root, 'train', from === 'init' ? 'init' : 'model'))).model);
-      assert.deepEqual(Array.from(matrix.values), Array.from(mlpNtk(mlp, primaryX, 5)));
+      const want = mlpNtk(mlp, primaryX, 7);
+      matrix.values.forEach((v, q) => assert.ok(Math.abs(v - want[q]) <= 1e-12 * Math.abs(want[q])));
     }
-    const deep = tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
-    await saveModelDir(deep, join(root, 'deep', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false });
+    // a tanh network is outside the MLP family: the generic path; the closed form is a clear error
+    const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
+    await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false });
+    const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'tanh') };
     await assert.rejects(
-      runNtk({ config: {}, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'deep'), outDir: join(root, 'bad') }),
-      (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: ntk.kind:') && /tanh/.test(e.message),
+      runNtk({ ...base, config: { method: 'closed-form' }, outDir: join(root, 'bad') }),
+      (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: ntk.method:') && /tanh/.test(e.message),
     );
+    await assert.rejects(runNtk({ ...base, config: { kind: 'infinite' }, outDir: join(root, 'bad') }), (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: ntk.depth:'));
+    await runNtk({ ...base, config: {}, outDir: join(root, 'generic') });
+    const generic = (await readMatrixFile(join(root, 'generic', 'ntk.arrow'))).matrix;
+    assert.equal(generic.extra!.method, 'generic');
+    const want = await genericNtk((await loadModelDir(join(root, 'tanh', 'model'))).model, primaryX, 7);
+    assert.deepEqual(Array.from(generic.values), Array.from(want));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('infinite kind: the ReLU NTK of the model depth; shards merged equal the unsharded files byte for byte', async () => {
+  const { root, primaryX, d } = await fixture();
+  try {
+    const net = randomNet(createRng(6), d, [6, 6], ['relu', 'relu'], { readout: 'sum' });
+    await saveModelDir(netToModel(net), join(root, 'train', 'model'), { model: 'ResNet', loss: 'mse', sigmoidOutput: false });
+    const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
+    const config = { kind: ['empirical', 'infinite'], sigmaB2: 0.1 };
+    await runNtk({ ...base, config, outDir: join(root, 'full') });
+    const inf = (await readMatrixFile(join(root, 'full', 'ntk-infinite.arrow'))).matrix;
+    assert.equal(inf.kind, 'ntk-infinite');
+    assert.equal(inf.extra!.depth, '2');
+    assert.deepEqual(Array.from(inf.values), Array.from(reluInfiniteNtk(primaryX, 7, 2, { sigmaB2: 0.1 })));
+    const emp = (await readMatrixFile(join(root, 'full', 'ntk.arrow'))).matrix;
+    const want = await mlpNetNtk(readMlpNet((await loadModelDir(join(root, 'train', 'model'))).model), primaryX, 7);
+    assert.deepEqual(Array.from(emp.values), Array.from(want));
+    // shard i of 3 (what the pipeline runner passes): rows [0, 2), [2, 4), [4, 7)
+    for (const index of [0, 1, 2]) await runNtk({ ...base, config: { ...config, shards: 3 }, outDir: join(root, `s${index}`), shard: { index, count: 3 } });
+    assert.deepEqual(Array.from((await readMatrixFile(join(root, 's1', 'ntk.arrow'))).matrix.rowIds), [30, 40]);
+    await assert.rejects(runNtk({ ...base, config, outDir: join(root, 'bad'), shard: { index: 3, count: 3 } }), (e: unknown) => e instanceof ElasticityError && /shard/.test(e.message));
+    await mergeNtkShards({ shardDirs: [join(root, 's1'), join(root, 's2'), join(root, 's0')], outDir: join(root, 'merged') });
+    for (const file of ['ntk.arrow', 'ntk-infinite.arrow']) assert.deepEqual(await readFile(join(root, 'merged', file)), await readFile(join(root, 'full', file)), file);
+    await assert.rejects(mergeNtkShards({ shardDirs: [join(root, 's0'), join(root, 's0'), join(root, 's2')], outDir: join(root, 'bad') }), ElasticityError);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

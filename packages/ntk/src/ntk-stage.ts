@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import {
-  check, ElasticityError, initBackend, inspectDenseMlp, loadModelDir, MODEL_JSON, MODEL_WEIGHTS, primaryIndices,
-  readDatasetFile, runStage, writeMatrixFile,
+  check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS,
+  primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile,
 } from '@elasticity/core';
-import { mlpNtk } from './mlp-ntk.ts';
+import type { ExampleMatrix } from '@elasticity/core';
+import { genericNtk } from './generic-ntk.ts';
+import { reluInfiniteNtk } from './infinite-ntk.ts';
+import { mlpNetNtk } from './mlp-ntk.ts';
 import { parseNtkConfig } from './ntk-config.ts';
 
 export interface RunNtkOptions {
@@ -14,12 +17,22 @@ export interface RunNtkOptions {
   /** The train stage's output folder, holding model/ (trained) and init/ (initial weights). */
   modelDir: string;
   outDir: string;
+  /** A row shard: rows [start, end) of the kernel (primary examples in dataset order); columns are all primary examples. */
+  rows?: [number, number];
+  /** The same as a count and an index: shard `index` of `count` is rows [floor(index n / count), floor((index + 1) n / count)). */
+  shard?: { index: number; count: number };
 }
 
+/** File written for each kind. */
+export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow' } as const;
+
 /**
- * The ntk stage: the empirical NTK of the model over the primary examples
- * (dataset order), on the model's output (p for a sigmoid output), written
- * to ntk.arrow (kind 'ntk'). Closed form for the 2-layer MLP family.
+ * The ntk stage: kernels over the primary examples (dataset order), written
+ * as Float64 matrices. 'empirical': the NTK of the model's output (p for a
+ * sigmoid output) at its trained or initial weights, in closed form for the
+ * MLP family and from per-example gradients for any other model (CNNs);
+ * 'infinite': the infinite-width ReLU NTK of the model's depth. With `rows`
+ * only those rows are written (a shard; join shards with mergeNtkShards).
  */
 export async function runNtk(options: RunNtkOptions): Promise<void> {
   const { pipelineFile, datasetFile, outDir } = options;
@@ -28,38 +41,108 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
   const { dataset } = await readDatasetFile(datasetFile);
   const primary = primaryIndices(dataset);
   check(primary.length > 0, 'has no primary examples', { file: datasetFile, field: 'role' });
+  const n = primary.length;
+  const [start, end] = shardRange(options, n);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start >= end) {
+    throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${n} primary examples`, { field: 'rows' });
+  }
   const modelSub = join(options.modelDir, config.from === 'init' ? 'init' : 'model');
   const modelJson = join(modelSub, MODEL_JSON);
   const { model, info } = await loadModelDir(modelSub);
-  const inspected = inspectDenseMlp(model);
-  model.dispose();
-  if ('reason' in inspected) {
-    throw new ElasticityError(
-      `the empirical NTK is implemented in closed form for 2-layer MLPs only, and ${modelJson} is not one: ${inspected.reason}`,
-      { file: pipelineFile, field: 'ntk.kind' },
-    );
+  const inspected = inspectMlpNet(model);
+  const net = 'net' in inspected ? inspected.net : undefined;
+  if (config.method === 'closed-form' && !net) {
+    throw new ElasticityError(`the closed form needs a model of the MLP family, and ${modelJson} is not one: ${'reason' in inspected ? inspected.reason : ''} (use "generic" or "auto")`, { file: pipelineFile, field: 'ntk.method' });
   }
-  const mlp = inspected.mlp;
+  const method = net && config.method !== 'generic' ? 'closed-form' : 'generic';
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
   const d = dataset.d;
-  if (mlp.d !== d) throw new ElasticityError(`examples have ${d} values, the model takes ${mlp.d}`, { file: datasetFile, field: 'x' });
-  const n = primary.length;
+  if (inputShape.reduce((a, b) => a * b, 1) !== d) {
+    throw new ElasticityError(`examples have ${d} values, the model takes input shape ${JSON.stringify(inputShape)}`, { file: datasetFile, field: 'x' });
+  }
+  let depth = 0;
+  if (config.kind.includes('infinite')) {
+    if (config.depth !== 'model') depth = config.depth;
+    else if (net) depth = net.layers.length;
+    else throw new ElasticityError(`depth "model" needs a model of the MLP family (${modelJson} is not one): give an integer depth`, { file: pipelineFile, field: 'ntk.depth' });
+  }
   const x = new Float32Array(n * d);
   const ids = new Int32Array(n);
   primary.forEach((row, j) => {
     x.set(dataset.x.subarray(row * d, (row + 1) * d), j * d);
     ids[j] = dataset.ids[row];
   });
+  const rows = Array.from({ length: end - start }, (_, r) => start + r);
+  const rowIds = Int32Array.from(rows, (r) => ids[r]);
   await runStage(
-    { stage: 'ntk', outDir, params: { ...config }, seed: null, inputFiles: [datasetFile, modelJson, join(modelSub, MODEL_WEIGHTS)] },
+    // `shards` only tells the pipeline how to split the work: the result does not depend on it
+    { stage: 'ntk', outDir, params: { ...withoutShards(config), rows: options.rows || options.shard ? [start, end] : null }, seed: null, inputFiles: [datasetFile, modelJson, join(modelSub, MODEL_WEIGHTS)] },
     async ({ dir, meta, log }) => {
-      const started = performance.now();
-      const values = mlpNtk(mlp, x, n);
-      if (!values.every(Number.isFinite)) throw new ElasticityError('the NTK has non-finite entries (weights or inputs not finite?)', { file: modelJson, field: 'weights' });
-      log.info(`empirical NTK of ${info.model} (${mlp.hidden} hidden, H = ${mlp.h}) over ${n} primary examples in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-      await writeMatrixFile(join(dir, 'ntk.arrow'), {
-        kind: 'ntk', rowIds: ids, columnIds: ids, values,
-        extra: { loss: info.loss, from: config.from, model: info.model, output: mlp.sigmoidOutput ? 'sigmoid' : 'linear' },
-      }, meta);
+      const common = { [ROW_TOTAL_KEY]: String(n), from: config.from, model: info.model };
+      const write = async (kind: 'empirical' | 'infinite', values: Float64Array, extra: Record<string, string>): Promise<void> => {
+        if (!values.every(Number.isFinite)) throw new ElasticityError(`the ${kind} NTK has non-finite entries (weights or inputs not finite?)`, { file: modelJson, field: 'weights' });
+        const matrix: ExampleMatrix = { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', rowIds, columnIds: ids, values, extra: { ...common, ...extra } };
+        await writeMatrixFile(join(dir, NTK_FILES[kind]), matrix, meta);
+      };
+      try {
+        if (config.kind.includes('empirical')) {
+          const started = performance.now();
+          let values: Float64Array;
+          if (method === 'closed-form') {
+            values = await mlpNetNtk(net!, x, n, { rows, products: createProducts({ precision: config.precision }) });
+          } else {
+            let progress: ReturnType<typeof createProgress> | undefined;
+            try {
+              values = await genericNtk(model, x, n, {
+                inputShape, rows, memoryMb: config.memoryMb, products: createProducts({ precision: config.precision }),
+                where: { file: modelJson, field: 'modelTopology' },
+                onProgress: (_done, planned) => {
+                  progress ??= createProgress('ntk gradients', planned);
+                  progress.tick();
+                },
+              });
+            } finally {
+              progress?.stop();
+            }
+          }
+          log.info(`empirical NTK (${method}) of ${info.model}: ${rows.length} x ${n} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+          await write('empirical', values, { loss: info.loss, output: info.sigmoidOutput ? 'sigmoid' : 'linear', method });
+        }
+        if (config.kind.includes('infinite')) {
+          const values = reluInfiniteNtk(x, n, depth, { sigmaW2: config.sigmaW2, sigmaB2: config.sigmaB2, rows });
+          log.info(`infinite-width ReLU NTK, depth ${depth}: ${rows.length} x ${n}`);
+          await write('infinite', values, { depth: String(depth), sigma_w2: String(config.sigmaW2), sigma_b2: String(config.sigmaB2) });
+        }
+      } finally {
+        model.dispose();
+      }
     },
   );
+}
+
+/** [start, end) from `rows` or `shard` (default: every row). */
+function shardRange(options: { rows?: [number, number]; shard?: { index: number; count: number } }, total: number): [number, number] {
+  if (options.rows && options.shard) throw new ElasticityError('give rows or shard, not both', { field: 'shard' });
+  if (!options.shard) return options.rows ?? [0, total];
+  const { index, count } = options.shard;
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count || count > total) {
+    throw new ElasticityError(`shard ${index} of ${count} is not one of 1..${total} shards of the ${total} rows`, { field: 'shard' });
+  }
+  return [Math.floor((index * total) / count), Math.floor(((index + 1) * total) / count)];
+}
+
+function withoutShards<T extends { shards: number }>(config: T): Omit<T, 'shards'> {
+  const { shards: _shards, ...rest } = config;
+  return rest;
+}
+
+export interface MergeNtkShardsOptions {
+  /** Output folders of runNtk calls with rows [start, end) that together cover every row once. */
+  shardDirs: string[];
+  outDir: string;
+}
+
+/** Joins NTK row shards into exactly the files an unsharded runNtk writes (same bytes). */
+export async function mergeNtkShards(options: MergeNtkShardsOptions): Promise<void> {
+  await mergeMatrixShards({ stage: 'ntk', shardDirs: options.shardDirs, outDir: options.outDir });
 }

@@ -30,7 +30,7 @@ test("the authors' schedule picks a larger eta where the float32 change vanishes
   mlp.c = Math.fround(mlp.c + 1 - forward64(mlp, x, 0).out - 1e-5);
   const targets = Float32Array.from([1, 0, 0, 0]);
   const ex = { x, n, targets, rows: [0, 1] };
-  const fast = fastMlpProbe(mlp, ex, 'mse', 'authors');
+  const fast = await fastMlpProbe(mlp, ex, 'mse', 'authors');
   const k = Math.log(fast.eta[0] / AUTHORS_ETA_START) / Math.log(3);
   assert.ok(k >= 1 && Math.abs(k - Math.round(k)) < 1e-9, `eta ${fast.eta[0]} is 1e-6 * 3^${k}`);
   assert.equal(fast.eta[1], AUTHORS_ETA_START, 'a badly fitted example needs no search');
@@ -45,17 +45,17 @@ test("the authors' schedule picks a larger eta where the float32 change vanishes
   assert.ok(Math.abs(Math.log(generic.eta[0] / fast.eta[0]) / Math.log(3)) <= 1.0001, `tfjs eta ${generic.eta[0]} vs ${fast.eta[0]}`);
   assert.equal(generic.eta[1], AUTHORS_ETA_START);
   // a fixed eta is recorded on every row
-  assert.deepEqual(Array.from(fastMlpProbe(mlp, ex, 'mse', 0.25).eta), [0.25, 0.25]);
+  assert.deepEqual(Array.from((await fastMlpProbe(mlp, ex, 'mse', 0.25)).eta), [0.25, 0.25]);
 });
 
-test('an example the model fits exactly (zero gradient) gives a clear error under the authors schedule', () => {
+test('an example the model fits exactly (zero gradient) gives a clear error under the authors schedule', async () => {
   const rng = createRng(9);
   const mlp = randomMlp(rng, 3, 4, 'relu', false);
   mlp.a.fill(0);
   mlp.c = 1;
   const x = randomInputs(rng, 2, 3);
-  assert.throws(
-    () => fastMlpProbe(mlp, { x, n: 2, targets: Float32Array.from([1, 1]), rows: [0] }, 'mse', 'authors', { where: { file: 'p.json', field: 'probe.eta' } }),
+  await assert.rejects(
+    fastMlpProbe(mlp, { x, n: 2, targets: Float32Array.from([1, 1]), rows: [0] }, 'mse', 'authors', { where: { file: 'p.json', field: 'probe.eta' } }),
     (e: unknown) => e instanceof ElasticityError && /float32/.test(e.message),
   );
 });

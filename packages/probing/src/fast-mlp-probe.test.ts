@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '@elasticity/core';
+import { createProducts, createRng, initBackend } from '@elasticity/core';
 import type { DenseMlp, HiddenActivation } from '@elasticity/core';
-import { fastMlpProbe } from './fast-mlp-probe.ts';
-import { referenceMlpProbe } from './reference-probe.ts';
+import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
+import { layerwiseNetProbe } from './layerwise-probe.ts';
+import { referenceMlpProbe, referenceNetProbe } from './reference-probe.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
 import type { ProbeLoss } from './probe-loss.ts';
-import { forward64, gradientNtk, randomInputs, randomMlp, rowRelativeError } from './test-support.ts';
+import { forward64, netGradientNtk, randomInputs, randomMlp, randomNet, rowRelativeError, zooNets } from './test-support.ts';
 
+await initBackend();
 const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Hidden units whose ReLU state differs between h(x_j) at w and at w+ (w+ from the step at x_i). */
@@ -36,7 +38,7 @@ const cases: Array<[HiddenActivation, boolean, ProbeLoss]> = [
   ['sigmoid', false, 'mse'], ['sigmoid', true, 'bce'],
 ];
 
-test('fast probe equals the float64 reference probe to 1e-9 (incl. ReLU units that flip)', () => {
+test('2-layer fast probe equals the float64 reference probe to 1e-9 (incl. ReLU units that flip)', async () => {
   for (const [hidden, sigmoidOutput, loss] of cases) {
     for (const seed of [1, 2]) {
       const rng = createRng(seed * 100 + hidden.length);
@@ -47,7 +49,7 @@ test('fast probe equals the float64 reference probe to 1e-9 (incl. ReLU units th
       const ex = { x, n, targets, rows: all(n) };
       // a large step makes many ReLU units change state
       const eta = sigmoidOutput ? 3 : 0.3;
-      const fast = fastMlpProbe(mlp, ex, loss, eta);
+      const fast = await fastMlpProbe(mlp, ex, loss, eta);
       const ref = referenceMlpProbe(mlp, ex, loss, eta);
       const err = rowRelativeError(fast.delta, ref.delta, n, n);
       assert.ok(err < 1e-9, `${hidden}/${sigmoidOutput}/${loss} seed ${seed}: relative error ${err}`);
@@ -57,33 +59,78 @@ test('fast probe equals the float64 reference probe to 1e-9 (incl. ReLU units th
   }
 });
 
-test('kernelized similarity tends to the empirical NTK, with error ~ linear in eta', () => {
-  for (const [hidden, sigmoidOutput, loss] of cases) {
-    const rng = createRng(7 + hidden.length);
-    const d = 5, h = 7, n = 6;
-    const mlp = randomMlp(rng, d, h, hidden, sigmoidOutput);
-    const x = randomInputs(rng, n, d);
-    const ex = { x, n, targets: new Float32Array(n).fill(1), rows: all(n) };
-    const K = gradientNtk(mlp, x, n);
-    for (const probe of [fastMlpProbe, referenceMlpProbe]) {
-      const errs = [1e-2, 1e-3, 1e-4].map((eta) => rowRelativeError(kernelizedSimilarity(probe(mlp, ex, loss, eta)), K, n, n));
-      assert.ok(errs[2] < 1e-3, `${hidden}: error ${errs[2]} at eta 1e-4`);
-      for (let t = 1; t < errs.length; t++) {
-        const ratio = errs[t - 1] / errs[t];
-        assert.ok(ratio > 5 && ratio < 20, `${probe.name} ${hidden}/${sigmoidOutput}: error ratio ${ratio} for a 10x smaller eta (${errs})`);
+test('fast probe equals the float64 reference for every MLP-family model of the zoo, reset and online, any probed/measured sets', async () => {
+  const rng = createRng(41);
+  const d = 5, h = 7, n = 9;
+  const x = randomInputs(rng, n, d);
+  const targets = Float32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
+  for (const [name, net] of Object.entries(zooNets(rng, d, h))) {
+    const loss: ProbeLoss = net.sigmoidOutput ? 'bce' : 'mse';
+    for (const ex of [{ x, n, targets, rows: all(n) }, { x, n, targets, rows: [7, 1, 4], columns: [0, 2, 3, 4, 8] }]) {
+      for (const mode of ['reset', 'online'] as const) {
+        // large steps (many ReLU units change state), smaller when they accumulate
+        const eta = (net.sigmoidOutput ? 2 : 0.2) / (mode === 'online' ? 4 : 1);
+        const fast = await fastNetProbe(net, ex, loss, eta, { mode });
+        const ref = referenceNetProbe(net, ex, loss, eta, mode);
+        const cols = ex.columns?.length ?? n;
+        const err = rowRelativeError(fast.result.delta, ref.result.delta, ex.rows.length, cols);
+        assert.ok(err < 1e-9, `${name} ${mode}: relative error ${err}`);
+        fast.result.self.forEach((v, r) => assert.ok(Math.abs(v - ref.result.self[r]) <= 1e-9 * Math.abs(ref.result.self[r]), `${name} ${mode} self ${r}`));
+        if (mode === 'online') {
+          // the weights after the epoch
+          assert.ok(Math.abs(fast.net.c - ref.net.c) < 1e-12 && fast.net.a.every((v, k) => Math.abs(v - ref.net.a[k]) < 1e-12), name);
+        }
       }
     }
   }
 });
 
-test('linear hidden layer: kernelized similarity has the closed form K_ij - e_i G~_ij (a . h_i)', () => {
+test('the matrix form and the layer-by-layer form agree; float32 K-block products stay within 1e-6 of float64', async () => {
+  const rng = createRng(43);
+  const d = 40, h = 300, n = 30;
+  const x = randomInputs(rng, n, d);
+  const targets = new Float32Array(n).fill(1);
+  for (const hidden of ['relu', 'linear'] as const) {
+    const net = randomNet(rng, d, [h], [hidden]);
+    const ex = { x, n, targets, rows: all(n) };
+    const eta = 1e-3;
+    const matrix = (await fastNetProbe(net, ex, 'mse', eta)).result;
+    const layerwise = (await layerwiseNetProbe(net, ex, 'mse', eta)).result;
+    assert.ok(rowRelativeError(matrix.delta, layerwise.delta, n, n) < 1e-11, hidden);
+    const f32 = (await fastNetProbe(net, ex, 'mse', eta, { products: createProducts({ precision: 'float32', threads: 0 }) })).result;
+    const err = rowRelativeError(f32.delta, layerwise.delta, n, n);
+    assert.ok(err < 1e-6 && err > 0, `${hidden}: float32 products error ${err}`);
+  }
+});
+
+test('kernelized similarity tends to the empirical NTK for every MLP-family model, with error ~ linear in eta (float64)', async () => {
+  const rng = createRng(7);
+  const d = 5, h = 7, n = 6;
+  const x = randomInputs(rng, n, d);
+  const ex = { x, n, targets: new Float32Array(n).fill(1), rows: all(n) };
+  for (const [name, net] of Object.entries(zooNets(rng, d, h))) {
+    const loss: ProbeLoss = net.sigmoidOutput ? 'bce' : 'mse';
+    const K = netGradientNtk(net, x, n);
+    const errs: number[] = [];
+    for (const eta of [1e-3, 1e-4, 1e-5]) errs.push(rowRelativeError(kernelizedSimilarity((await fastNetProbe(net, ex, loss, eta)).result), K, n, n));
+    assert.ok(errs[2] < 1e-4, `${name}: error ${errs[2]} at eta 1e-5`);
+    for (let t = 1; t < errs.length; t++) {
+      const ratio = errs[t - 1] / errs[t];
+      // the 1-layer linear model's kernelized similarity is exactly its NTK at any eta
+      if (name === 'MLPLinear1Layer') assert.ok(errs[t] < 1e-12, `${name}: ${errs}`);
+      else assert.ok(ratio > 5 && ratio < 20, `${name}: error ratio ${ratio} for a 10x smaller eta (${errs})`);
+    }
+  }
+});
+
+test('linear hidden layer: kernelized similarity has the closed form K_ij - e_i G~_ij (a . h_i)', async () => {
   const rng = createRng(11);
   const d = 4, h = 5, n = 7;
   const mlp = randomMlp(rng, d, h, 'linear', false);
   const x = randomInputs(rng, n, d);
   const targets = new Float32Array(n).fill(1);
   const eta = 0.05;
-  const got = kernelizedSimilarity(fastMlpProbe(mlp, { x, n, targets, rows: all(n) }, 'mse', eta));
+  const got = kernelizedSimilarity(await fastMlpProbe(mlp, { x, n, targets, rows: all(n) }, 'mse', eta));
   const aa = mlp.a.reduce((acc, v) => acc + v * v, 0);
   for (let i = 0; i < n; i++) {
     const fi = forward64(mlp, x, i * d);
@@ -97,19 +144,29 @@ test('linear hidden layer: kernelized similarity has the closed form K_ij - e_i 
       assert.ok(Math.abs(got[i * n + j] - want) < 1e-12 * (1 + Math.abs(want)), `(${i},${j}): ${got[i * n + j]} vs ${want}`);
     }
   }
+  // the 1-layer linear model: S_ker = x_i.x_j + 1 exactly, whatever eta
+  const one = randomNet(rng, d, [], []);
+  const ker1 = kernelizedSimilarity((await fastNetProbe(one, { x, n, targets, rows: all(n) }, 'mse', 0.7)).result);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let g = 1;
+      for (let p = 0; p < d; p++) g += x[i * d + p] * x[j * d + p];
+      assert.ok(Math.abs(ker1[i * n + j] - g) < 1e-12 * Math.abs(g) + 1e-14);
+    }
+  }
 });
 
-test('relative similarity of the probed example with itself is 1, and a shard equals those rows of the full probe', () => {
+test('relative similarity of the probed example with itself is 1, and a shard equals those rows of the full probe', async () => {
   const rng = createRng(3);
   const d = 5, h = 8, n = 9;
   const mlp = randomMlp(rng, d, h, 'relu', true);
   const x = randomInputs(rng, n, d);
   const targets = new Float32Array(n).fill(1);
-  const full = fastMlpProbe(mlp, { x, n, targets, rows: all(n) }, 'bce', 'authors');
+  const full = await fastMlpProbe(mlp, { x, n, targets, rows: all(n) }, 'bce', 'authors');
   const rel = relativeSimilarity(full);
   for (let i = 0; i < n; i++) assert.equal(rel[i * n + i], 1);
   const shardRows = [3, 4, 5, 6];
-  const shard = fastMlpProbe(mlp, { x, n, targets, rows: shardRows }, 'bce', 'authors');
+  const shard = await fastMlpProbe(mlp, { x, n, targets, rows: shardRows }, 'bce', 'authors');
   assert.deepEqual(Array.from(shard.delta), Array.from(full.delta.subarray(3 * n, 7 * n)));
   assert.deepEqual(Array.from(shard.eta), Array.from(full.eta.subarray(3, 7)));
 });

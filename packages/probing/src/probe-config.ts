@@ -1,9 +1,13 @@
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError, PRODUCT_PRECISIONS } from '@elasticity/core';
+import type { ProductPrecision } from '@elasticity/core';
 import type { EtaSetting } from './eta.ts';
+import type { ProbeMode } from './probe-result.ts';
 
 export type ProbeKind = 'relative' | 'kernelized';
 export type ProbeMethod = 'auto' | 'fast' | 'generic';
 export type ProbeFrom = 'trained' | 'init';
+/** Which examples of the data set: the primary ones, the auxiliary ones, or all (dataset order). */
+export type ProbeSet = 'primary' | 'auxiliary' | 'all';
 
 /** The pipeline's `probe` section. */
 export interface ProbeConfig {
@@ -11,12 +15,22 @@ export interface ProbeConfig {
   kinds: ProbeKind[];
   /** Fixed step size, or 'authors': 1e-6 times 3 until the float32 change is not 0 (default). */
   eta: EtaSetting;
-  /** 'auto' = the exact fast path when the model is a supported 2-layer MLP, else the generic tfjs path. */
+  /** 'auto' = the exact fast path when the model is of the MLP family, else the generic tfjs path. */
   method: ProbeMethod;
-  /** Each probe starts from the same weights (the only mode implemented). */
-  mode: 'reset';
+  /**
+   * 'reset' (default, the authors'): every probe starts from the same weights.
+   * 'online': no reset; the steps run as one SGD epoch (batch 1) over the
+   * probed examples in dataset order and each step's effect is recorded.
+   */
+  mode: ProbeMode;
   /** Probe the trained weights (default) or the initial ones. */
   from: ProbeFrom;
+  /** Examples stepped at (rows; default primary). */
+  probed: ProbeSet;
+  /** Examples whose change is recorded (columns; default primary). */
+  measured: ProbeSet;
+  /** Products of the fast path: 'auto' = float64 for small, float32 K-blocks summed in float64 (~1e-7) for large. */
+  precision: ProductPrecision;
   /** Number of row shards the pipeline splits the probe into (read by the pipeline runner; default 1). */
   shards: number;
 }
@@ -24,7 +38,9 @@ export interface ProbeConfig {
 const KINDS: ProbeKind[] = ['relative', 'kernelized'];
 const METHODS: ProbeMethod[] = ['auto', 'fast', 'generic'];
 const FROMS: ProbeFrom[] = ['trained', 'init'];
-const KEYS = ['kinds', 'eta', 'method', 'mode', 'from', 'shards'];
+const MODES: ProbeMode[] = ['reset', 'online'];
+const SETS: ProbeSet[] = ['primary', 'auxiliary', 'all'];
+const KEYS = ['kinds', 'eta', 'method', 'mode', 'from', 'probed', 'measured', 'precision', 'shards'];
 
 function oneOf<T extends string>(value: unknown, allowed: T[], file: string, field: string): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
@@ -54,13 +70,14 @@ export function parseProbeConfig(section: unknown, file: string): ProbeConfig {
     else throw new ElasticityError(`must be "authors" or a positive number, got ${JSON.stringify(o.eta)}`, { file, field: 'probe.eta' });
   }
   const method = o.method === undefined ? 'auto' : oneOf(o.method, METHODS, file, 'probe.method');
-  if (o.mode !== undefined && o.mode !== 'reset') {
-    throw new ElasticityError(`must be "reset" (each probe starts from the same weights; no other mode is implemented), got ${JSON.stringify(o.mode)}`, { file, field: 'probe.mode' });
-  }
+  const mode = o.mode === undefined ? 'reset' : oneOf(o.mode, MODES, file, 'probe.mode');
   const from = o.from === undefined ? 'trained' : oneOf(o.from, FROMS, file, 'probe.from');
+  const probed = o.probed === undefined ? 'primary' : oneOf(o.probed, SETS, file, 'probe.probed');
+  const measured = o.measured === undefined ? 'primary' : oneOf(o.measured, SETS, file, 'probe.measured');
+  const precision = o.precision === undefined ? 'auto' : oneOf(o.precision, PRODUCT_PRECISIONS, file, 'probe.precision');
   const shards = o.shards === undefined ? 1 : o.shards;
   if (typeof shards !== 'number' || !Number.isInteger(shards) || shards < 1) {
     throw new ElasticityError(`must be a positive integer, got ${JSON.stringify(o.shards)}`, { file, field: 'probe.shards' });
   }
-  return { kinds, eta, method, mode: 'reset', from, shards };
+  return { kinds, eta, method, mode, from, probed, measured, precision, shards };
 }

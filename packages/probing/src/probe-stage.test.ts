@@ -1,28 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createRng, ElasticityError, initBackend, loadModelDir, readDenseMlp, readMatrixFile, saveModelDir, tf, writeDatasetFile,
+  createRng, ElasticityError, initBackend, loadModelDir, readDenseMlp, readMatrixFile, readMlpNet, saveModelDir, tf, writeDatasetFile,
 } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
 import { parseProbeConfig } from './probe-config.ts';
-import { runProbe } from './probe-stage.ts';
-import { referenceMlpProbe } from './reference-probe.ts';
+import { mergeProbeShards, runProbe } from './probe-stage.ts';
+import { referenceMlpProbe, referenceNetProbe } from './reference-probe.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
 import { mlpToModel, randomInputs, randomMlp, rowRelativeError } from './test-support.ts';
 
 await initBackend();
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 const meta = { stage: 'ingest', params: {}, seed: 0, inputs: {} };
 
 test('parseProbeConfig applies defaults and names the bad key', () => {
-  assert.deepEqual(parseProbeConfig({}, 'p.json'), { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', shards: 1 });
-  assert.deepEqual(parseProbeConfig({ kinds: ['kernelized'], eta: 0.01, method: 'fast', from: 'init', shards: 2 }, 'p.json'),
-    { kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'reset', from: 'init', shards: 2 });
+  const defaults = { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1 };
+  assert.deepEqual(parseProbeConfig({}, 'p.json'), defaults);
+  assert.deepEqual(parseProbeConfig({ kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2 }, 'p.json'),
+    { kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2 });
   const bad: Array<[unknown, string]> = [
     [{ etaa: 1 }, 'probe.etaa'], [{ eta: -1 }, 'probe.eta'], [{ eta: 'paper' }, 'probe.eta'], [{ kinds: [] }, 'probe.kinds'],
-    [{ kinds: ['ntk'] }, 'probe.kinds[0]'], [{ method: 'slow' }, 'probe.method'], [{ mode: 'online' }, 'probe.mode'],
+    [{ kinds: ['ntk'] }, 'probe.kinds[0]'], [{ method: 'slow' }, 'probe.method'], [{ mode: 'sometimes' }, 'probe.mode'],
+    [{ probed: 'train' }, 'probe.probed'], [{ measured: 3 }, 'probe.measured'], [{ precision: 'half' }, 'probe.precision'],
     [{ from: 'best' }, 'probe.from'], [{ shards: 0 }, 'probe.shards'], [[], 'probe'],
   ];
   for (const [section, field] of bad) {
@@ -66,7 +69,9 @@ test('runProbe writes relative and kernelized matrices over the primary examples
         assert.equal(rel.kind, 'relative');
         assert.equal(ker.kind, 'kernelized');
         assert.deepEqual(Array.from(ker.eta!), new Array(n).fill(0.01));
-        assert.deepEqual({ ...ker.extra }, { loss: sigmoidOutput ? 'bce' : 'mse', eta_schedule: 'fixed', method: 'fast', from, model: 'MLPNet' });
+        assert.deepEqual({ ...ker.extra }, {
+          loss: sigmoidOutput ? 'bce' : 'mse', eta_schedule: 'fixed', method: 'fast', mode: 'reset', from, probed: 'primary', measured: 'primary', model: 'MLPNet', row_total: '6',
+        });
         assert.equal(relMeta.stage, 'probe');
         assert.ok(rowRelativeError(rel.values, relativeSimilarity(ref), n, n) < 1e-9);
         assert.ok(rowRelativeError(ker.values, kernelizedSimilarity(ref), n, n) < 1e-9);
@@ -101,22 +106,71 @@ test('a row shard equals the same rows of the full probe; the generic method agr
   }
 });
 
-test('method "fast" on a model that is not a 2-layer MLP is a clear error; "auto" falls back to the generic path', async () => {
+test('method "fast" on a model outside the MLP family is a clear error; "auto" falls back to the generic path; a 3-layer MLP runs fast', async () => {
   const { root } = await fixture(false);
   try {
+    const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
+    await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false });
+    const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow') };
+    await assert.rejects(
+      runProbe({ ...base, modelDir: join(root, 'tanh'), config: { method: 'fast' }, outDir: join(root, 'out') }),
+      (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: probe.method:') && /MLP family/.test(e.message) && /tanh/.test(e.message),
+    );
+    await runProbe({ ...base, modelDir: join(root, 'tanh'), config: { kinds: ['relative'] }, outDir: join(root, 'auto') });
+    const rel = (await readMatrixFile(join(root, 'auto', 'relative.arrow'))).matrix;
+    assert.equal(rel.extra!.method, 'generic');
+    for (let i = 0; i < 6; i++) assert.equal(rel.values[i * 6 + i], 1);
     const deep = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1 })],
     });
     await saveModelDir(deep, join(root, 'deep', 'model'), { model: 'MLPNet3Layer', loss: 'mse', sigmoidOutput: false });
-    const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'deep') };
-    await assert.rejects(
-      runProbe({ ...base, config: { method: 'fast' }, outDir: join(root, 'out') }),
-      (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: probe.method:') && /2-layer MLP/.test(e.message),
-    );
-    await runProbe({ ...base, config: { kinds: ['relative'] }, outDir: join(root, 'auto') });
-    const rel = (await readMatrixFile(join(root, 'auto', 'relative.arrow'))).matrix;
-    assert.equal(rel.extra!.method, 'generic');
-    for (let i = 0; i < 6; i++) assert.equal(rel.values[i * 6 + i], 1);
+    await runProbe({ ...base, modelDir: join(root, 'deep'), config: { kinds: ['relative'], eta: 0.01 }, outDir: join(root, 'deep-out') });
+    assert.equal((await readMatrixFile(join(root, 'deep-out', 'relative.arrow'))).matrix.extra!.method, 'fast');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('shards merged equal the unsharded files byte for byte (reset and online; fast and generic)', async () => {
+  const { root } = await fixture(true);
+  try {
+    const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
+    const configs = [{}, { mode: 'online', eta: 0.05, probed: 'all' }, { method: 'generic', eta: 0.01 }, { method: 'generic', mode: 'online', eta: 0.01 }];
+    for (const [q, config] of configs.entries()) {
+      const dir = join(root, `c${q}`);
+      await runProbe({ ...base, config, outDir: join(dir, 'full') });
+      const total = (await readMatrixFile(join(dir, 'full', 'relative.arrow'))).matrix.rowIds.length;
+      const cuts = [[0, 2], [2, total - 1], [total - 1, total]] as Array<[number, number]>;
+      // the shards run with shards: 3 in their section; the result does not depend on it
+      for (const [t, rows] of cuts.entries()) await runProbe({ ...base, config: { ...config, shards: 3 }, outDir: join(dir, `s${t}`), rows });
+      await mergeProbeShards({ shardDirs: [join(dir, 's2'), join(dir, 's0'), join(dir, 's1')], outDir: join(dir, 'merged') });
+      for (const file of ['relative.arrow', 'kernelized.arrow']) {
+        assert.deepEqual(await readFile(join(dir, 'merged', file)), await readFile(join(dir, 'full', file)), `${JSON.stringify(config)} ${file}`);
+      }
+      // a missing shard is a clear error
+      await assert.rejects(mergeProbeShards({ shardDirs: [join(dir, 's0'), join(dir, 's2')], outDir: join(dir, 'bad') }), (e: unknown) => e instanceof ElasticityError && /gap/.test(e.message));
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('probed and measured sets: steps at every example, changes measured at the auxiliary ones', async () => {
+  const { root, dataset } = await fixture(false);
+  try {
+    await runProbe({
+      config: { eta: 0.02, probed: 'all', measured: 'auxiliary' }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'),
+      modelDir: join(root, 'train'), outDir: join(root, 'out'),
+    });
+    const { matrix } = await readMatrixFile(join(root, 'out', 'kernelized.arrow'));
+    const aux = [1, 3, 6, 8];
+    assert.deepEqual(Array.from(matrix.rowIds), Array.from(dataset.ids));
+    assert.deepEqual(Array.from(matrix.columnIds), aux.map((i) => dataset.ids[i]));
+    const net = readMlpNet((await loadModelDir(join(root, 'train', 'model'))).model);
+    const ref = referenceNetProbe(net, { x: dataset.x, n: 10, targets: dataset.target, rows: all(10), columns: aux }, 'mse', 0.02).result;
+    assert.ok(rowRelativeError(matrix.values, kernelizedSimilarity(ref), 10, 4) < 1e-9);
+    const rel = (await readMatrixFile(join(root, 'out', 'relative.arrow'))).matrix;
+    assert.ok(rowRelativeError(rel.values, relativeSimilarity(ref), 10, 4) < 1e-9);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import {
-  check, createProgress, ElasticityError, initBackend, inspectDenseMlp, loadModelDir, MODEL_JSON, MODEL_WEIGHTS,
-  primaryIndices, readDatasetFile, runStage, writeMatrixFile,
+  check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON,
+  MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile,
 } from '@elasticity/core';
-import type { DenseMlp } from '@elasticity/core';
-import { fastMlpProbe } from './fast-mlp-probe.ts';
+import type { Dataset, MlpNet } from '@elasticity/core';
+import { fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
 import { parseProbeConfig } from './probe-config.ts';
-import type { ProbeKind } from './probe-config.ts';
+import type { ProbeKind, ProbeSet } from './probe-config.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
-import type { ProbeResult } from './probe-result.ts';
+import type { ProbeExamples, ProbeResult } from './probe-result.ts';
 
 export interface RunProbeOptions {
   /** The pipeline's `probe` section. */
@@ -19,15 +19,35 @@ export interface RunProbeOptions {
   /** The train stage's output folder, holding model/ (trained) and init/ (initial weights). */
   modelDir: string;
   outDir: string;
-  /** Probe only primary examples [start, end) (a row shard); every primary example is still measured. */
+  /**
+   * A row shard: probe only the probed examples [start, end) (in dataset
+   * order); every measured example is still measured. In online mode the
+   * steps before `start` run unrecorded. Join shards with mergeProbeShards.
+   */
   rows?: [number, number];
+  /**
+   * The same as a count and an index (what a pipeline runner knows before
+   * the data exist): shard `index` of `count` probes the rows
+   * [floor(index total / count), floor((index + 1) total / count)).
+   */
+  shard?: { index: number; count: number };
+}
+
+/** Dataset rows (in dataset order) of a probe set. */
+function setRows(dataset: Dataset, set: ProbeSet): number[] {
+  const out: number[] = [];
+  dataset.roles.forEach((role, i) => {
+    if (set === 'all' || role === set) out.push(i);
+  });
+  return out;
 }
 
 /**
- * The probe stage. For each probed primary example x_i (dataset order), one
- * SGD step at (x_i, target_i) from the same weights w* (reset before every
- * probe), and the change delta_i(x_j) = f(x_j; w+) - f(x_j; w*) at every
- * primary x_j. Writes
+ * The probe stage. For each probed example x_i (dataset order), one SGD
+ * step at (x_i, target_i), from the same weights w* every time ('reset',
+ * the authors' protocol) or continuing from the previous step ('online':
+ * one SGD epoch, batch size 1), and the change delta_i(x_j) = f(x_j; w+) - f(x_j; w)
+ * at every measured x_j. Writes (one row per probed example, Float64)
  * - relative.arrow:   S_rel(x_i, x_j) = |delta_i(x_j)| / |delta_i(x_i)|
  * - kernelized.arrow: S_ker(x_i, x_j) = -delta_i(x_j) / (eta l'_i)
  * with the eta of each row. Matrices are not symmetrised here.
@@ -42,79 +62,111 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
   const config = parseProbeConfig(options.config, pipelineFile);
   await initBackend();
   const { dataset } = await readDatasetFile(datasetFile);
-  const primary = primaryIndices(dataset);
-  check(primary.length > 0, 'has no primary examples to probe', { file: datasetFile, field: 'role' });
-  const [start, end] = options.rows ?? [0, primary.length];
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > primary.length || start >= end) {
-    throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${primary.length} primary examples`, { field: 'rows' });
+  const probedRows = setRows(dataset, config.probed);
+  const measuredRows = setRows(dataset, config.measured);
+  check(probedRows.length > 0, `has no ${config.probed} examples to probe`, { file: datasetFile, field: 'role' });
+  check(measuredRows.length > 0, `has no ${config.measured} examples to measure`, { file: datasetFile, field: 'role' });
+  const total = probedRows.length;
+  const [start, end] = shardRange(options, total);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > total || start >= end) {
+    throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${total} probed examples`, { field: 'rows' });
   }
 
   const modelSub = join(options.modelDir, config.from === 'init' ? 'init' : 'model');
   const modelJson = join(modelSub, MODEL_JSON);
   const { model, info } = await loadModelDir(modelSub);
-  const inspected = inspectDenseMlp(model);
-  const mlp: DenseMlp | undefined = 'mlp' in inspected ? inspected.mlp : undefined;
-  if (config.method === 'fast' && !mlp) {
-    throw new ElasticityError(`method "fast" needs a 2-layer MLP, but ${modelJson} is not one: ${'reason' in inspected ? inspected.reason : ''} (use "generic" or "auto")`, { file: pipelineFile, field: 'probe.method' });
+  const inspected = inspectMlpNet(model);
+  const net: MlpNet | undefined = 'net' in inspected ? inspected.net : undefined;
+  if (config.method === 'fast' && !net) {
+    throw new ElasticityError(`method "fast" needs a model of the MLP family, but ${modelJson} is not one: ${'reason' in inspected ? inspected.reason : ''} (use "generic" or "auto")`, { file: pipelineFile, field: 'probe.method' });
   }
-  const method = config.method === 'generic' || !mlp ? 'generic' : 'fast';
+  const method = config.method === 'generic' || !net ? 'generic' : 'fast';
   const inputShape = model.inputs[0].shape.slice(1) as number[];
   const d = dataset.d;
   if (inputShape.reduce((a, b) => a * b, 1) !== d) {
     throw new ElasticityError(`examples have ${d} values, the model takes input shape ${JSON.stringify(inputShape)}`, { file: datasetFile, field: 'x' });
   }
-  const sigmoidOutput = mlp ? mlp.sigmoidOutput : info.sigmoidOutput;
-  if (mlp && mlp.sigmoidOutput !== info.sigmoidOutput) {
-    throw new ElasticityError(`says sigmoidOutput ${info.sigmoidOutput}, but the layers ${mlp.sigmoidOutput ? 'end' : 'do not end'} in a sigmoid`, { file: modelJson, field: 'userDefinedMetadata.elasticity.sigmoidOutput' });
+  const sigmoidOutput = net ? net.sigmoidOutput : info.sigmoidOutput;
+  if (net && net.sigmoidOutput !== info.sigmoidOutput) {
+    throw new ElasticityError(`says sigmoidOutput ${info.sigmoidOutput}, but the layers ${net.sigmoidOutput ? 'end' : 'do not end'} in a sigmoid`, { file: modelJson, field: 'userDefinedMetadata.elasticity.sigmoidOutput' });
   }
   if (info.loss === 'bce' && !sigmoidOutput) {
     throw new ElasticityError('loss "bce" needs a sigmoid output', { file: modelJson, field: 'userDefinedMetadata.elasticity.loss' });
   }
 
-  const n = primary.length;
-  const x = new Float32Array(n * d);
-  const targets = new Float32Array(n);
-  const ids = new Int32Array(n);
-  primary.forEach((row, j) => {
-    x.set(dataset.x.subarray(row * d, (row + 1) * d), j * d);
-    targets[j] = dataset.target[row];
-    ids[j] = dataset.ids[row];
+  // the examples involved: probed and measured ones, in dataset order
+  const union = [...new Set([...probedRows, ...measuredRows])].sort((p, q) => p - q);
+  const position = new Map(union.map((row, u) => [row, u]));
+  const N = union.length;
+  const x = new Float32Array(N * d);
+  const targets = new Float32Array(N);
+  union.forEach((row, u) => {
+    x.set(dataset.x.subarray(row * d, (row + 1) * d), u * d);
+    targets[u] = dataset.target[row];
   });
-  const rows = Array.from({ length: end - start }, (_, r) => start + r);
+  const probed = probedRows.map((row) => position.get(row)!);
+  const columns = measuredRows.map((row) => position.get(row)!);
+  const online = config.mode === 'online';
+  const ex: ProbeExamples = online
+    ? { x, n: N, targets, rows: probed.slice(0, end), columns, record: [start, end] }
+    : { x, n: N, targets, rows: probed.slice(start, end), columns };
 
   await runStage(
     {
-      stage: 'probe', outDir, params: { ...config, rows: options.rows ?? null }, seed: null,
+      // `shards` only tells the pipeline how to split the work: the result does not depend on it
+      stage: 'probe', outDir, params: { ...withoutShards(config), rows: options.rows || options.shard ? [start, end] : null }, seed: null,
       inputFiles: [datasetFile, modelJson, join(modelSub, MODEL_WEIGHTS)],
     },
     async ({ dir, meta, log }) => {
-      log.info(`${method} probe of ${rows.length} of ${n} primary examples (rows ${start}..${end - 1}), ${info.model} ${info.loss}, from ${config.from}, eta ${config.eta}`);
+      log.info(`${method} ${config.mode} probe of rows ${start}..${end - 1} of ${total} ${config.probed} examples, measured at ${columns.length} ${config.measured} examples; ${info.model} ${info.loss}, from ${config.from}, eta ${config.eta}`);
       const started = performance.now();
-      const progress = createProgress('probe', rows.length);
-      const ex = { x, n, targets, rows };
+      const progress = createProgress('probe', end - start);
       const where = { file: pipelineFile, field: 'probe.eta' };
       let result: ProbeResult;
       try {
-        result = mlp && method === 'fast'
-          ? fastMlpProbe(mlp, ex, info.loss, config.eta, { onRow: () => progress.tick(), where })
-          : await genericProbe(model, ex, info.loss, config.eta, { inputShape, onRow: () => progress.tick(), where });
+        result = net && method === 'fast'
+          ? (await fastNetProbe(net, ex, info.loss, config.eta, {
+            mode: config.mode, products: createProducts({ precision: config.precision }), onRow: () => progress.tick(), where,
+          })).result
+          : await genericProbe(model, ex, info.loss, config.eta, { inputShape, mode: config.mode, onRow: () => progress.tick(), where });
       } finally {
         progress.stop();
         model.dispose();
       }
       log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${Math.min(...result.eta)}..${Math.max(...result.eta)}`);
+      const ids = Int32Array.from(union, (row) => dataset.ids[row]);
       checkRows(result, ids, config.kinds, { pipelineFile, modelJson });
 
       const similarity: Record<ProbeKind, (p: ProbeResult) => Float64Array> = { relative: relativeSimilarity, kernelized: kernelizedSimilarity };
-      const rowIds = Int32Array.from(rows, (r) => ids[r]);
+      const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
+      const columnIds = Int32Array.from(columns, (u) => ids[u]);
       for (const kind of config.kinds) {
         await writeMatrixFile(join(dir, `${kind}.arrow`), {
-          kind, rowIds, columnIds: ids, values: similarity[kind](result), eta: result.eta,
-          extra: { loss: info.loss, eta_schedule: config.eta === 'authors' ? 'authors' : 'fixed', method, from: config.from, model: info.model },
+          kind, rowIds, columnIds, values: similarity[kind](result), eta: result.eta,
+          extra: {
+            loss: info.loss, eta_schedule: config.eta === 'authors' ? 'authors' : 'fixed', method, mode: config.mode, from: config.from,
+            probed: config.probed, measured: config.measured, model: info.model, [ROW_TOTAL_KEY]: String(total),
+          },
         }, meta);
       }
     },
   );
+}
+
+/** [start, end) from `rows` or `shard` (default: every row). */
+function shardRange(options: { rows?: [number, number]; shard?: { index: number; count: number } }, total: number): [number, number] {
+  if (options.rows && options.shard) throw new ElasticityError('give rows or shard, not both', { field: 'shard' });
+  if (!options.shard) return options.rows ?? [0, total];
+  const { index, count } = options.shard;
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count || count > total) {
+    throw new ElasticityError(`shard ${index} of ${count} is not one of 1..${total} shards of the ${total} rows`, { field: 'shard' });
+  }
+  return [Math.floor((index * total) / count), Math.floor(((index + 1) * total) / count)];
+}
+
+function withoutShards<T extends { shards: number }>(config: T): Omit<T, 'shards'> {
+  const { shards: _shards, ...rest } = config;
+  return rest;
 }
 
 /** A row whose step is 0 (l' = 0) or whose change at the probed example is 0 has no similarity. */
@@ -122,15 +174,26 @@ function checkRows(p: ProbeResult, ids: Int32Array, kinds: ProbeKind[], files: {
   p.rows.forEach((i, r) => {
     const slope = p.lossSlope[r];
     if (!Number.isFinite(slope) || slope === 0) {
-      throw new ElasticityError(`l' = dL/df is ${slope} at primary example id ${ids[i]}: the step is 0 and its similarities are undefined`, { file: files.modelJson, field: 'loss' });
+      throw new ElasticityError(`l' = dL/df is ${slope} at example id ${ids[i]}: the step is 0 and its similarities are undefined`, { file: files.modelJson, field: 'loss' });
     }
-    if (kinds.includes('relative') && p.delta[r * p.n + i] === 0) {
-      throw new ElasticityError(`the change at primary example id ${ids[i]} itself is 0 at eta ${p.eta[r]} (float32 lost it): use a larger eta or "authors"`, { file: files.pipelineFile, field: 'probe.eta' });
+    if (kinds.includes('relative') && p.self[r] === 0) {
+      throw new ElasticityError(`the change at example id ${ids[i]} itself is 0 at eta ${p.eta[r]} (float32 lost it): use a larger eta or "authors"`, { file: files.pipelineFile, field: 'probe.eta' });
     }
-    for (let j = 0; j < p.n; j++) {
-      if (!Number.isFinite(p.delta[r * p.n + j])) {
-        throw new ElasticityError(`the change at example id ${ids[j]} after the step at id ${ids[i]} is not finite (eta ${p.eta[r]} too large?)`, { file: files.pipelineFile, field: 'probe.eta' });
+    for (let c = 0; c < p.n; c++) {
+      if (!Number.isFinite(p.delta[r * p.n + c])) {
+        throw new ElasticityError(`the change at example id ${ids[p.columns[c]]} after the step at id ${ids[i]} is not finite (eta ${p.eta[r]} too large?)`, { file: files.pipelineFile, field: 'probe.eta' });
       }
     }
   });
+}
+
+export interface MergeProbeShardsOptions {
+  /** Output folders of runProbe calls with rows [start, end) that together cover every probed row once. */
+  shardDirs: string[];
+  outDir: string;
+}
+
+/** Joins probe row shards into exactly the files an unsharded runProbe writes (same bytes). */
+export async function mergeProbeShards(options: MergeProbeShardsOptions): Promise<void> {
+  await mergeMatrixShards({ stage: 'probe', shardDirs: options.shardDirs, outDir: options.outDir });
 }

@@ -1,73 +1,105 @@
-import type { DenseMlp } from '@elasticity/core';
+import { activate, activationSlope, cloneMlpNet, mlpNetFromDense, readoutWidth } from '@elasticity/core';
+import type { DenseMlp, MlpNet } from '@elasticity/core';
 import { lossSlope } from './probe-loss.ts';
 import type { ProbeLoss } from './probe-loss.ts';
-import type { ProbeExamples, ProbeResult } from './probe-result.ts';
+import { allIndices } from './probe-result.ts';
+import type { ProbeExamples, ProbeMode, ProbeResult } from './probe-result.ts';
 
-interface Weights {
-  W: Float64Array;
-  b: Float64Array;
-  a: Float64Array;
-  c: number;
+interface Pass {
+  /** Inputs of each hidden layer (z_0 = x, ...) and the pre-activations. */
+  inputs: Float64Array[];
+  pre: Float64Array[];
+  readin: Float64Array;
+  out: number;
 }
 
-function s(kind: DenseMlp['hidden'], v: number): number {
-  if (kind === 'relu') return Math.max(v, 0);
-  if (kind === 'linear') return v;
-  return 1 / (1 + Math.exp(-v));
-}
-
-function ds(kind: DenseMlp['hidden'], v: number): number {
-  if (kind === 'relu') return v > 0 ? 1 : 0;
-  if (kind === 'linear') return 1;
-  const e = 1 / (1 + Math.exp(-v));
-  return e * (1 - e);
-}
-
-/** Full float64 forward pass of one example: hidden pre-activations and the output. */
-function forward(mlp: DenseMlp, w: Weights, x: ArrayLike<number>, off: number): { h: Float64Array; out: number } {
-  const h = new Float64Array(mlp.h);
-  let z = w.c;
-  for (let k = 0; k < mlp.h; k++) {
-    let v = w.b[k];
-    for (let p = 0; p < mlp.d; p++) v += w.W[k * mlp.d + p] * x[off + p];
-    h[k] = v;
-    z += w.a[k] * s(mlp.hidden, v);
+/** Plain float64 forward pass of one example. */
+function forward(net: MlpNet, x: ArrayLike<number>, off: number): Pass {
+  let z: Float64Array = Float64Array.from({ length: net.d }, (_, p) => x[off + p]);
+  const inputs: Float64Array[] = [];
+  const pre: Float64Array[] = [];
+  const acts: Float64Array[] = [];
+  for (const l of net.layers) {
+    inputs.push(z);
+    const h = new Float64Array(l.units);
+    for (let k = 0; k < l.units; k++) {
+      let v = l.b[k];
+      for (let p = 0; p < l.inputs; p++) v += l.W[k * l.inputs + p] * z[p];
+      h[k] = v;
+    }
+    pre.push(h);
+    z = h.map((v) => activate(l.activation, v));
+    acts.push(z);
   }
-  return { h, out: mlp.sigmoidOutput ? 1 / (1 + Math.exp(-z)) : z };
+  let readin: Float64Array = z;
+  if (net.readout === 'sum' && acts.length > 1) readin = acts.reduce((s, v) => s.map((t, k) => t + v[k]));
+  let logit = net.c;
+  for (let k = 0; k < readin.length; k++) logit += net.a[k] * readin[k];
+  return { inputs, pre, readin, out: net.sigmoidOutput ? 1 / (1 + Math.exp(-logit)) : logit };
+}
+
+/** w <- w - scale * grad_w logit at the example of `pass` (explicit backpropagation). */
+function step(net: MlpNet, pass: Pass, scale: number): void {
+  const L = net.layers.length;
+  const aOld = Float64Array.from(net.a);
+  for (let k = 0; k < readoutWidth(net); k++) net.a[k] -= scale * pass.readin[k];
+  net.c -= scale;
+  let dz: Float64Array | undefined;
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = net.layers[l];
+    const g = new Float64Array(layer.units);
+    const fromReadout = net.readout === 'sum' || l === L - 1;
+    for (let k = 0; k < layer.units; k++) g[k] = ((fromReadout ? aOld[k] : 0) + (dz ? dz[k] : 0)) * activationSlope(layer.activation, pass.pre[l][k]);
+    // gradient w.r.t. this layer's input, with the weights before the step
+    const next = new Float64Array(layer.inputs);
+    for (let k = 0; k < layer.units; k++) for (let p = 0; p < layer.inputs; p++) next[p] += g[k] * layer.W[k * layer.inputs + p];
+    for (let k = 0; k < layer.units; k++) {
+      layer.b[k] -= scale * g[k];
+      for (let p = 0; p < layer.inputs; p++) layer.W[k * layer.inputs + p] -= scale * g[k] * pass.inputs[l][p];
+    }
+    dz = next;
+  }
 }
 
 /**
- * Probing by the definition, in plain float64, for the 2-layer MLP: for
- * each probed example, the explicit gradient of the output, the SGD step
- * w+ = w - eta l' grad_w f, a full forward pass of every example at w+, and
- * the difference from the outputs at w. O(H d) per (row, example): the
- * ground truth for tests and benchmarks, not for production sizes.
+ * Probing by the definition, in plain float64, for any model of the MLP
+ * family: for each probed example, the explicit gradient of the output,
+ * the SGD step w+ = w - eta l' grad_w f, a full forward pass of every
+ * measured example at w+, and the difference from the outputs before the
+ * step. 'reset' starts every probe from the given weights; 'online' keeps
+ * each step (one SGD epoch over the probed examples, batch size 1).
+ * O(#weights) per (row, example): the ground truth for tests and
+ * benchmarks. Returns the weights after the last step too.
  */
-export function referenceMlpProbe(mlp: DenseMlp, ex: ProbeExamples, loss: ProbeLoss, eta: number | ArrayLike<number>): ProbeResult {
-  const { n, x, rows } = ex;
-  const { d, h } = mlp;
-  const w0: Weights = { W: mlp.W, b: mlp.b, a: mlp.a, c: mlp.c };
-  const base = Array.from({ length: n }, (_, j) => forward(mlp, w0, x, j * d).out);
+export function referenceNetProbe(
+  net0: MlpNet, ex: ProbeExamples, loss: ProbeLoss, eta: number | ArrayLike<number>, mode: ProbeMode = 'reset',
+): { result: ProbeResult; net: MlpNet } {
+  const { x, rows } = ex;
+  const columns = ex.columns ?? allIndices(ex.n);
+  const n = columns.length;
+  const d = net0.d;
+  let net = cloneMlpNet(net0);
   const delta = new Float64Array(rows.length * n);
+  const self = new Float64Array(rows.length);
   const etas = new Float64Array(rows.length);
   const slopes = new Float64Array(rows.length);
   rows.forEach((i, r) => {
-    const step = typeof eta === 'number' ? eta : eta[r];
-    const { h: hi, out } = forward(mlp, w0, x, i * d);
-    const slope = lossSlope(loss, out, ex.targets[i]);
-    // d output / d logit
-    const dOut = mlp.sigmoidOutput ? out * (1 - out) : 1;
-    const scale = step * slope * dOut;
-    const w: Weights = { W: new Float64Array(mlp.W), b: new Float64Array(mlp.b), a: new Float64Array(mlp.a), c: mlp.c - scale };
-    for (let k = 0; k < h; k++) {
-      const u = mlp.a[k] * ds(mlp.hidden, hi[k]);
-      w.a[k] -= scale * s(mlp.hidden, hi[k]);
-      w.b[k] -= scale * u;
-      for (let p = 0; p < d; p++) w.W[k * d + p] -= scale * u * x[i * d + p];
-    }
-    for (let j = 0; j < n; j++) delta[r * n + j] = forward(mlp, w, x, j * d).out - base[j];
-    etas[r] = step;
+    if (mode === 'reset') net = cloneMlpNet(net0);
+    const before = columns.map((j) => forward(net, x, j * d).out);
+    const pass = forward(net, x, i * d);
+    const stepSize = typeof eta === 'number' ? eta : eta[r];
+    const slope = lossSlope(loss, pass.out, ex.targets[i]);
+    const dOut = net.sigmoidOutput ? pass.out * (1 - pass.out) : 1;
+    step(net, pass, stepSize * slope * dOut);
+    columns.forEach((j, c) => (delta[r * n + c] = forward(net, x, j * d).out - before[c]));
+    self[r] = forward(net, x, i * d).out - pass.out;
+    etas[r] = stepSize;
     slopes[r] = slope;
   });
-  return { rows, n, delta, eta: etas, lossSlope: slopes };
+  return { result: { rows, columns, n, delta, self, eta: etas, lossSlope: slopes }, net };
+}
+
+/** referenceNetProbe (reset mode) of a 2-layer DenseMlp. */
+export function referenceMlpProbe(mlp: DenseMlp, ex: ProbeExamples, loss: ProbeLoss, eta: number | ArrayLike<number>): ProbeResult {
+  return referenceNetProbe(mlpNetFromDense(mlp), ex, loss, eta).result;
 }

@@ -1,0 +1,130 @@
+import { activationSlope, sigmoid } from './activation.ts';
+import type { MlpLayer, MlpNet } from './mlp-net.ts';
+import { readoutWidth } from './mlp-net.ts';
+import { FLOAT64_PRODUCTS, sharedFloat64Array } from './products.ts';
+import type { Products } from './products.ts';
+
+type Vec = Float32Array | Float64Array;
+
+/** Per-example quantities of an MlpNet over n examples; matrices row-major n x width, float64. */
+export interface MlpNetFeatures {
+  n: number;
+  /** Pre-activations h_l = W_l z_{l-1} + b_l of each hidden layer. */
+  pre: Float64Array[];
+  /** Activations z_l = s(h_l). */
+  act: Float64Array[];
+  /** Backward vectors d logit / d h_l (each example's gradient w.r.t. b_l); present when asked for. */
+  back: Float64Array[];
+  /** The readout's input r (n x readoutWidth). */
+  readin: Float64Array;
+  /** a . r + c. */
+  logit: Float64Array;
+  /** sigmoid(logit) for a sigmoid output, else logit. */
+  output: Float64Array;
+}
+
+function rowNorms(a: Vec, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let p = 0; p < cols; p++) s += a[i * cols + p] * a[i * cols + p];
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
+/**
+ * h = z W^T + b for one layer. With float32 products, entries of a ReLU layer
+ * whose sign the product's rounding could have flipped (|h| within the
+ * error bound, bound * |z_j| |W_k|) are recomputed in float64, so ReLU masks
+ * are always the float64 ones.
+ */
+export async function layerPreActivations(layer: MlpLayer, z: Vec, n: number, products: Products): Promise<Float64Array> {
+  const { inputs, units, W, b } = layer;
+  const pre = await products.abt(z, W, n, units, inputs);
+  for (let j = 0; j < n; j++) for (let k = 0; k < units; k++) pre[j * units + k] += b[k];
+  const bound = products.errorBound(n, units, inputs);
+  if (bound > 0 && layer.activation === 'relu') {
+    const zn = rowNorms(z, n, inputs), wn = rowNorms(W, units, inputs);
+    for (let j = 0; j < n; j++) {
+      const scale = 2 * bound * zn[j];
+      for (let k = 0; k < units; k++) {
+        const q = j * units + k;
+        if (Math.abs(pre[q]) <= scale * wn[k]) {
+          let v = b[k];
+          for (let p = 0; p < inputs; p++) v += W[k * inputs + p] * z[j * inputs + p];
+          pre[q] = v;
+        }
+      }
+    }
+  }
+  return pre;
+}
+
+/**
+ * Forward (and optionally backward) pass of an MlpNet over n inputs
+ * (row-major n x d), in float64 with the given products.
+ */
+export async function mlpNetFeatures(
+  net: MlpNet, x: Vec, n: number, products: Products = FLOAT64_PRODUCTS, options: { backward?: boolean } = {},
+): Promise<MlpNetFeatures> {
+  const { d, layers, a, c } = net;
+  if (x.length !== n * d) throw new Error(`mlpNetFeatures: ${x.length} values for ${n} x ${d}`);
+  const pre: Float64Array[] = [];
+  const act: Float64Array[] = [];
+  let z: Vec = x;
+  for (const layer of layers) {
+    const h = await layerPreActivations(layer, z, n, products);
+    const s = sharedFloat64Array(h.length);
+    if (layer.activation === 'relu') for (let q = 0; q < h.length; q++) s[q] = h[q] > 0 ? h[q] : 0;
+    else if (layer.activation === 'linear') s.set(h);
+    else for (let q = 0; q < h.length; q++) s[q] = sigmoid(h[q]);
+    pre.push(h);
+    act.push(s);
+    z = s;
+  }
+  const R = readoutWidth(net);
+  let readin: Float64Array;
+  if (layers.length === 0) readin = Float64Array.from(x);
+  else if (net.readout === 'last') readin = act[act.length - 1];
+  else {
+    readin = new Float64Array(n * R);
+    for (const s of act) for (let q = 0; q < n * R; q++) readin[q] += s[q];
+  }
+  const logit = new Float64Array(n);
+  const output = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let f = c;
+    for (let k = 0; k < R; k++) f += a[k] * readin[j * R + k];
+    logit[j] = f;
+    output[j] = net.sigmoidOutput ? sigmoid(f) : f;
+  }
+  const back: Float64Array[] = [];
+  if (options.backward) {
+    // dz_l: gradient of the logit w.r.t. z_l; starts as a at the readout's input(s)
+    let dz: Float64Array | undefined;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const { units, activation } = layers[l];
+      const g = new Float64Array(n * units);
+      const fromReadout = net.readout === 'sum' || l === layers.length - 1;
+      for (let j = 0; j < n; j++) {
+        for (let k = 0; k < units; k++) {
+          const q = j * units + k;
+          const up = (fromReadout ? a[k] : 0) + (dz ? dz[q] : 0);
+          g[q] = up * activationSlope(activation, pre[l][q]);
+        }
+      }
+      back[l] = g;
+      dz = l > 0 ? await products.ab(g, layers[l].W, n, units, layers[l].inputs) : undefined;
+    }
+  }
+  return { n, pre, act, back, readin, logit, output };
+}
+
+/** Rows `rows` of a row-major matrix with `width` columns (the matrix itself, not a copy, when rows are 0, 1, ..., all). */
+export function gatherRows<T extends Vec>(m: T, width: number, rows: ArrayLike<number>): T | Float64Array {
+  if (rows.length * width === m.length && Array.prototype.every.call(rows, (v: number, i: number) => v === i)) return m;
+  const out = new Float64Array(rows.length * width);
+  for (let r = 0; r < rows.length; r++) for (let p = 0; p < width; p++) out[r * width + p] = m[rows[r] * width + p];
+  return out;
+}
