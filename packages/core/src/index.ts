@@ -51,6 +51,6 @@ export type { MlpNetFeatures } from './mlp/net-features.ts';
 export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS, sharedFloat64Array } from './mlp/products.ts';
 export type { Products, ProductOptions, ProductPrecision } from './mlp/products.ts';
 export { float32BlockErrorBound, DEFAULT_BLOCK_K } from './mlp/float32-blocks.ts';
-export { mergeMatrixShards, ROW_TOTAL_KEY } from './mlp/matrix-shards.ts';
+export { mergeMatrixShards, requestedRows, ROW_TOTAL_KEY } from './mlp/matrix-shards.ts';
 export type { MergeMatrixShardsOptions } from './mlp/matrix-shards.ts';
 export { gradientBackendFor, onBackend } from './mlp/gradient-backend.ts';

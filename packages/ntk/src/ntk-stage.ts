@@ -1,8 +1,5 @@
 import { join } from 'node:path';
-import {
-  check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS,
-  primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile,
-} from '@elasticity/core';
+import { check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
 import type { ExampleMatrix } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
@@ -42,7 +39,7 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
   const primary = primaryIndices(dataset);
   check(primary.length > 0, 'has no primary examples', { file: datasetFile, field: 'role' });
   const n = primary.length;
-  const [start, end] = shardRange(options, n);
+  const [start, end] = requestedRows(options, n);
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start >= end) {
     throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${n} primary examples`, { field: 'rows' });
   }
@@ -118,17 +115,6 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
       }
     },
   );
-}
-
-/** [start, end) from `rows` or `shard` (default: every row). */
-function shardRange(options: { rows?: [number, number]; shard?: { index: number; count: number } }, total: number): [number, number] {
-  if (options.rows && options.shard) throw new ElasticityError('give rows or shard, not both', { field: 'shard' });
-  if (!options.shard) return options.rows ?? [0, total];
-  const { index, count } = options.shard;
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count || count > total) {
-    throw new ElasticityError(`shard ${index} of ${count} is not one of 1..${total} shards of the ${total} rows`, { field: 'shard' });
-  }
-  return [Math.floor((index * total) / count), Math.floor(((index + 1) * total) / count)];
 }
 
 function withoutShards<T extends { shards: number }>(config: T): Omit<T, 'shards'> {

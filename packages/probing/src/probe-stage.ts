@@ -1,8 +1,5 @@
 import { join } from 'node:path';
-import {
-  check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON,
-  MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile,
-} from '@elasticity/core';
+import { check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
 import type { Dataset, MlpNet } from '@elasticity/core';
 import { fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
@@ -67,7 +64,7 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
   check(probedRows.length > 0, `has no ${config.probed} examples to probe`, { file: datasetFile, field: 'role' });
   check(measuredRows.length > 0, `has no ${config.measured} examples to measure`, { file: datasetFile, field: 'role' });
   const total = probedRows.length;
-  const [start, end] = shardRange(options, total);
+  const [start, end] = requestedRows(options, total);
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > total || start >= end) {
     throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${total} probed examples`, { field: 'rows' });
   }
@@ -151,17 +148,6 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
       }
     },
   );
-}
-
-/** [start, end) from `rows` or `shard` (default: every row). */
-function shardRange(options: { rows?: [number, number]; shard?: { index: number; count: number } }, total: number): [number, number] {
-  if (options.rows && options.shard) throw new ElasticityError('give rows or shard, not both', { field: 'shard' });
-  if (!options.shard) return options.rows ?? [0, total];
-  const { index, count } = options.shard;
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count || count > total) {
-    throw new ElasticityError(`shard ${index} of ${count} is not one of 1..${total} shards of the ${total} rows`, { field: 'shard' });
-  }
-  return [Math.floor((index * total) / count), Math.floor(((index + 1) * total) / count)];
 }
 
 function withoutShards<T extends { shards: number }>(config: T): Omit<T, 'shards'> {

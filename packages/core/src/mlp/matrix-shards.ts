@@ -107,3 +107,17 @@ export async function mergeMatrixShards(options: MergeMatrixShardsOptions): Prom
     log.info(`merged ${shardDirs.length} shards into ${merged.map((m) => m.name).join(', ')} (${merged[0].matrix.rowIds.length} rows)`);
   });
 }
+
+/**
+ * The half-open row range a probe or NTK run computes: `rows` as given, or
+ * shard `index` of `count` equal parts of `total` rows, or every row.
+ */
+export function requestedRows(options: { rows?: [number, number]; shard?: { index: number; count: number } }, total: number): [number, number] {
+  if (options.rows && options.shard) throw new ElasticityError('give rows or shard, not both', { field: 'shard' });
+  if (!options.shard) return options.rows ?? [0, total];
+  const { index, count } = options.shard;
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count || count > total) {
+    throw new ElasticityError(`shard ${index} of ${count} is not one of 1..${total} shards of the ${total} rows`, { field: 'shard' });
+  }
+  return [Math.floor((index * total) / count), Math.floor(((index + 1) * total) / count)];
+}
