@@ -95,3 +95,21 @@ test('the similarity key follows the contents of user feature files', async () =
   await writeFile(featureFile, 'two');
   assert.notEqual(await stageKey(file, 'similarity'), first);
 });
+
+test('a probe (or NTK) section with shards: K becomes K cached shard tasks and a merge task', async () => {
+  const p = await project({ ...BASE, probe: { kinds: ['relative'], shards: 3 } });
+  const shardTargets = ['probe-shard-0', 'probe-shard-1', 'probe-shard-2'];
+  for (const [i, name] of shardTargets.entries()) {
+    const t = p.targets[name];
+    assert.equal(t.cache, true);
+    assert.deepEqual(t.dependsOn, ['ingest', 'train']);
+    assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/probe-shards/${i}`]);
+    assert.match((t.options as { command: string }).command, new RegExp(` probe --pipeline pipelines/toy.json --shard ${i}/3$`));
+  }
+  assert.deepEqual(p.targets.probe.dependsOn, shardTargets);
+  assert.deepEqual(p.targets.probe.outputs, ['{workspaceRoot}/data/toy/probe']);
+  assert.match((p.targets.probe.options as { command: string }).command, / probe --pipeline pipelines\/toy.json --merge 3$/);
+  assert.equal(p.targets['ntk-shard-0'], undefined, 'ntk not sharded');
+  // Downstream still waits for the merged probe.
+  assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'train', 'probe', 'ntk']);
+});

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports.js';
-import { readPipeline, presentUpstream, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/cli/pipeline';
+import { readPipeline, presentUpstream, stageDir, shardDir, DEFAULT_DATA_ROOT } from '@elasticity/cli/pipeline';
 import type { Pipeline, StageSpec } from '@elasticity/cli/pipeline';
 
 /**
@@ -28,17 +28,34 @@ const STAGE_KEY = 'node --import tsx tools/nx-plugin/print-stage-key.ts';
 
 export function projectFor(pipeline: Pipeline, file: string) {
   const targets: Record<string, TargetConfiguration> = {};
-  for (const spec of pipeline.stages) targets[spec.name] = targetFor(pipeline, file, spec);
+  for (const spec of pipeline.stages) {
+    const shards = shardCount(pipeline, spec);
+    if (shards === 1) {
+      targets[spec.name] = targetFor(pipeline, file, spec, '', presentUpstream(pipeline, spec.name), stageDir(DEFAULT_DATA_ROOT, pipeline.name, spec.name));
+      continue;
+    }
+    // K shard tasks (cached one by one: an interrupted run redoes only unfinished shards), then a merge.
+    const shardTargets = Array.from({ length: shards }, (_, i) => `${spec.name}-shard-${i}`);
+    shardTargets.forEach((name, i) => {
+      targets[name] = targetFor(pipeline, file, spec, ` --shard ${i}/${shards}`, presentUpstream(pipeline, spec.name), shardDir(DEFAULT_DATA_ROOT, pipeline.name, spec.name, i));
+    });
+    targets[spec.name] = targetFor(pipeline, file, spec, ` --merge ${shards}`, shardTargets, stageDir(DEFAULT_DATA_ROOT, pipeline.name, spec.name));
+  }
   return { name: pipeline.name, targets, tags: ['pipeline'] };
 }
 
-function targetFor(pipeline: Pipeline, file: string, spec: StageSpec): TargetConfiguration {
-  const upstream = presentUpstream(pipeline, spec.name);
+/** The section's `shards` (only for stages that can be split; 1 when absent or invalid). */
+function shardCount(pipeline: Pipeline, spec: StageSpec): number {
+  const shards = (pipeline.sections[spec.section] as { shards?: unknown } | null)?.shards;
+  return spec.shardable && typeof shards === 'number' && Number.isInteger(shards) && shards > 1 ? shards : 1;
+}
+
+function targetFor(pipeline: Pipeline, file: string, spec: StageSpec, extraArgs: string, dependsOn: string[], outDir: string): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
-    options: { command: `${CLI} ${spec.name} --pipeline ${file}` },
+    options: { command: `${CLI} ${spec.name} --pipeline ${file}${extraArgs}` },
     cache: true,
-    dependsOn: upstream,
+    dependsOn,
     inputs: [
       { runtime: `${STAGE_KEY} ${file} ${spec.name}` },
       `{workspaceRoot}/${spec.packageDir}/src/**/*.ts`,
@@ -48,9 +65,9 @@ function targetFor(pipeline: Pipeline, file: string, spec: StageSpec): TargetCon
       `{workspaceRoot}/packages/cli/src/commands/${spec.name}.ts`,
       '{workspaceRoot}/packages/cli/src/pipeline/**/*.ts',
       { externalDependencies: spec.externalDependencies },
-      ...(upstream.length > 0 ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
+      ...(dependsOn.length > 0 ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
     ],
-    outputs: [`{workspaceRoot}/${stageDir(DEFAULT_DATA_ROOT, pipeline.name, spec.name)}`],
+    outputs: [`{workspaceRoot}/${outDir}`],
     metadata: { description: `${spec.name} stage of pipeline ${pipeline.name} (section "${spec.section}")` },
   };
 }

@@ -1,6 +1,10 @@
-import { runProbe } from '@elasticity/probing';
-import { stageCommand } from './stage-command.ts';
+import { mergeProbeShards, runProbe } from '@elasticity/probing';
+import { shardedStageCommand } from './sharded-stage.ts';
 
-export const probeCommand = stageCommand('probe', 'one-step SGD probes at every primary example; writes relative.arrow and kernelized.arrow', async (inv) => {
-  await runProbe({ config: inv.config, pipelineFile: inv.pipeline.file, datasetFile: inv.datasetFile, modelDir: inv.dir('train'), outDir: inv.dir('probe') });
-});
+export const probeCommand = shardedStageCommand(
+  'probe',
+  'one-step SGD probes at every primary example; writes relative.arrow and kernelized.arrow (--shard I/K, --merge K for row shards)',
+  (inv, outDir, shard) =>
+    runProbe({ config: inv.config, pipelineFile: inv.pipeline.file, datasetFile: inv.datasetFile, modelDir: inv.dir('train'), outDir, shard }),
+  (shardDirs, outDir) => mergeProbeShards({ shardDirs, outDir }),
+);

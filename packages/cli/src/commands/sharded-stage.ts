@@ -1,0 +1,59 @@
+import type { Argv, CommandModule } from 'yargs';
+import { ElasticityError } from '@elasticity/core';
+import { shardDir } from '../pipeline/index.ts';
+import type { StageName } from '../pipeline/index.ts';
+import { stageInvocation, stageOptions } from './stage-command.ts';
+import type { StageArgs, StageInvocation } from './stage-command.ts';
+
+interface ShardedArgs extends StageArgs {
+  shard?: string;
+  merge?: number;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new ElasticityError(`"${text}" is not INDEX/COUNT with 0 <= INDEX < COUNT`, { field: '--shard' });
+  return shard;
+}
+
+/**
+ * A stage whose rows can be split: `--shard I/K` computes rows of shard I of K
+ * into data/NAME/STAGE-shards/I; `--merge K` joins the K shards into
+ * data/NAME/STAGE, byte-identical to an unsharded run. The Nx plugin makes
+ * each shard its own cached task, so `--parallel` runs them side by side and
+ * a re-run after an interruption redoes only the unfinished shards.
+ */
+export function shardedStageCommand(
+  stage: StageName,
+  describe: string,
+  run: (inv: StageInvocation, outDir: string, shard: Shard | undefined) => Promise<void>,
+  merge: (shardDirs: string[], outDir: string) => Promise<void>,
+): CommandModule<object, ShardedArgs> {
+  return {
+    command: stage,
+    describe,
+    builder: (y: Argv) =>
+      stageOptions(y)
+        .option('shard', { type: 'string', describe: 'compute only shard INDEX/COUNT of the rows' })
+        .option('merge', { type: 'number', describe: 'join COUNT finished shards into the stage output' })
+        .conflicts('shard', 'merge') as unknown as Argv<ShardedArgs>,
+    handler: async (args) => {
+      const inv = stageInvocation(stage, args);
+      const name = inv.pipeline.name;
+      if (args.merge !== undefined) {
+        if (!Number.isInteger(args.merge) || args.merge < 1) throw new ElasticityError(`must be a positive integer, got ${args.merge}`, { field: '--merge' });
+        const dirs = Array.from({ length: args.merge }, (_, i) => shardDir(args.data, name, stage, i));
+        await merge(dirs, inv.dir(stage));
+        return;
+      }
+      const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+      await run(inv, shard ? shardDir(args.data, name, stage, shard.index) : inv.dir(stage), shard);
+    },
+  };
+}
