@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -34,7 +35,8 @@ export function cli(cwd: string, args: string[], env: Record<string, string> = {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts'), ...args], {
     cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024,
   });
-  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  // Nx colours its output under CI=true: compare text without the escape codes.
+  return { status: r.status ?? 1, stdout: stripVTControlCharacters(r.stdout), stderr: stripVTControlCharacters(r.stderr) };
 }
 
 /** "Nx read the output from the cache ... for A out of B tasks" → [A, B]; [0, B] when none came from the cache. */
