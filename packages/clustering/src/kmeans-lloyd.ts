@@ -112,17 +112,9 @@ export function lloyd(x: Float64Array, n: number, dim: number, k: number, initia
     iterations++;
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      let best = 0, bestD = squaredDistance(x, i, centres, 0, dim);
-      for (let c = 1; c < k; c++) {
-        const d = squaredDistance(x, i, centres, c, dim);
-        if (d < bestD) {
-          bestD = d;
-          best = c;
-        }
-      }
+      const best = nearestCentre(x, i, centres, k, dim, distance);
       if (clusters[i] !== best) changed++;
       clusters[i] = best;
-      distance[i] = bestD;
     }
     if (changed === 0) {
       converged = true;
@@ -159,17 +151,7 @@ export function lloyd(x: Float64Array, n: number, dim: number, k: number, initia
     if (shift <= tolerance) {
       converged = true;
       // Final assignment to the final centres, so that clusters and centres agree.
-      for (let i = 0; i < n; i++) {
-        let best = 0, bestD = squaredDistance(x, i, centres, 0, dim);
-        for (let c = 1; c < k; c++) {
-          const d = squaredDistance(x, i, centres, c, dim);
-          if (d < bestD) {
-            bestD = d;
-            best = c;
-          }
-        }
-        clusters[i] = best;
-      }
+      for (let i = 0; i < n; i++) clusters[i] = nearestCentre(x, i, centres, k, dim, distance);
       break;
     }
   }
@@ -198,4 +180,18 @@ export function withinSumOfSquares(values: Float64Array, n: number, dim: number,
 export function kmeansOnce(x: Float64Array, n: number, dim: number, k: number, seed: number, options: LloydOptions = {}): LloydRun {
   const rng = createRng(seed);
   return lloyd(x, n, dim, k, kmeansPlusPlus(x, n, dim, k, rng), options);
+}
+
+/** Index of the centre nearest to row i; its squared distance goes into distance[i]. */
+function nearestCentre(x: Float64Array, i: number, centres: Float64Array, k: number, dim: number, distance: Float64Array): number {
+  let best = 0, bestD = squaredDistance(x, i, centres, 0, dim);
+  for (let c = 1; c < k; c++) {
+    const d = squaredDistance(x, i, centres, c, dim);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  distance[i] = bestD;
+  return best;
 }
