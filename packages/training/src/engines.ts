@@ -84,7 +84,7 @@ function autogradEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array,
 function twoLayerEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array, d: number, options: EngineOptions): Engine {
   const w = readTwoLayer(model)!;
   const run: TwoLayerRun = {
-    shard: new TwoLayerShard(shardOf(w, 0, 1), w), xAll: tf.tensor2d(x, [y.length, d]), y, lr: options.lr, loss: options.loss,
+    shard: new TwoLayerShard(shardOf(w, 0, 1), w), x, d, y, lr: options.lr, loss: options.loss,
     sigmoidOutput: w.sigmoidOutput, c: w.c, reduce: (partial) => Float64Array.from(partial),
   };
   return {
@@ -93,7 +93,6 @@ function twoLayerEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array,
     sync: async () => writeTwoLayer(model, [run.shard.weights()], run.c),
     close: async () => {
       run.shard.dispose();
-      run.xAll.dispose();
     },
   };
 }

@@ -8,8 +8,9 @@ import type { TwoLayerShard } from './two-layer-shard.ts';
 /** State of one participant of unit-split training of a 2-layer MLP. */
 export interface TwoLayerRun {
   shard: TwoLayerShard;
-  /** All training rows, n x d. */
-  xAll: tf.Tensor2D;
+  /** All training rows, n x d row-major. */
+  x: Float32Array;
+  d: number;
   y: Float32Array;
   lr: number;
   loss: LossKind;
@@ -18,6 +19,23 @@ export interface TwoLayerRun {
   c: number;
   /** The sum over all shards of the partial outputs of this step (same order on every participant). */
   reduce(partial: Float32Array, step: number): Float64Array;
+}
+
+/**
+ * The batch's rows as xb (n x d) and its transpose xbT (d x n), copied in
+ * JavaScript: cheaper than tf.gather + tf.transpose, whose fixed cost per
+ * step does not shrink when the units are split across workers.
+ */
+function batchTensors(x: Float32Array, d: number, rows: Int32Array): { xb: tf.Tensor2D; xbT: tf.Tensor2D } {
+  const n = rows.length;
+  const b = new Float32Array(n * d);
+  const bT = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = x.subarray(rows[i] * d, rows[i] * d + d);
+    b.set(row, i * d);
+    for (let k = 0; k < d; k++) bT[k * n + i] = row[k];
+  }
+  return { xb: tf.tensor2d(b, [n, d]), xbT: tf.tensor2d(bT, [d, n]) };
 }
 
 /**
@@ -33,8 +51,7 @@ export function twoLayerEpoch(run: TwoLayerRun, order: Int32Array, batch: number
   let correct = 0;
   for (let step = 1; step <= steps; step++) {
     const rows = batchRows(order, batch, step);
-    const xb = tf.tidy(() => tf.gather(run.xAll, tf.tensor1d(rows, 'int32')) as tf.Tensor2D);
-    const xbT = tf.transpose(xb);
+    const { xb, xbT } = batchTensors(run.x, run.d, rows);
     try {
       const partial = run.shard.forward(xbT);
       const z = run.reduce(partial, step);

@@ -28,18 +28,17 @@ let replica: (ReplicaRun & { model: tf.LayersModel }) | undefined;
 const post = (message: FromWorker) => port.postMessage(message);
 
 async function start(message: InitMessage): Promise<void> {
-
   control = new Int32Array(message.control);
   await initBackend(message.backend);
   const y = new Float32Array(message.y);
   const n = y.length;
-  const xAll = tf.tensor2d(new Float32Array(message.x), [n, message.d]);
+  const x = new Float32Array(message.x);
   if (message.twoLayer) {
     const { shard, c, hidden, sigmoidOutput } = message.twoLayer;
     const partials = new Float32Array(message.exchange);
     const slot = partials.length / (2 * message.workers);
     twoLayer = {
-      shard: new TwoLayerShard(shard, { hidden, sigmoidOutput }), xAll, y, lr: message.lr, loss: message.loss, sigmoidOutput, c,
+      shard: new TwoLayerShard(shard, { hidden, sigmoidOutput }), x, d: message.d, y, lr: message.lr, loss: message.loss, sigmoidOutput, c,
       reduce: (partial, step) => {
         // double-buffered by step parity: one barrier per step suffices
         const base = (step % 2) * message.workers * slot;
@@ -61,7 +60,7 @@ async function start(message: InitMessage): Promise<void> {
     replica = {
       model, vars: trainableVariables(model),
       forward: fastForward(model) ?? ((x: tf.Tensor2D) => model.apply(x, { training: true }) as tf.Tensor),
-      lossOf: lossFunction(message.loss), xAll, yAll: tf.tensor2d(y, [n, 1]), lr: message.lr, rank: message.rank, workers: message.workers,
+      lossOf: lossFunction(message.loss), xAll: tf.tensor2d(x, [n, message.d]), yAll: tf.tensor2d(y, [n, 1]), lr: message.lr, rank: message.rank, workers: message.workers,
       grads: new Float32Array(message.exchange), stats: new Float64Array(message.stats), control,
     };
   }
