@@ -22,6 +22,8 @@ export interface PipelineResults {
     finalLoss: number; trainAccuracy: number; testAccuracy: number; seconds: number;
     lr?: unknown; batch?: unknown; seed?: unknown; activation?: unknown;
   };
+  /** The effective pipeline sections of the run (as the CLI passes them), so runs can be compared parameter by parameter. */
+  params?: Record<string, unknown>;
   /** Clustering results (empty when the pipeline does not cluster). */
   results: ClusterResult[];
   clustering?: { k: number; seeds: number };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ElasticityError, readJsonFile, runStage, writeFileAtomic } from '@elasticity/core';
+import { ElasticityError, runStage, writeFileAtomic } from '@elasticity/core';
 import { renderSvg } from './figures/render-svg.ts';
 import { barsWithErrorsSpec } from './figures/cluster-bars.ts';
 import { escapeHtml, htmlFigure, htmlTable, renderHtmlDocument } from './html.ts';
@@ -10,6 +10,8 @@ import { buildTable1, formatCell } from './table1.ts';
 import type { Table1 } from './table1.ts';
 import { GEODESIC_HEADER, PROVENANCE_HEADER, geodesicRows, modelLine, provenanceRows } from './pipeline-page.ts';
 import type { PipelineResults } from './pipeline-results.ts';
+import { readPipelineResults } from './read-pipeline-results.ts';
+import { markdownTable } from './table.ts';
 
 export interface ReportAllOptions {
   /** Each pipeline's name and report folder (data/NAME/report), in the order to show them. */
@@ -22,14 +24,6 @@ export interface AllResults {
   title: string;
   pipelines: PipelineResults[];
   table1: Table1;
-}
-
-async function readPipelineResults(file: string): Promise<PipelineResults> {
-  const r = (await readJsonFile(file)) as PipelineResults;
-  if (!r || typeof r.pipeline !== 'string' || !Array.isArray(r.results) || !r.dataset) {
-    throw new ElasticityError('not a pipeline results.json (needs pipeline, dataset, results)', { file, field: 'pipeline' });
-  }
-  return r;
 }
 
 /** Rows of the cross-pipeline geodesic table: one per pipeline and measure. */
@@ -52,11 +46,7 @@ function runRows(pipelines: PipelineResults[]): string[][] {
 const RUN_HEADER = ['pipeline', 'data set', 'model', 'width', 'epochs', 'lr', 'backend', 'seeds', 'training time'];
 
 function table1Markdown(t: Table1): string {
-  const header = ['data set', ...t.columns];
-  return [
-    `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`,
-    ...t.rows.map((r) => `| ${[r.dataset, ...r.cells.map((c) => formatCell(c))].join(' | ')} |`),
-  ].join('\n');
+  return markdownTable(['data set', ...t.columns], t.rows.map((r) => [r.dataset, ...r.cells.map((c) => formatCell(c))]));
 }
 
 /**

@@ -40,6 +40,8 @@ export interface ReportOptions {
   /** The cluster stage's output folder, when the pipeline clusters. */
   clusterDir?: string;
   outDir: string;
+  /** The effective pipeline sections of this run, written into results.json as `params` (for `elasticity compare`). */
+  params?: Record<string, unknown>;
 }
 
 async function similarityFiles(dir: string | undefined): Promise<string[]> {
@@ -124,6 +126,7 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       pipeline: options.pipelineName,
       title: config.title ?? `${options.pipelineName}: ${dataset.name}`,
       dataset: { name: dataset.name, examples: dataset.ids.length, primary: primary.length, ...(synthetic ? { synthetic } : {}) },
+      ...(options.params ? { params: options.params } : {}),
       results: [],
     };
     if (metricsFile) {

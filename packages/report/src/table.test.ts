@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatResultsTable, formatResultsMarkdown } from './table.ts';
-import { methodLabel } from './labels.ts';
+import { methodLabel, shortMethodLabel } from './labels.ts';
 
 const s = (values: number[]) => {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -14,6 +14,9 @@ test('method labels read like the paper\'s columns', () => {
   assert.equal(methodLabel('pca', 'kmeans'), 'PCA + K-means');
   assert.equal(methodLabel('ntk', 'kernel-kmeans'), 'NTK + kernel K-means');
   assert.equal(methodLabel('custom', 'other'), 'custom + other');
+  assert.equal(shortMethodLabel('raw', 'kmeans'), 'K-means');
+  assert.equal(shortMethodLabel('kernelized', 'kernel-kmeans'), 'kernelized · kernel K-means');
+  assert.equal(shortMethodLabel('autoencoder', 'spectral'), 'autoencoder · spectral clustering');
 });
 
 test('the text table aligns columns and shows mean ± sd over seeds', () => {

@@ -32,3 +32,14 @@ test('cells read mean ± sd over seeds', () => {
   assert.equal(formatCell(s(0.5, 0, 1)), '0.5000');
   assert.equal(formatCell(undefined), '–');
 });
+
+test('the autoencoder and user feature baselines are shared columns, not one per model', () => {
+  const t = buildTable1([
+    pipeline('a', 'mnist 5v8 | 9,3', 'MLPNet', 'mse', [r('autoencoder', 'kmeans', 0.7), r('resnet', 'kmeans', 0.8), r('ntk-normalized', 'kernel-kmeans', 0.9)]),
+    pipeline('b', 'mnist 5v8 | 9,3', 'MLPProb', 'bce', [r('autoencoder', 'kmeans', 0.6), r('ntk-normalized', 'kernel-kmeans', 0.85)]),
+  ]);
+  assert.deepEqual(t.columns, [
+    'autoencoder + K-means', 'resnet + K-means', 'ntk-normalized + kernel K-means (MLPNet, mse)', 'ntk-normalized + kernel K-means (MLPProb, bce)',
+  ]);
+  assert.deepEqual(t.rows[0].cells.map((c) => c?.mean), [0.7, 0.8, 0.9, 0.85], 'the first pipeline\'s autoencoder result is kept');
+});

@@ -1,9 +1,7 @@
 import { methodLabel } from './labels.ts';
+import { isBaselineInput } from './baseline-inputs.ts';
 import type { Summary } from './results.ts';
 import type { PipelineResults } from './pipeline-results.ts';
-
-/** Inputs that do not depend on a trained model (the same for every model on a data set). */
-const BASELINE_INPUTS = new Set(['raw', 'pca']);
 
 export interface Table1 {
   /** Column labels: baselines first, then each model's similarity methods in pipeline order. */
@@ -15,7 +13,7 @@ export interface Table1 {
 /** The column a clustering result belongs to: baselines by method, similarity methods by method and model. */
 export function table1Column(input: string, method: string, training: PipelineResults['training']): string {
   const label = methodLabel(input, method);
-  if (BASELINE_INPUTS.has(input) || !training) return label;
+  if (isBaselineInput(input) || !training) return label;
   return `${label} (${training.model}, ${training.loss})`;
 }
 
@@ -37,7 +35,7 @@ export function buildTable1(pipelines: PipelineResults[]): Table1 {
     row.pipelines.push(p.pipeline);
     for (const r of p.results) {
       const column = table1Column(r.input, r.method, p.training);
-      const list: string[] = BASELINE_INPUTS.has(r.input) ? baselines : columns;
+      const list: string[] = isBaselineInput(r.input) ? baselines : columns;
       if (!list.includes(column)) list.push(column);
       if (!row.cells.has(column)) row.cells.set(column, r.accuracy);
     }

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDatasetFile, writeMatrixFile } from '@elasticity/core';
 import type { Dataset, Role } from '@elasticity/core';
+import type { PipelineResults } from './pipeline-results.ts';
+import type { MatrixReportOptions } from './matrix-report.ts';
 
 const META = (stage: string) => ({ stage, params: {}, seed: 0, inputs: {} });
 
@@ -45,18 +47,71 @@ export async function writeCircleRun(dir: string, t: number[]): Promise<{ datase
   return { datasetFile, geodesicFile, similarityDir };
 }
 
+/** Mean and sample sd, written out here so that fixtures do not depend on the code under test. */
+function summary(values: number[]) {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean, sd, values };
+}
+
 /** A cluster stage folder with only metrics.json: one result per (input, method, accuracy values). */
 export async function writeClusterMetrics(dir: string, results: [string, string, number[]][]): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const summary = (values: number[]) => {
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
-    return { mean, sd, values };
-  };
   const body = {
     k: 2, seeds: results[0][2].length,
     results: results.map(([input, method, acc]) => ({ input, method, accuracy: summary(acc), ari: summary(acc.map((a) => 2 * a - 1)), nmi: summary(acc.map((a) => a / 2)) })),
   };
   await writeFile(join(dir, 'metrics.json'), JSON.stringify(body));
   return dir;
+}
+
+/**
+ * A small PipelineResults as runReport writes it: one clustering result per
+ * (input, method, accuracy over the clustering seeds), and a trained model
+ * unless `model` is null.
+ */
+export function fakePipelineResults(options: {
+  pipeline: string; dataset: string; model?: string | null; results: [string, string, number[]][];
+  training?: { trainAccuracy: number; testAccuracy: number; seconds: number; backend: string };
+}): PipelineResults {
+  const { pipeline, dataset, model = 'MLPNet', results } = options;
+  const t = options.training ?? { trainAccuracy: 1, testAccuracy: -1, seconds: 1.5, backend: 'cpu' };
+  return {
+    pipeline, title: `${pipeline}: ${dataset}`, dataset: { name: dataset, examples: 40, primary: 20 },
+    ...(model === null ? {} : { training: { model, width: 8, loss: 'mse', epochs: 2, finalLoss: 0.1, ...t } }),
+    results: results.map(([input, method, acc]) => ({ input, method, accuracy: summary(acc), ari: summary(acc.map((a) => 2 * a - 1)), nmi: summary(acc.map((a) => a / 2)) })),
+    clustering: { k: 2, seeds: results[0]?.[2].length ?? 0 },
+  };
+}
+
+/** Writes results.json of a fake report folder; returns the folder. */
+export async function writePipelineResults(dir: string, results: PipelineResults): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'results.json'), JSON.stringify(results, null, 2));
+  return dir;
+}
+
+/**
+ * A quick-scale matrix of 2 pairs x 2 models x 2 seeds written as report
+ * folders: relative accuracy (two clustering seeds around it) is
+ * base[pair] + 0.1 * (model is mse) + 0.02 * seed.
+ */
+export async function writeMatrixRun(dir: string, pipeline = 'table1'): Promise<MatrixReportOptions['combos']> {
+  const combos: MatrixReportOptions['combos'] = [];
+  const base = { '5v8': 0.8, '3v5': 0.6 };
+  for (const pair of ['5v8', '3v5'] as const) {
+    for (const model of ['relu-mse', 'relu-bce']) {
+      for (const seed of [0, 1]) {
+        const id = `quick.${pair}.${model}.${seed}`;
+        const rel = base[pair] + (model === 'relu-mse' ? 0.1 : 0) + 0.02 * seed;
+        const results = fakePipelineResults({
+          pipeline: `${pipeline}.${id}`, dataset: `mnist ${pair}`, model: model === 'relu-mse' ? 'MLPNet' : 'MLPProb',
+          training: { trainAccuracy: 0.99, testAccuracy: model === 'relu-mse' ? 0.975 : -1, seconds: 12.25, backend: 'wasm' },
+          results: [['raw', 'kmeans', [0.55, 0.57]], ['relative', 'kmeans', [rel - 0.01, rel + 0.01]]],
+        });
+        combos.push({ id, labels: { scale: 'quick', pair, model, seed: String(seed) }, reportDir: await writePipelineResults(join(dir, id, 'report'), results) });
+      }
+    }
+  }
+  return combos;
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pearson, ranks, spearman } from './correlation.ts';
 import { binnedMeans } from './binned.ts';
+import { summarize } from './summary.ts';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -38,4 +39,14 @@ test('binned means: equal-width bins, mean and sample sd of each, empty bins NaN
   assert.ok(Number.isNaN(bins[3].mean));
   assert.equal(bins[4].mean, 100, 'the maximum falls into the last bin');
   assert.equal(bins.reduce((s, b) => s + b.count, 0), x.length);
+});
+
+test('summaries: mean and sample sd (divisor m - 1), 0 for one value', () => {
+  // 1, 2, 6: mean 3, squared deviations 4 + 1 + 9 = 14, sd = sqrt(14 / 2) = sqrt(7).
+  const s = summarize([1, 2, 6]);
+  assert.equal(s.mean, 3);
+  assert.ok(Math.abs(s.sd - Math.sqrt(7)) < 1e-15);
+  assert.deepEqual(s.values, [1, 2, 6]);
+  assert.deepEqual(summarize([0.4]), { mean: 0.4, sd: 0, values: [0.4] });
+  assert.throws(() => summarize([]), RangeError);
 });
