@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPipeline } from '@elasticity/cli/pipeline';
-import { projectFor } from './plugin.ts';
+import { planPipeline, readPipeline } from '@elasticity/cli/pipeline';
+import { matrixProjects, projectFor } from './plugin.ts';
 import { stageKey } from './stage-key.ts';
 
 const BASE = {
@@ -112,4 +112,65 @@ test('a probe (or NTK) section with shards: K becomes K cached shard tasks and a
   assert.equal(p.targets['ntk-shard-0'], undefined, 'ntk not sharded');
   // Downstream still waits for the merged probe.
   assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'train', 'probe', 'ntk']);
+});
+
+const MATRIX = {
+  pair: { '4v9': { 'dataset.primary': [4, 9] }, '5v8': { 'dataset.primary': [5, 8] } },
+  use: { relative: { 'similarity.use': ['relative'] }, both: { 'similarity.use': ['relative', 'ntk'] } },
+};
+
+async function matrix(sections: object) {
+  const file = await pipelineFile(sections);
+  const projects = matrixProjects(planPipeline(readPipeline(file)), 'pipelines/toy.json');
+  return new Map(projects.map((p) => [p.name, p]));
+}
+
+test('a matrix becomes one project per stage instance, per combination and for the whole matrix', async () => {
+  const projects = await matrix({ ...BASE, matrix: MATRIX });
+  const names = [...projects.keys()];
+  const of = (stage: string) => names.filter((n) => new RegExp(`^toy/${stage}-[0-9a-f]{10}$`).test(n));
+  // shared upstream: 2 data sets, 2 models, 2 probes and NTKs; 4 of everything from similarity on
+  assert.deepEqual(['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'].map((s) => of(s).length), [2, 2, 2, 2, 4, 4, 4]);
+  assert.deepEqual(names.filter((n) => /^toy\/(4v9|5v8)\./.test(n)).sort(), ['toy/4v9.both', 'toy/4v9.relative', 'toy/5v8.both', 'toy/5v8.relative']);
+  assert.ok(projects.has('toy'));
+  // a stage target runs its instance and waits for its upstream instances' targets
+  const train = projects.get(of('train')[0])!;
+  const key = train.name.slice('toy/train-'.length);
+  const t = train.targets.train;
+  assert.equal((t.options as { command: string }).command, `node --import tsx packages/cli/src/bin.ts train --pipeline pipelines/toy.json --instance ${key}`);
+  assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/train-${key}`]);
+  const ingestDep = (t.dependsOn as { projects: string[]; target: string }[])[0];
+  assert.equal(ingestDep.target, 'ingest');
+  assert.ok(of('ingest').includes(ingestDep.projects[0]));
+  // the embedded sample needs no runtime input (the key in the command covers the section)
+  assert.ok(!t.inputs!.some((i) => typeof i === 'object' && 'runtime' in i));
+  // a combination waits for its leaf (report) instance
+  const combo = projects.get('toy/4v9.relative')!.targets.all;
+  assert.equal(combo.executor, 'nx:noop');
+  const [leaf] = combo.dependsOn as { projects: string[]; target: string }[];
+  assert.equal(leaf.target, 'report');
+  assert.ok(of('report').includes(leaf.projects[0]));
+});
+
+test('editing only the similarity axis leaves every data set, training, probe and NTK project unchanged', async () => {
+  const before = await matrix({ ...BASE, matrix: MATRIX });
+  const after = await matrix({ ...BASE, matrix: { ...MATRIX, use: { relative: { 'similarity.use': ['relative'] }, both: { 'similarity.use': ['ntk', 'relative'] } } } });
+  const upstream = (m: Map<string, { name: string }>) => [...m.keys()].filter((n) => /\/(ingest|train|probe|ntk)-/.test(n));
+  assert.deepEqual(upstream(after), upstream(before));
+  for (const name of upstream(before)) assert.deepEqual(after.get(name), before.get(name), name);
+  const changed = [...after.keys()].filter((n) => !before.has(n));
+  assert.deepEqual(changed.map((n) => n.replace(/-[0-9a-f]{10}$/, '')).sort(), ['toy/cluster', 'toy/cluster', 'toy/report', 'toy/report', 'toy/similarity', 'toy/similarity']);
+});
+
+test('matrix instances that read files outside the pipeline keep a runtime input with their key', async () => {
+  const raw = await mkdtemp(join(tmpdir(), 'raw-'));
+  const file = await pipelineFile({ ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw }, matrix: MATRIX });
+  const plan = planPipeline(readPipeline(file));
+  const ingest = plan.instances.find((i) => i.stage === 'ingest')!;
+  const project = matrixProjects(plan, 'pipelines/toy.json').find((p) => p.name === `toy/${ingest.folder}`)!;
+  assert.deepEqual(project.targets.ingest.inputs![0], { runtime: `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest ${ingest.key}` });
+  const empty = await stageKey(file, 'ingest', ingest.key);
+  assert.match(empty, /"primary":\[4,9\]|"primary":\[5,8\]/);
+  await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
+  assert.notEqual(await stageKey(file, 'ingest', ingest.key), empty);
 });

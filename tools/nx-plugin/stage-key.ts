@@ -1,7 +1,9 @@
 /**
  * Prints what one stage's cache key depends on in a pipeline file: its own
- * section in canonical form (sorted keys) and, for ingest, a fingerprint of
- * the raw data folder (file names, sizes, modification times).
+ * section in canonical form (sorted keys; for a matrix stage instance, its
+ * effective section) and, for ingest, a fingerprint of the raw data folder
+ * (file names, sizes, modification times); for similarity, the user feature
+ * files' hashes.
  *
  * Nx runs this as a `runtime` input of the stage's target. Nothing of the
  * section goes into the project configuration itself, because Nx hashes the
@@ -16,16 +18,27 @@ import { dirname, join, resolve } from 'node:path';
 import { stableStringify } from '../../packages/core/src/hash.ts';
 import { STAGES } from '../../packages/cli/src/pipeline/stages.ts';
 
-export async function stageKey(file: string, stage: string): Promise<string> {
+export async function stageKey(file: string, stage: string, instanceKey?: string): Promise<string> {
   const spec = STAGES.find((s) => s.name === stage);
   if (!spec) throw new Error(`unknown stage ${stage}`);
-  let sections: Record<string, unknown>;
-  try {
-    sections = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return 'unreadable pipeline'; // the stage reports why when it runs
+  let section: unknown;
+  if (instanceKey) {
+    // a matrix stage instance: its effective section (loaded only for the few instances that read files outside the pipeline)
+    const { findInstance, planPipeline, readPipeline } = await import('@elasticity/cli/pipeline');
+    try {
+      section = findInstance(planPipeline(readPipeline(file)), spec.name, instanceKey).instance.section ?? null;
+    } catch {
+      return 'invalid pipeline'; // the stage reports why when it runs
+    }
+  } else {
+    let sections: Record<string, unknown>;
+    try {
+      sections = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      return 'unreadable pipeline'; // the stage reports why when it runs
+    }
+    section = sections?.[spec.section] ?? null;
   }
-  const section = sections?.[spec.section] ?? null;
   const key = stableStringify(section);
   if (stage === 'ingest') return `${key}\n${await rawDataFingerprint(section, file)}`;
   if (stage === 'similarity') return `${key}\n${featureFilesFingerprint(section, file)}`;

@@ -9,7 +9,9 @@ import { similarityCommand } from './commands/similarity.ts';
 import { clusterCommand } from './commands/cluster.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
+import { reproduceCommand } from './commands/reproduce.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { compareCommand } from './commands/compare.ts';
 import { downloadCommand } from './commands/download.ts';
 
 /** Runs the `elasticity` command line; resolves to the exit code. */
@@ -26,7 +28,9 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
         if (typeof args.backend === 'string') process.env.ELASTICITY_BACKEND = args.backend;
       })
       .command(runCommand)
+      .command(reproduceCommand)
       .command(inspectCommand)
+      .command(compareCommand)
       .command(ingestCommand)
       .command(trainCommand)
       .command(probeCommand)

@@ -9,6 +9,7 @@ import type { StageInvocation } from './stage-command.ts';
 
 interface ReportArgs {
   pipeline?: string;
+  instance?: string;
   data: string;
   all: boolean;
   out?: string;
@@ -24,7 +25,8 @@ async function reportOne(inv: StageInvocation): Promise<void> {
   const results = await runReport({
     config: inv.config,
     pipelineFile: inv.pipeline.file,
-    pipelineName: inv.pipeline.name,
+    pipelineName: inv.combo.id ? `${inv.pipeline.name}/${inv.combo.id}` : inv.pipeline.name,
+    params: inv.pipeline.sections,
     datasetFile: inv.datasetFile,
     trainDir: has('train') ? inv.dir('train') : undefined,
     similarityDir: has('similarity') ? inv.dir('similarity') : undefined,
@@ -44,6 +46,7 @@ function reportedPipelines(data: string): { name: string; reportDir: string }[] 
   const out = [];
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
     const pipeline = readPipeline(join(folder, file));
+    if (pipeline.matrix) continue; // a matrix has its own combined report (elasticity run NAME)
     const reportDir = stageDir(data, pipeline.name, 'report');
     if (!pipeline.stages.some((s) => s.name === 'report')) continue;
     if (!existsSync(join(reportDir, 'results.json'))) {
@@ -62,6 +65,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     y
       .option('pipeline', { type: 'string', describe: 'pipeline name or file (pipelines/NAME.json)' })
       .option('data', { type: 'string', default: DEFAULT_DATA_ROOT, describe: 'root folder of stage outputs' })
+      .option('instance', { type: 'string', describe: 'matrix pipelines: the key of the report instance to run (the Nx plugin passes it)' })
       .option('all', { type: 'boolean', default: false, describe: 'one report across every pipeline in pipelines/ whose report has run' })
       .option('out', { type: 'string', describe: `with --all: output folder (default DATA/${ALL_REPORT_DIR})` })
       .option('title', { type: 'string', describe: 'with --all: title of the report' })
@@ -73,7 +77,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       }) as unknown as Argv<ReportArgs>,
   handler: async (args) => {
     if (!args.all) {
-      await reportOne(stageInvocation('report', { pipeline: args.pipeline!, data: args.data }));
+      await reportOne(stageInvocation('report', { pipeline: args.pipeline!, data: args.data, instance: args.instance }));
       return;
     }
     const outDir = args.out ?? join(args.data, ALL_REPORT_DIR);

@@ -6,13 +6,15 @@ import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
 import { formatPipelineSummary } from '@elasticity/report';
 import type { PipelineResults } from '@elasticity/report';
-import { readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+import { parseComboFilter, readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
 import { validatePipeline } from '../pipeline/validate.ts';
+import { runMatrices } from './run-matrix.ts';
 
 interface RunArgs {
   pipeline: string;
   parallel: number;
   'skip-cache': boolean;
+  only?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -38,13 +40,20 @@ export const runCommand: CommandModule<object, RunArgs> = {
     y
       .positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline name or file' })
       .option('parallel', { type: 'number', default: 2, describe: 'how many stage tasks may run at once' })
-      .option('skip-cache', { type: 'boolean', default: false, describe: 'ignore cached stage outputs and run every stage' }) as unknown as Argv<RunArgs>,
+      .option('skip-cache', { type: 'boolean', default: false, describe: 'ignore cached stage outputs and run every stage' })
+      .option('only', { type: 'string', describe: 'matrix pipelines: run only the combinations with these values, e.g. scale=quick,pair=4v9' }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const pipeline = readPipeline(resolvePipelineFile(args.pipeline));
     validatePipeline(pipeline);
     if (!pipeline.file.startsWith(join(process.cwd(), 'pipelines') + '/')) {
       throw new ElasticityError('`run` takes pipelines from the workspace folder pipelines/ (Nx projects); run stages of other files one by one', { file: pipeline.file });
     }
+    if (pipeline.matrix) {
+      const filter = parseComboFilter(args.only, pipeline.matrix, pipeline.file);
+      await runMatrices([{ pipeline, filter }], { parallel: args.parallel, skipCache: args['skip-cache'] });
+      return;
+    }
+    if (args.only !== undefined) throw new ElasticityError('--only selects combinations of a matrix pipeline; this pipeline has no "matrix"', { file: pipeline.file, field: '--only' });
     const last = pipeline.stages[pipeline.stages.length - 1].name;
     const nxArgs = ['run', `${pipeline.name}:${last}`, `--parallel=${args.parallel}`, '--outputStyle=static'];
     if (args['skip-cache']) nxArgs.push('--skip-nx-cache');

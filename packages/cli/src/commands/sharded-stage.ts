@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
-import { shardDir } from '../pipeline/index.ts';
 import type { StageName } from '../pipeline/index.ts';
 import { stageInvocation, stageOptions } from './stage-command.ts';
 import type { StageArgs, StageInvocation } from './stage-command.ts';
@@ -24,7 +23,7 @@ function parseShard(text: string): Shard {
 
 /**
  * A stage whose rows can be split: `--shard I/K` computes rows of shard I of K
- * into data/NAME/STAGE-shards/I; `--merge K` joins the K shards into
+ * into data/NAME/STAGE-shards/I (STAGE-KEY-shards/I for a matrix instance); `--merge K` joins the K shards into
  * data/NAME/STAGE, byte-identical to an unsharded run. The Nx plugin makes
  * each shard its own cached task, so `--parallel` runs them side by side and
  * a re-run after an interruption redoes only the unfinished shards.
@@ -45,15 +44,14 @@ export function shardedStageCommand(
         .conflicts('shard', 'merge') as unknown as Argv<ShardedArgs>,
     handler: async (args) => {
       const inv = stageInvocation(stage, args);
-      const name = inv.pipeline.name;
       if (args.merge !== undefined) {
         if (!Number.isInteger(args.merge) || args.merge < 1) throw new ElasticityError(`must be a positive integer, got ${args.merge}`, { field: '--merge' });
-        const dirs = Array.from({ length: args.merge }, (_, i) => shardDir(args.data, name, stage, i));
+        const dirs = Array.from({ length: args.merge }, (_, i) => inv.shardDir(i));
         await merge(dirs, inv.dir(stage));
         return;
       }
       const shard = args.shard === undefined ? undefined : parseShard(args.shard);
-      await run(inv, shard ? shardDir(args.data, name, stage, shard.index) : inv.dir(stage), shard);
+      await run(inv, shard ? inv.shardDir(shard.index) : inv.dir(stage), shard);
     },
   };
 }

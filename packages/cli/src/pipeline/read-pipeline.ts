@@ -1,23 +1,48 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { ElasticityError, readJsonFileSync, suggestName } from '@elasticity/core';
+import { parseMatrix } from './matrix.ts';
+import type { MatrixAxis } from './matrix.ts';
 import { SECTION_KEYS, STAGES } from './stages.ts';
 import type { StageName, StageSpec } from './stages.ts';
 
 export interface Pipeline {
-  /** Project name: the file name without .json. */
+  /** Project name: the file's path under pipelines/ without .json (e.g. "default", "paper/mnist-table1"). */
   name: string;
   file: string;
+  /** The sections (of a matrix pipeline: the base every combination overrides). */
   sections: Record<string, unknown>;
   /** Stages present in this pipeline (optional stages whose section is absent are left out). */
   stages: StageSpec[];
+  /** The axes of a matrix pipeline (see matrix.ts); absent for a plain pipeline. */
+  matrix?: MatrixAxis[];
 }
 
+/** One name segment; names of pipelines in subfolders of pipelines/ join segments with "/". */
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+const TOP_LEVEL_KEYS = ['$schema', 'description', 'matrix'];
 
-/** pipelines/NAME.json for a bare NAME, else the path as given. */
+/** pipelines/NAME.json for a NAME (which may contain "/" for subfolders), else the .json path as given. */
 export function resolvePipelineFile(nameOrFile: string, root = process.cwd()): string {
-  if (nameOrFile.endsWith('.json') || nameOrFile.includes('/')) return resolve(root, nameOrFile);
+  if (nameOrFile.endsWith('.json')) return resolve(root, nameOrFile);
   return join(root, 'pipelines', `${nameOrFile}.json`);
+}
+
+/** The pipeline name of a file: its path under the nearest enclosing pipelines/ folder, else its base name. */
+function pipelineName(file: string): string {
+  const marker = `${sep}pipelines${sep}`;
+  const path = resolve(file);
+  const at = path.lastIndexOf(marker);
+  const rel = at >= 0 ? path.slice(at + marker.length) : basename(path);
+  return rel.replace(/\.json$/, '').split(sep).join('/');
+}
+
+/** The stages of a set of sections: every required stage, and optional ones whose section is present (absent required sections become {}). */
+export function stagesOf(sections: Record<string, unknown>): StageSpec[] {
+  const stages = STAGES.filter((s) => (sections[s.section] !== undefined && sections[s.section] !== null) || !s.optional);
+  for (const spec of stages) {
+    if (sections[spec.section] === undefined || sections[spec.section] === null) sections[spec.section] = {};
+  }
+  return stages;
 }
 
 /** Reads and checks the top level of a pipeline file (each stage validates its own section). */
@@ -26,19 +51,21 @@ export function readPipeline(file: string): Pipeline {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ElasticityError('a pipeline must be a JSON object with one section per stage', { file });
   }
-  const sections = parsed as Record<string, unknown>;
+  const { matrix: rawMatrix, ...sections } = parsed as Record<string, unknown>;
   for (const key of Object.keys(sections)) {
-    if (key === '$schema' || key === 'description' || SECTION_KEYS.includes(key)) continue;
-    const suggestion = suggestName(key, SECTION_KEYS);
-    throw new ElasticityError(`unknown section${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; sections are ${SECTION_KEYS.join(', ')}`, { file, field: key });
+    if (TOP_LEVEL_KEYS.includes(key) || SECTION_KEYS.includes(key)) continue;
+    const suggestion = suggestName(key, [...SECTION_KEYS, ...TOP_LEVEL_KEYS]);
+    throw new ElasticityError(`unknown section${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; sections are ${SECTION_KEYS.join(', ')} (and ${TOP_LEVEL_KEYS.join(', ')})`, { file, field: key });
   }
-  const name = basename(file, '.json');
-  if (!PIPELINE_NAME.test(name)) throw new ElasticityError('pipeline file name must be letters, digits, ".", "_" or "-"', { file });
-  const stages = STAGES.filter((s) => sections[s.section] !== undefined || !s.optional);
-  for (const spec of stages) {
-    if (sections[spec.section] === undefined) sections[spec.section] = {};
+  delete sections.$schema;
+  delete sections.description;
+  const name = pipelineName(file);
+  if (!name.split('/').every((segment) => PIPELINE_NAME.test(segment))) {
+    throw new ElasticityError('pipeline file and folder names must be letters, digits, ".", "_" or "-"', { file });
   }
-  return { name, file, sections, stages };
+  const matrix = rawMatrix === undefined ? undefined : parseMatrix(rawMatrix, SECTION_KEYS, file);
+  const stages = stagesOf(sections);
+  return { name, file, sections, stages, ...(matrix ? { matrix } : {}) };
 }
 
 /** The stages a stage reads from that are present in this pipeline. */

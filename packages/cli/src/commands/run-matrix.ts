@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { ElasticityError, createLogger } from '@elasticity/core';
+import { formatMatrixTable, matrixTableCaption, runMatrixReport } from '@elasticity/report';
+import type { MatrixResults } from '@elasticity/report';
+import { instanceProjectName, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+import type { Pipeline, PlannedCombination } from '../pipeline/index.ts';
+import { runNx } from './run.ts';
+
+export interface MatrixSelection {
+  pipeline: Pipeline;
+  /** axis -> label: the combinations to run (all when empty). */
+  filter: Record<string, string>;
+}
+
+export interface MatrixRunOptions {
+  parallel: number;
+  skipCache: boolean;
+  dataRoot?: string;
+}
+
+/** The folder of a matrix pipeline's combined report: DATA/NAME/matrix-report[-AXIS_LABEL...]. */
+export function matrixReportDir(dataRoot: string, pipeline: Pipeline, filter: Record<string, string>): string {
+  const suffix = Object.entries(filter).map(([axis, label]) => `-${axis}_${label}`).join('');
+  return stageDir(dataRoot, pipeline.name, `matrix-report${suffix}`);
+}
+
+function selected(s: MatrixSelection): PlannedCombination[] {
+  const combos = selectCombos(planPipeline(s.pipeline), s.filter);
+  if (combos.length === 0) throw new ElasticityError(`no combination matches ${JSON.stringify(s.filter)}`, { file: s.pipeline.file, field: 'matrix' });
+  return combos;
+}
+
+/**
+ * Runs the selected combinations of one or more matrix pipelines as one Nx
+ * invocation (so `--parallel` spans them all and shared stage instances run
+ * once), then writes each pipeline's combined report (Table 1 layout, mean
+ * ± sd over the seed axis) and prints its table. The results are in the
+ * order of `selections` (undefined where a pipeline has no report stage).
+ */
+export async function runMatrices(selections: MatrixSelection[], options: MatrixRunOptions): Promise<(MatrixResults | undefined)[]> {
+  const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
+  const log = createLogger('run');
+  const leaves = new Map<string, string>();
+  for (const s of selections) {
+    for (const c of selected(s)) leaves.set(instanceProjectName(s.pipeline.name, c.leaf), c.leaf.stage);
+  }
+  const stages = [...new Set(leaves.values())];
+  const nxArgs = ['run-many', '-t', ...stages, '-p', [...leaves.keys()].join(','), `--parallel=${options.parallel}`, '--outputStyle=static'];
+  if (options.skipCache) nxArgs.push('--skip-nx-cache');
+  log.info(`${leaves.size} combination leaves over ${selections.length} matrix pipeline(s): nx ${nxArgs.slice(0, 3).join(' ')} … --parallel=${options.parallel}`);
+  const code = await runNx(nxArgs);
+  if (code !== 0) {
+    process.exitCode = code;
+    throw new ElasticityError(`matrix run failed (Nx exited with ${code}); the failing stage's message is above`, { file: selections[0].pipeline.file });
+  }
+  const out: (MatrixResults | undefined)[] = [];
+  for (const s of selections) {
+    const combos = selected(s);
+    const withReport = combos.filter((c) => c.instances.report);
+    if (withReport.length === 0) {
+      log.info(`${s.pipeline.name}: no report section, so no combined report`);
+      out.push(undefined);
+      continue;
+    }
+    const outDir = matrixReportDir(dataRoot, s.pipeline, s.filter);
+    const results = await runMatrixReport({
+      pipeline: s.pipeline.name,
+      axes: (s.pipeline.matrix ?? []).map((a) => a.name),
+      combos: withReport.map((c) => ({ id: c.id, labels: c.labels, reportDir: stageDir(dataRoot, s.pipeline.name, c.instances.report!.folder) })),
+      filter: s.filter,
+      outDir,
+    });
+    process.stdout.write(`\n${results.title}\n${matrixTableCaption(results.table)}\n\n${formatMatrixTable(results.table)}\n\nreport: ${join(outDir, "report.html")}\n`);
+    out.push(results);
+  }
+  return out;
+}
