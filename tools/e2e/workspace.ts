@@ -43,6 +43,7 @@ export function cli(cwd: string, args: string[], env: Record<string, string> = {
 export function cacheHits(nxOutput: string): { fromCache: number; total: number } {
   const hit = /from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(nxOutput);
   if (hit) return { fromCache: Number(hit[1]), total: Number(hit[2]) };
-  const ran = /Successfully ran target \S+ for project \S+ and (\d+) tasks? it depends on/.exec(nxOutput);
-  return { fromCache: 0, total: ran ? Number(ran[1]) + 1 : -1 };
+  // nx run: "for project P and N tasks it depends on"; nx run-many: "for K projects and N tasks they depend on"
+  const ran = /Successfully ran targets? .*? for (?:project \S+|(\d+) projects?) and (\d+) tasks? (?:it depends|they depend) on/.exec(nxOutput);
+  return { fromCache: 0, total: ran ? (ran[1] ? Number(ran[1]) : 1) + Number(ran[2]) : -1 };
 }
