@@ -12,6 +12,7 @@ import { runCommand } from './commands/run.ts';
 import { reproduceCommand } from './commands/reproduce.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { compareCommand } from './commands/compare.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { downloadCommand } from './commands/download.ts';
 
 /** Runs the `elasticity` command line; resolves to the exit code. */
@@ -31,6 +32,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .command(reproduceCommand)
       .command(inspectCommand)
       .command(compareCommand)
+      .command(schemaCommand)
       .command(ingestCommand)
       .command(trainCommand)
       .command(probeCommand)

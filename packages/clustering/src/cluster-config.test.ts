@@ -44,3 +44,20 @@ test('bad keys and values name the file and the field', () => {
     assert.throws(() => parseClusterConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && re.test(e.message), JSON.stringify(section));
   }
 });
+
+test('schema messages: closest key, type, range and allowed values at the JSON path', () => {
+  const says = (section: unknown, message: string) =>
+    assert.throws(() => parseClusterConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.file === 'p.json' && e.message === `p.json: ${message}`, message);
+  says({ method: [] }, 'cluster.method: unknown key (did you mean "methods"?); allowed: k, seeds, restarts, maxIterations, eigenSolver, methods');
+  says({ methods: [{ input: 'raw', metod: 'kmeans' }] }, 'cluster.methods[0].metod: unknown key (did you mean "method"?); allowed: input, method');
+  says({ k: 'two' }, 'cluster.k: must be an integer >= 2, got "two"');
+  says({ maxIterations: 0 }, 'cluster.maxIterations: must be an integer >= 1, got 0');
+  says({ methods: [{ input: 'raw', method: 'kmeans' }, { input: 'pca', method: 'kmeans' }, { input: 'ntk', method: 'kmean' }] },
+    'cluster.methods[2].method: must be one of kmeans, kernel-kmeans, spectral, got "kmean" (did you mean "kmeans"?)');
+  says({ methods: [{ input: 'raw' }] }, 'cluster.methods[0].method: is required: one of kmeans, kernel-kmeans, spectral');
+  says({ methods: 'kmeans' }, 'cluster.methods: must be a non-empty list (each item an object with keys input, method), got "kmeans"');
+  // A default list is a fresh copy: changing one parse's result does not change the next.
+  const first = parseClusterConfig({}, 'p.json');
+  first.methods[0].method = 'spectral';
+  assert.equal(parseClusterConfig({}, 'p.json').methods[0].method, 'kmeans');
+});

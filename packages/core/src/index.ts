@@ -1,5 +1,10 @@
 export { ElasticityError, check } from './errors.ts';
-export { assertKnownKeys, suggestName } from './config-keys.ts';
+export { suggestName, unknownKeyError } from './config/config-keys.ts';
+export { z } from 'zod';
+export { parseSection, sectionParser, jsonPath } from './config/parse-section.ts';
+export type { SectionParser } from './config/parse-section.ts';
+export { describeExpected, expectAs, formatValue } from './config/describe-expected.ts';
+export { distinctItems, whenValid } from './config/list-rules.ts';
 export { createRng, shuffleInPlace, permutation } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { createLogger } from './log.ts';

@@ -51,3 +51,31 @@ test('invalid sections name the key and the allowed values', () => {
   fails({ path: 'x' }, 'dataset.path', /embedded/);
   fails({ source: 'mnist', path: 3 }, 'dataset.path');
 });
+
+/** The whole message: file, JSON path, then what is expected and what was given. */
+const says = (section: unknown, message: string) =>
+  assert.throws(() => parseIngestConfig(section, F), (e: unknown) => e instanceof ElasticityError && e.message === `${F}: ${message}`, message);
+
+test('schema messages: closest key, allowed values and ranges, at the JSON path', () => {
+  says({ sourse: 'mnist' },
+    'dataset.sourse: unknown key (did you mean "source"?); allowed: source, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, seed, synthetic');
+  says({ source: 'synthetic', synthetic: { shap: 'torus' } }, 'dataset.synthetic.shap: unknown key (did you mean "shape"?); allowed: shape, points');
+  // An unknown key is reported before a bad value elsewhere.
+  says({ perClass: 0, testPerClas: 3 }, 'dataset.testPerClas: unknown key (did you mean "testPerClass"?); allowed: source, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, seed, synthetic');
+  says({ perClass: 'many' }, 'dataset.perClass: must be an integer in [1, 2147483647], got "many"');
+  says({ source: 'synthetic', synthetic: 'torus' }, 'dataset.synthetic: must be an object with keys shape, points, got "torus"');
+  says({ source: 'synthetic', synthetic: { points: 2_000_000 } }, 'dataset.synthetic.points: must be an integer in [1, 1000000], got 2000000');
+  says({ source: 'mnst' }, 'dataset.source: must be one of mnist-sample, mnist, fashion-mnist, cifar10, synthetic, got "mnst" (did you mean "mnist"?)');
+  says({ source: 'synthetic', synthetic: { shape: 'tours' } }, 'dataset.synthetic.shape: must be one of torus, folded-boxes, cosine, helix, spheres, cycles, got "tours" (did you mean "torus"?)');
+  says({ primary: [4, 10] }, 'dataset.primary[1]: must be a class: an integer 0..9 or (cifar10, fashion-mnist) a class name, got 10');
+  says({ primary: [4] }, 'dataset.primary: must be a list of at least 2 classes (at most 10), each an integer 0..9 or (cifar10, fashion-mnist) a class name, got [4]');
+  says({ source: 'fashion-mnist', primary: ['trousers', 'bag'] },
+    'dataset.primary[0]: unknown class "trousers" for source "fashion-mnist" (expected 0..9 or one of t-shirt/top, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle boot (also t-shirt, tshirt, top, ankle-boot, boot))');
+});
+
+test('defaults depend on the source: class names resolve, counts and folders follow the source', () => {
+  assert.deepEqual(parseIngestConfig({ source: 'cifar10', primary: ['plane', 'ship'], perClass: 3 }, F),
+    { source: 'cifar10', path: 'data/raw/cifar-10-batches-bin', primary: [0, 8], auxiliary: [5, 7], perClass: 3, auxiliaryCount: 6, testPerClass: 100, seed: 0 });
+  assert.deepEqual(parseIngestConfig({ source: 'synthetic', synthetic: { points: 7 } }, F), { source: 'synthetic', seed: 0, synthetic: { shape: 'torus', points: 7 } });
+  assert.deepEqual(parseIngestConfig(null, F), parseIngestConfig({}, F));
+});

@@ -1,4 +1,4 @@
-import { ElasticityError, assertKnownKeys } from '@elasticity/core';
+import { expectAs, sectionParser, whenValid, z } from '@elasticity/core';
 import { IMAGE_SOURCES, describeClasses, resolveClass } from './classes.ts';
 import type { ImageSourceName } from './classes.ts';
 import { SYNTHETIC_SHAPES } from './synthetic/shapes.ts';
@@ -47,76 +47,106 @@ export const DEFAULT_PATHS: Record<ImageSourceName, string | null> = {
   cifar10: CIFAR10_DEFAULT_DIR,
 };
 
-const KEYS = ['source', 'path', 'primary', 'auxiliary', 'perClass', 'auxiliaryCount', 'testPerClass', 'seed', 'synthetic'];
-const IMAGE_ONLY_KEYS = ['path', 'primary', 'auxiliary', 'perClass', 'auxiliaryCount', 'testPerClass'];
-const SYNTHETIC_KEYS = ['shape', 'points'];
+const INT32_MAX = 2 ** 31 - 1;
+const IMAGE_ONLY_KEYS = ['path', 'primary', 'auxiliary', 'perClass', 'auxiliaryCount', 'testPerClass'] as const;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A class: its number, or (CIFAR-10, Fashion-MNIST) its name; which ones exist depends on the source (checked with it). */
+const CLASS = expectAs(z.union([z.int().min(0).max(9), z.string().min(1)]), 'a class: an integer 0..9 or (cifar10, fashion-mnist) a class name');
+const classList = (min: number) => expectAs(
+  z.array(CLASS).min(min).max(10),
+  `a list of at least ${min} classes (at most 10), each an integer 0..9 or (cifar10, fashion-mnist) a class name`,
+);
+
+const SYNTHETIC_SCHEMA = z.strictObject({
+  shape: z.enum(SYNTHETIC_SHAPES).default(INGEST_DEFAULTS.synthetic.shape).describe('Manifold the points are drawn from.'),
+  points: z.int().min(1).max(1_000_000).default(INGEST_DEFAULTS.synthetic.points).describe('Number of points.'),
+});
+
+/** The `dataset` section as written (before class names are resolved and source-dependent defaults applied). */
+const INGEST_SECTION = z.strictObject({
+  source: z.enum(SOURCES).default(INGEST_DEFAULTS.source).describe('Where the examples come from; mnist-sample is embedded, synthetic draws points on a manifold.'),
+  path: z.string().min(1).optional()
+    .describe('Folder of the raw files (relative to the working directory); default per source. Not used with mnist-sample or synthetic.'),
+  primary: classList(2).optional().describe(`Primary classes (default ${INGEST_DEFAULTS.primary.join(', ')}).`),
+  auxiliary: classList(1).optional().describe(`Auxiliary classes, none of them primary (default ${INGEST_DEFAULTS.auxiliary.join(', ')}).`),
+  perClass: z.int().min(1).max(INT32_MAX).optional().describe(`Training examples per primary class (default ${INGEST_DEFAULTS.perClass}).`),
+  auxiliaryCount: z.int().min(1).max(INT32_MAX).optional().describe('Auxiliary examples in all (default: primary classes x perClass).'),
+  testPerClass: z.int().min(0).max(INT32_MAX).optional()
+    .describe(`Held-out examples per primary class (2x that many auxiliary); 0 = no test.arrow (default ${INGEST_DEFAULTS.testPerClass}).`),
+  seed: z.int().min(0).max(INT32_MAX).default(INGEST_DEFAULTS.seed),
+  synthetic: SYNTHETIC_SCHEMA.optional().describe('Only with source "synthetic": the manifold and the number of points.'),
+});
+type IngestSection = z.output<typeof INGEST_SECTION>;
+
+/** Class numbers of a list, or undefined where one is not a class of the source. */
+function resolveAll(source: ImageSourceName, values: readonly (string | number)[]): (number | undefined)[] {
+  return values.map((v) => resolveClass(source, v));
 }
+
+/** Rules between keys: which keys a source takes, classes known to the source, no class twice or in both lists. */
+function checkIngest(given: IngestSection, ctx: z.RefinementCtx<IngestSection>): void {
+  if (given.source === 'synthetic') {
+    for (const key of IMAGE_ONLY_KEYS) {
+      if (given[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is not used with source "synthetic" (remove it)' });
+    }
+    return;
+  }
+  const source = given.source;
+  if (given.synthetic !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['synthetic'], message: `is only used with source "synthetic" (source is "${source}")` });
+  }
+  if (given.path !== undefined && source === 'mnist-sample') {
+    ctx.addIssue({ code: 'custom', path: ['path'], message: 'is not used with source "mnist-sample" (the sample is embedded)' });
+  }
+  const lists = { primary: given.primary ?? INGEST_DEFAULTS.primary, auxiliary: given.auxiliary ?? INGEST_DEFAULTS.auxiliary };
+  const resolved: Record<string, number[]> = {};
+  for (const [key, values] of Object.entries(lists)) {
+    const classes = resolveAll(source, values);
+    const bad = classes.findIndex((c) => c === undefined);
+    if (bad >= 0) {
+      ctx.addIssue({
+        code: 'custom', path: [key, bad],
+        message: `unknown class ${JSON.stringify(values[bad])} for source "${source}" (expected ${describeClasses(source)})`,
+      });
+      return;
+    }
+    resolved[key] = classes as number[];
+    if (new Set(resolved[key]).size !== values.length) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `names a class twice: ${JSON.stringify(values)}` });
+      return;
+    }
+  }
+  const shared = resolved.auxiliary.filter((c) => resolved.primary.includes(c));
+  if (shared.length) ctx.addIssue({ code: 'custom', path: ['auxiliary'], message: `class ${shared.join(', ')} is also primary` });
+}
+
+/** The checked section with class numbers and every default of its source. */
+function completeIngest(given: IngestSection): IngestConfig {
+  if (given.source === 'synthetic') {
+    return { source: 'synthetic', seed: given.seed, synthetic: given.synthetic ?? { ...INGEST_DEFAULTS.synthetic } };
+  }
+  const source = given.source;
+  const primary = resolveAll(source, given.primary ?? INGEST_DEFAULTS.primary) as number[];
+  const auxiliary = resolveAll(source, given.auxiliary ?? INGEST_DEFAULTS.auxiliary) as number[];
+  const perClass = given.perClass ?? INGEST_DEFAULTS.perClass;
+  return {
+    source,
+    path: given.path ?? DEFAULT_PATHS[source],
+    primary,
+    auxiliary,
+    perClass,
+    auxiliaryCount: given.auxiliaryCount ?? primary.length * perClass,
+    testPerClass: given.testPerClass ?? INGEST_DEFAULTS.testPerClass,
+    seed: given.seed,
+  };
+}
+
+/** The `dataset` section: validated as written, checked against its source, then completed. */
+export const INGEST_SCHEMA = INGEST_SECTION.superRefine(checkIngest, whenValid).transform(completeIngest)
+  .describe('Ingest stage: which examples (source, primary and auxiliary classes, counts) make the data set.');
 
 /**
  * Validates the pipeline's `dataset` section and applies defaults. Class
  * names (CIFAR-10, Fashion-MNIST) are resolved to class numbers here.
  */
-export function parseIngestConfig(section: unknown, file: string): IngestConfig {
-  const raw = section ?? {};
-  const fail = (key: string, message: string) => new ElasticityError(message, { file, field: key ? `dataset.${key}` : 'dataset' });
-  if (!isRecord(raw)) throw fail('', `must be an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-  assertKnownKeys(raw, KEYS, { file, path: 'dataset' });
-  const source = raw.source ?? INGEST_DEFAULTS.source;
-  if (typeof source !== 'string' || !(SOURCES as readonly string[]).includes(source)) {
-    throw fail('source', `must be one of ${SOURCES.join(', ')}, got ${JSON.stringify(source)}`);
-  }
-  const int = (key: string, value: unknown, min: number, max = 2 ** 31 - 1): number => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw fail(key, `must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
-    }
-    return value;
-  };
-  const seed = int('seed', raw.seed ?? INGEST_DEFAULTS.seed, 0);
-
-  if (source === 'synthetic') {
-    for (const key of IMAGE_ONLY_KEYS) {
-      if (raw[key] !== undefined) throw fail(key, `is not used with source "synthetic" (remove it)`);
-    }
-    const syn = raw.synthetic ?? {};
-    if (!isRecord(syn)) throw fail('synthetic', 'must be an object { shape, points }');
-    assertKnownKeys(syn, SYNTHETIC_KEYS, { file, path: 'dataset.synthetic' });
-    const shape = syn.shape ?? INGEST_DEFAULTS.synthetic.shape;
-    if (typeof shape !== 'string' || !(SYNTHETIC_SHAPES as readonly string[]).includes(shape)) {
-      throw fail('synthetic.shape', `must be one of ${SYNTHETIC_SHAPES.join(', ')}, got ${JSON.stringify(shape)}`);
-    }
-    const points = int('synthetic.points', syn.points ?? INGEST_DEFAULTS.synthetic.points, 1, 1_000_000);
-    return { source: 'synthetic', seed, synthetic: { shape: shape as SyntheticShape, points } };
-  }
-
-  const imageSource = source as ImageSourceName;
-  if (raw.synthetic !== undefined) throw fail('synthetic', `is only used with source "synthetic" (source is "${source}")`);
-  let path = DEFAULT_PATHS[imageSource];
-  if (raw.path !== undefined) {
-    if (imageSource === 'mnist-sample') throw fail('path', 'is not used with source "mnist-sample" (the sample is embedded)');
-    if (typeof raw.path !== 'string' || raw.path === '') throw fail('path', `must be a non-empty string, got ${JSON.stringify(raw.path)}`);
-    path = raw.path;
-  }
-  const classes = (key: 'primary' | 'auxiliary', value: unknown, min: number): number[] => {
-    if (!Array.isArray(value) || value.length < min || value.length > 10) {
-      throw fail(key, `must be a list of at least ${min} classes (${describeClasses(imageSource)}), got ${JSON.stringify(value)}`);
-    }
-    const out = value.map((v, i) => {
-      const c = resolveClass(imageSource, v);
-      if (c === undefined) throw fail(`${key}[${i}]`, `unknown class ${JSON.stringify(v)} for source "${source}" (expected ${describeClasses(imageSource)})`);
-      return c;
-    });
-    if (new Set(out).size !== out.length) throw fail(key, `names a class twice: ${JSON.stringify(value)}`);
-    return out;
-  };
-  const primary = classes('primary', raw.primary ?? INGEST_DEFAULTS.primary, 2);
-  const auxiliary = classes('auxiliary', raw.auxiliary ?? INGEST_DEFAULTS.auxiliary, 1);
-  const shared = auxiliary.filter((c) => primary.includes(c));
-  if (shared.length) throw fail('auxiliary', `class ${shared.join(', ')} is also primary`);
-  const perClass = int('perClass', raw.perClass ?? INGEST_DEFAULTS.perClass, 1);
-  const auxiliaryCount = int('auxiliaryCount', raw.auxiliaryCount ?? primary.length * perClass, 1);
-  const testPerClass = int('testPerClass', raw.testPerClass ?? INGEST_DEFAULTS.testPerClass, 0);
-  return { source: imageSource, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, seed };
-}
+export const parseIngestConfig = sectionParser<IngestConfig>('dataset', INGEST_SCHEMA);

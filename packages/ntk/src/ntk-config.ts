@@ -1,4 +1,4 @@
-import { ElasticityError, PRODUCT_PRECISIONS } from '@elasticity/core';
+import { PRODUCT_PRECISIONS, distinctItems, sectionParser, z } from '@elasticity/core';
 import type { ProductPrecision } from '@elasticity/core';
 
 export type NtkKind = 'empirical' | 'infinite';
@@ -29,46 +29,27 @@ export interface NtkConfig {
   shards: number;
 }
 
-const KEYS = ['kind', 'from', 'method', 'precision', 'sigmaW2', 'sigmaB2', 'depth', 'memoryMb', 'shards'];
 const KINDS: NtkKind[] = ['empirical', 'infinite'];
 const METHODS: NtkMethod[] = ['auto', 'closed-form', 'generic'];
 
-function oneOf<T extends string>(value: unknown, allowed: T[], file: string, field: string): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new ElasticityError(`must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`, { file, field });
-  }
-  return value as T;
-}
+const KIND = z.enum(KINDS);
 
-function number(value: unknown, fallback: number, ok: (v: number) => boolean, rule: string, file: string, field: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new ElasticityError(`must be ${rule}, got ${JSON.stringify(value)}`, { file, field });
-  return value;
-}
+/** The `ntk` section: every key optional, defaults applied. */
+export const NTK_SCHEMA = z.strictObject({
+  kind: z.union([KIND, z.array(KIND).min(1).superRefine(distinctItems({ at: 'list', message: (k) => `lists the kind "${k}" twice` }))])
+    .default('empirical').transform((k): NtkKind[] => (typeof k === 'string' ? [k] : k))
+    .describe('Kernels to write: "empirical" (at the model\'s weights, ntk.arrow), "infinite" (infinite-width ReLU NTK, ntk-infinite.arrow), or a list of them.'),
+  from: z.enum(['trained', 'init']).default('trained').describe('At the trained weights or the initial ones.'),
+  method: z.enum(METHODS).default('auto').describe('"auto": closed form for the MLP family, per-example gradients (generic) for any other model.'),
+  precision: z.enum(PRODUCT_PRECISIONS).default('auto')
+    .describe('Products of the closed form: "auto" = float64 for small, float32 K-blocks summed in float64 (~1e-7) for large.'),
+  sigmaW2: z.number().gt(0).default(2).describe('Infinite NTK: weight variance factor.'),
+  sigmaB2: z.number().min(0).default(0).describe('Infinite NTK: bias variance factor.'),
+  depth: z.union([z.literal('model'), z.int().min(0)]).default('model')
+    .describe('Infinite NTK: number of hidden ReLU layers, or "model" (the model\'s hidden-layer count).'),
+  memoryMb: z.number().min(1).default(1024).describe('Generic method: MB of per-example gradients held at once.'),
+  shards: z.int().min(1).default(1).describe('Row shards the pipeline splits the NTK into, each its own task.'),
+}).describe('NTK stage: empirical and infinite-width neural tangent kernels.');
 
 /** Applies defaults to the `ntk` section and validates every key. */
-export function parseNtkConfig(section: unknown, file: string): NtkConfig {
-  const s = section === undefined ? {} : section;
-  if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ElasticityError('must be an object', { file, field: 'ntk' });
-  const o = s as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) throw new ElasticityError(`unknown key (allowed: ${KEYS.join(', ')})`, { file, field: `ntk.${key}` });
-  }
-  let kind: NtkKind[] = ['empirical'];
-  if (typeof o.kind === 'string') kind = [oneOf(o.kind, KINDS, file, 'ntk.kind')];
-  else if (Array.isArray(o.kind)) {
-    if (o.kind.length === 0) throw new ElasticityError(`must name at least one of ${KINDS.join(', ')}`, { file, field: 'ntk.kind' });
-    kind = o.kind.map((k, q) => oneOf(k, KINDS, file, `ntk.kind[${q}]`));
-    if (new Set(kind).size !== kind.length) throw new ElasticityError('lists a kind twice', { file, field: 'ntk.kind' });
-  } else if (o.kind !== undefined) throw new ElasticityError(`must be "empirical", "infinite" or a list of them, got ${JSON.stringify(o.kind)}`, { file, field: 'ntk.kind' });
-  const from = o.from === undefined ? 'trained' : oneOf(o.from, ['trained', 'init'], file, 'ntk.from');
-  const method = o.method === undefined ? 'auto' : oneOf(o.method, METHODS, file, 'ntk.method');
-  const precision = o.precision === undefined ? 'auto' : oneOf(o.precision, PRODUCT_PRECISIONS, file, 'ntk.precision');
-  const sigmaW2 = number(o.sigmaW2, 2, (v) => v > 0, 'a positive number', file, 'ntk.sigmaW2');
-  const sigmaB2 = number(o.sigmaB2, 0, (v) => v >= 0, 'a number >= 0', file, 'ntk.sigmaB2');
-  const depth = o.depth === undefined || o.depth === 'model' ? 'model'
-    : number(o.depth, 0, (v) => Number.isInteger(v) && v >= 0, '"model" or an integer >= 0', file, 'ntk.depth');
-  const memoryMb = number(o.memoryMb, 1024, (v) => v >= 1, 'a number of MB >= 1', file, 'ntk.memoryMb');
-  const shards = number(o.shards, 1, (v) => Number.isInteger(v) && v >= 1, 'a positive integer', file, 'ntk.shards');
-  return { kind, from, method, precision, sigmaW2, sigmaB2, depth, memoryMb, shards };
-}
+export const parseNtkConfig = sectionParser<NtkConfig>('ntk', NTK_SCHEMA);

@@ -1,4 +1,4 @@
-import { ElasticityError, PRODUCT_PRECISIONS } from '@elasticity/core';
+import { PRODUCT_PRECISIONS, distinctItems, sectionParser, z } from '@elasticity/core';
 import type { ProductPrecision } from '@elasticity/core';
 import type { EtaSetting } from './eta.ts';
 import type { ProbeMode } from './probe-result.ts';
@@ -40,44 +40,23 @@ const METHODS: ProbeMethod[] = ['auto', 'fast', 'generic'];
 const FROMS: ProbeFrom[] = ['trained', 'init'];
 const MODES: ProbeMode[] = ['reset', 'online'];
 const SETS: ProbeSet[] = ['primary', 'auxiliary', 'all'];
-const KEYS = ['kinds', 'eta', 'method', 'mode', 'from', 'probed', 'measured', 'precision', 'shards'];
 
-function oneOf<T extends string>(value: unknown, allowed: T[], file: string, field: string): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new ElasticityError(`must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`, { file, field });
-  }
-  return value as T;
-}
+/** The `probe` section: every key optional, defaults applied. */
+export const PROBE_SCHEMA = z.strictObject({
+  kinds: z.array(z.enum(KINDS)).min(1).superRefine(distinctItems({ at: 'list', message: (k) => `lists the kind "${k}" twice` }))
+    .default(() => [...KINDS]).describe('Similarities to write: relative and/or kernelized (default both).'),
+  eta: z.union([z.literal('authors'), z.number().gt(0)]).default('authors')
+    .describe('Probe step size: a positive number, or "authors" (1e-6 times 3 until the float32 change is not 0).'),
+  method: z.enum(METHODS).default('auto').describe('"auto": the exact fast path for the MLP family, else the generic tfjs path.'),
+  mode: z.enum(MODES).default('reset')
+    .describe('"reset" (the authors\'): every probe starts from the same weights; "online": one SGD epoch (batch 1) over the probed examples, no reset.'),
+  from: z.enum(FROMS).default('trained').describe('Probe the trained weights or the initial ones.'),
+  probed: z.enum(SETS).default('primary').describe('Examples stepped at (rows).'),
+  measured: z.enum(SETS).default('primary').describe('Examples whose change is recorded (columns).'),
+  precision: z.enum(PRODUCT_PRECISIONS).default('auto')
+    .describe('Products of the fast path: "auto" = float64 for small, float32 K-blocks summed in float64 (~1e-7) for large.'),
+  shards: z.int().min(1).default(1).describe('Row shards the pipeline splits the probe into, each its own task.'),
+}).describe('Probe stage: relative and kernelized local elasticity (method.md sections 2-3).');
 
 /** Applies defaults to the `probe` section and validates every key. */
-export function parseProbeConfig(section: unknown, file: string): ProbeConfig {
-  const s = section === undefined ? {} : section;
-  if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ElasticityError('must be an object', { file, field: 'probe' });
-  const o = s as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) throw new ElasticityError(`unknown key (allowed: ${KEYS.join(', ')})`, { file, field: `probe.${key}` });
-  }
-  let kinds: ProbeKind[] = [...KINDS];
-  if (o.kinds !== undefined) {
-    if (!Array.isArray(o.kinds) || o.kinds.length === 0) throw new ElasticityError(`must be a non-empty list of ${KINDS.join(', ')}`, { file, field: 'probe.kinds' });
-    kinds = o.kinds.map((k, q) => oneOf(k, KINDS, file, `probe.kinds[${q}]`));
-    if (new Set(kinds).size !== kinds.length) throw new ElasticityError('lists a kind twice', { file, field: 'probe.kinds' });
-  }
-  let eta: EtaSetting = 'authors';
-  if (o.eta !== undefined) {
-    if (o.eta === 'authors') eta = 'authors';
-    else if (typeof o.eta === 'number' && Number.isFinite(o.eta) && o.eta > 0) eta = o.eta;
-    else throw new ElasticityError(`must be "authors" or a positive number, got ${JSON.stringify(o.eta)}`, { file, field: 'probe.eta' });
-  }
-  const method = o.method === undefined ? 'auto' : oneOf(o.method, METHODS, file, 'probe.method');
-  const mode = o.mode === undefined ? 'reset' : oneOf(o.mode, MODES, file, 'probe.mode');
-  const from = o.from === undefined ? 'trained' : oneOf(o.from, FROMS, file, 'probe.from');
-  const probed = o.probed === undefined ? 'primary' : oneOf(o.probed, SETS, file, 'probe.probed');
-  const measured = o.measured === undefined ? 'primary' : oneOf(o.measured, SETS, file, 'probe.measured');
-  const precision = o.precision === undefined ? 'auto' : oneOf(o.precision, PRODUCT_PRECISIONS, file, 'probe.precision');
-  const shards = o.shards === undefined ? 1 : o.shards;
-  if (typeof shards !== 'number' || !Number.isInteger(shards) || shards < 1) {
-    throw new ElasticityError(`must be a positive integer, got ${JSON.stringify(o.shards)}`, { file, field: 'probe.shards' });
-  }
-  return { kinds, eta, method, mode, from, probed, measured, precision, shards };
-}
+export const parseProbeConfig = sectionParser<ProbeConfig>('probe', PROBE_SCHEMA);

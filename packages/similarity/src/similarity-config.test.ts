@@ -57,3 +57,19 @@ test('bad keys and values name the file and the field', () => {
     assert.throws(() => parseSimilarityConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && re.test(e.message), JSON.stringify(section));
   }
 });
+
+test('schema messages: closest key, type, range and allowed values at the JSON path', () => {
+  const says = (section: unknown, message: string) =>
+    assert.throws(() => parseSimilarityConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.file === 'p.json' && e.message === `p.json: ${message}`, message);
+  says({ baseline: ['raw'] }, 'similarity.baseline: unknown key (did you mean "baselines"?); allowed: use, baselines, pcaComponents, autoencoder, features, activationFrom');
+  says({ autoencoder: { epoch: 3 } }, 'similarity.autoencoder.epoch: unknown key (did you mean "epochs"?); allowed: epochs, batchSize, learningRate, weightDecay, seed, trainOn');
+  says({ pcaComponents: '10' }, 'similarity.pcaComponents: must be a positive integer, got "10"');
+  says({ autoencoder: { batchSize: 0 } }, 'similarity.autoencoder.batchSize: must be a positive integer, got 0');
+  says({ autoencoder: { seed: -1 } }, 'similarity.autoencoder.seed: must be an integer >= 0, got -1');
+  says({ activationFrom: 'final' }, 'similarity.activationFrom: must be one of trained, init, got "final"');
+  says({ use: ['kernelised'] }, 'similarity.use[0]: "kernelised" is not one of relative, kernelized, ntk, ntk-infinite, activation-cosine, kernelized-normalized, ntk-normalized, ntk-infinite-normalized (did you mean "kernelized"?)');
+  says({ features: 'f.arrow' }, 'similarity.features: must be an object { name: "path/to/features.arrow" }, got "f.arrow"');
+  // Defaults fill a partly given autoencoder.
+  assert.deepEqual(parseSimilarityConfig({ autoencoder: { epochs: 2 } }, 'p.json').autoencoder,
+    { epochs: 2, batchSize: 100, learningRate: 1e-3, weightDecay: 1e-5, seed: 0, trainOn: 'all' });
+});

@@ -1,4 +1,4 @@
-import { ElasticityError, assertKnownKeys } from '@elasticity/core';
+import { distinctItems, expectAs, formatValue, sectionParser, suggestName, whenValid, z } from '@elasticity/core';
 
 /**
  * Matrices the similarity stage can build:
@@ -78,100 +78,54 @@ export const SIMILARITY_DEFAULTS: SimilarityConfig = {
 
 const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A list of names from `allowed`, each at most once ("\"cosine\" is not one of ...", "\"ntk\" is listed twice"). */
+function nameList<T extends string>(allowed: readonly T[]) {
+  const name = z.enum(allowed, {
+    error: (iss) => {
+      const suggestion = typeof iss.input === 'string' ? suggestName(iss.input, allowed) : undefined;
+      return `${formatValue(iss.input)} is not one of ${allowed.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+    },
+  });
+  return z.array(name).superRefine(distinctItems());
 }
 
-/** Applies defaults to the pipeline's `similarity` section and validates every key. */
-export function parseSimilarityConfig(section: unknown, file: string): SimilarityConfig {
-  if (section === undefined || section === null) return structuredClone(SIMILARITY_DEFAULTS);
-  if (!isObject(section)) throw new ElasticityError('must be an object', { file, field: 'similarity' });
-  const raw = section;
-  const known = Object.keys(SIMILARITY_DEFAULTS);
-  assertKnownKeys(raw, known, { file, path: 'similarity' });
-  const config: SimilarityConfig = {
-    use: raw.use === undefined ? [...SIMILARITY_DEFAULTS.use] : nameList(raw.use, SIMILARITY_NAMES, file, 'similarity.use'),
-    baselines: raw.baselines === undefined ? [...SIMILARITY_DEFAULTS.baselines] : nameList(raw.baselines, BASELINES, file, 'similarity.baselines'),
-    pcaComponents: raw.pcaComponents === undefined ? SIMILARITY_DEFAULTS.pcaComponents : integer(raw.pcaComponents, 1, file, 'similarity.pcaComponents'),
-    autoencoder: parseAutoencoder(raw.autoencoder, file),
-    features: parseFeatures(raw.features, file),
-    activationFrom: SIMILARITY_DEFAULTS.activationFrom,
-  };
-  if (raw.activationFrom !== undefined) {
-    if (raw.activationFrom !== 'trained' && raw.activationFrom !== 'init') {
-      throw new ElasticityError(`must be one of trained, init, got ${JSON.stringify(raw.activationFrom)}`, { file, field: 'similarity.activationFrom' });
-    }
-    config.activationFrom = raw.activationFrom;
-  }
-  const outputs = [...config.use, ...config.baselines];
+const AUTOENCODER_SCHEMA = z.strictObject({
+  epochs: z.int().min(1).default(AUTOENCODER_DEFAULTS.epochs),
+  batchSize: z.int().min(1).default(AUTOENCODER_DEFAULTS.batchSize),
+  learningRate: z.number().gt(0).default(AUTOENCODER_DEFAULTS.learningRate).describe('Adam step size.'),
+  weightDecay: z.number().min(0).default(AUTOENCODER_DEFAULTS.weightDecay).describe('L2 weight decay added to the gradient, as PyTorch Adam\'s weight_decay.'),
+  seed: z.int().min(0).default(AUTOENCODER_DEFAULTS.seed),
+  trainOn: z.enum(['all', 'primary']).default(AUTOENCODER_DEFAULTS.trainOn)
+    .describe('Train on every example of the data set (as the authors) or only the primary ones; codes are always of the primary ones.'),
+}).default(() => ({ ...AUTOENCODER_DEFAULTS })).describe('Training of the convolutional autoencoder baseline (method.md section 4).');
+
+const FEATURES_SCHEMA = expectAs(z.record(
+  z.string().regex(FEATURE_NAME, { error: 'name must be letters, digits, - and _ (it becomes <name>.arrow)' }),
+  z.string({ error: (iss) => `must be the path of an Arrow file, got ${formatValue(iss.input)}` }).min(1),
+), 'an object { name: "path/to/features.arrow" }');
+
+/** The `similarity` section: every key optional, defaults applied; a feature name may not repeat an output name, and there must be something to do. */
+export const SIMILARITY_SCHEMA = z.strictObject({
+  use: nameList(SIMILARITY_NAMES).default(() => [...SIMILARITY_DEFAULTS.use])
+    .describe('Matrices to write, each symmetrised (S + S^T) / 2; "<kernel>-normalized" is K_ij / sqrt(K_ii K_jj).'),
+  baselines: nameList(BASELINES).default(() => [...SIMILARITY_DEFAULTS.baselines]).describe('Baseline features computed from the data set itself.'),
+  pcaComponents: z.int().min(1).default(SIMILARITY_DEFAULTS.pcaComponents).describe('Components kept by the PCA baseline (capped at min(n, d)).'),
+  autoencoder: AUTOENCODER_SCHEMA,
+  features: FEATURES_SCHEMA.default(() => ({}))
+    .describe('User-supplied feature files, name -> Arrow file (relative to the pipeline file\'s folder), copied to <name>.arrow.'),
+  activationFrom: z.enum(['trained', 'init']).default(SIMILARITY_DEFAULTS.activationFrom)
+    .describe('Weights whose ReLU patterns activation-cosine compares: the trained model or the initial one.'),
+}).superRefine((config, ctx) => {
+  const outputs: string[] = [...config.use, ...config.baselines];
   for (const name of Object.keys(config.features)) {
-    if (outputs.includes(name as never)) {
-      throw new ElasticityError(`"${name}" is already an output of similarity.use or similarity.baselines; choose another name`, { file, field: `similarity.features.${name}` });
+    if (outputs.includes(name)) {
+      ctx.addIssue({ code: 'custom', path: ['features', name], message: `"${name}" is already an output of similarity.use or similarity.baselines; choose another name` });
     }
   }
   if (outputs.length === 0 && Object.keys(config.features).length === 0) {
-    throw new ElasticityError('nothing to do: similarity.use, similarity.baselines and similarity.features are all empty', { file, field: 'similarity.use' });
+    ctx.addIssue({ code: 'custom', path: ['use'], message: 'nothing to do: similarity.use, similarity.baselines and similarity.features are all empty' });
   }
-  return config;
-}
+}, whenValid).describe('Similarity stage: the matrices and baseline features the clusters and the report compare.');
 
-function integer(v: unknown, min: number, file: string, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ElasticityError(`must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got ${JSON.stringify(v)}`, { file, field });
-  }
-  return v;
-}
-
-function parseAutoencoder(value: unknown, file: string): AutoencoderConfig {
-  const out = { ...AUTOENCODER_DEFAULTS };
-  if (value === undefined) return out;
-  const field = 'similarity.autoencoder';
-  if (!isObject(value)) throw new ElasticityError('must be an object', { file, field });
-  const known = Object.keys(AUTOENCODER_DEFAULTS);
-  assertKnownKeys(value, known, { file, path: field });
-  if (value.epochs !== undefined) out.epochs = integer(value.epochs, 1, file, `${field}.epochs`);
-  if (value.batchSize !== undefined) out.batchSize = integer(value.batchSize, 1, file, `${field}.batchSize`);
-  if (value.seed !== undefined) out.seed = integer(value.seed, 0, file, `${field}.seed`);
-  for (const key of ['learningRate', 'weightDecay'] as const) {
-    const v = value[key];
-    if (v === undefined) continue;
-    const positive = key === 'learningRate';
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (positive && v === 0)) {
-      throw new ElasticityError(`must be a ${positive ? 'positive' : 'non-negative'} number, got ${JSON.stringify(v)}`, { file, field: `${field}.${key}` });
-    }
-    out[key] = v;
-  }
-  if (value.trainOn !== undefined) {
-    if (value.trainOn !== 'all' && value.trainOn !== 'primary') {
-      throw new ElasticityError(`must be one of all, primary, got ${JSON.stringify(value.trainOn)}`, { file, field: `${field}.trainOn` });
-    }
-    out.trainOn = value.trainOn;
-  }
-  return out;
-}
-
-function parseFeatures(value: unknown, file: string): Record<string, string> {
-  if (value === undefined) return {};
-  if (!isObject(value)) throw new ElasticityError('must be an object { name: "path/to/features.arrow" }', { file, field: 'similarity.features' });
-  const out: Record<string, string> = {};
-  for (const [name, path] of Object.entries(value)) {
-    const field = `similarity.features.${name}`;
-    if (!FEATURE_NAME.test(name)) throw new ElasticityError('name must be letters, digits, - and _ (it becomes <name>.arrow)', { file, field });
-    if (typeof path !== 'string' || path.length === 0) throw new ElasticityError(`must be the path of an Arrow file, got ${JSON.stringify(path)}`, { file, field });
-    out[name] = path;
-  }
-  return out;
-}
-
-function nameList<T extends string>(value: unknown, allowed: readonly T[], file: string, field: string): T[] {
-  if (!Array.isArray(value)) throw new ElasticityError(`must be a list of names (allowed: ${allowed.join(', ')})`, { file, field });
-  const out: T[] = [];
-  value.forEach((v, i) => {
-    if (typeof v !== 'string' || !allowed.includes(v as T)) {
-      throw new ElasticityError(`${JSON.stringify(v)} is not one of ${allowed.join(', ')}`, { file, field: `${field}[${i}]` });
-    }
-    if (out.includes(v as T)) throw new ElasticityError(`"${v}" is listed twice`, { file, field: `${field}[${i}]` });
-    out.push(v as T);
-  });
-  return out;
-}
+/** Applies defaults to the pipeline's `similarity` section and validates every key. */
+export const parseSimilarityConfig = sectionParser<SimilarityConfig>('similarity', SIMILARITY_SCHEMA);

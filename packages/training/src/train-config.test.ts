@@ -74,4 +74,21 @@ describe('parseTrainConfig', () => {
     assert.equal(parseTrainConfig({ preset: 'paper-synthetic' }, FILE).batch, 'full');
     rejects({ preset: 'paper-mnist', lr: -1 }, 'train.lr', /> 0/);
   });
+
+  test('messages name the closest key, the allowed values and ranges, and the value given', () => {
+    const says = (section: unknown, message: string) =>
+      assert.throws(() => parseTrainConfig(section, FILE), (e: unknown) => e instanceof ElasticityError && e.message === `${FILE}: ${message}`, message);
+    says({ epoch: 3 }, 'train.epoch: unknown key (did you mean "epochs"?); allowed: preset, model, width, loss, lr, batch, epochs, seed, backend, workers, checkpointEvery');
+    says({ momentum: 0.9 }, 'train.momentum: unknown key; allowed: preset, model, width, loss, lr, batch, epochs, seed, backend, workers, checkpointEvery');
+    says({ epochs: '20' }, 'train.epochs: must be a positive integer, got "20"');
+    says({ lr: Number.POSITIVE_INFINITY }, 'train.lr: must be a positive number (> 0), got Infinity');
+    says({ seed: 2 ** 31 }, 'train.seed: must be an integer in [0, 2147483647], got 2147483648');
+    says({ workers: 65 }, 'train.workers: must be "auto" or an integer in [1, 64], got 65');
+    says({ batch: 0 }, 'train.batch: must be a positive integer or "full", got 0');
+    says({ backend: 'webgl' }, 'train.backend: must be one of auto, tensorflow, wasm, cpu, got "webgl"');
+    says({ loss: 'mes' }, 'train.loss: must be one of mse, bce, got "mes" (did you mean "mse"?)');
+    says({ model: 'MLPnet' }, 'train.model: unknown model "MLPnet" (did you mean "MLPNet"?) (choose one of MLPNet, MLPProb, MLPLinear, MLPLinearProb, MLPNetSigmoid, MLPLinear1Layer, MLPNet3Layer, MLPLinear3Layer, ResNet, CNN, CNNCifar10)');
+    // The loss rule runs only once every key is valid on its own.
+    says({ model: 'MLPNet', loss: 'bce', epochs: 0 }, 'train.epochs: must be a positive integer, got 0');
+  });
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { BACKEND_CHOICES, ElasticityError } from '@elasticity/core';
+import { BACKEND_CHOICES, formatValue, sectionParser, suggestName, whenValid, z } from '@elasticity/core';
 import type { BackendChoice } from '@elasticity/core';
-import { getModelSpec, modelNames } from './models/zoo.ts';
+import { MODEL_ZOO, getModelSpec, modelNames } from './models/zoo.ts';
 import type { LossKind } from './models/model-spec.ts';
 import { presetNames, presetSettings } from './presets.ts';
 
@@ -29,10 +29,81 @@ export const TRAIN_DEFAULTS = {
   preset: 'none', model: 'MLPNet', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto', workers: 'auto', checkpointEvery: 0,
 } as const;
 
-const KEYS = ['preset', 'model', 'width', 'loss', 'lr', 'batch', 'epochs', 'seed', 'backend', 'workers', 'checkpointEvery'];
 const LOSSES: LossKind[] = ['mse', 'bce'];
 /** Most worker threads a config may ask for. */
 export const MAX_WORKERS = 64;
+
+function didYouMean(name: string, allowed: string[]): string {
+  const suggestion = suggestName(name, allowed);
+  return suggestion ? ` (did you mean "${suggestion}"?)` : '';
+}
+
+const MODEL = z.enum(modelNames(), {
+  error: (iss) => typeof iss.input === 'string'
+    ? `unknown model ${JSON.stringify(iss.input)}${didYouMean(iss.input, modelNames())} (choose one of ${modelNames().join(', ')})`
+    : `must be one of ${modelNames().join(', ')}, got ${formatValue(iss.input)}`,
+});
+
+const PRESET = z.enum(['none', ...presetNames()], {
+  error: (iss) => typeof iss.input === 'string'
+    ? `unknown preset ${JSON.stringify(iss.input)}${didYouMean(iss.input, presetNames())} (choose none or one of ${presetNames().join(', ')})`
+    : `must be none or one of ${presetNames().join(', ')}, got ${formatValue(iss.input)}`,
+});
+
+/**
+ * The `train` section as written. width, lr, batch and epochs have no
+ * fixed default: they come from the preset (or, with preset none, from the
+ * model and TRAIN_DEFAULTS); loss defaults from the model. Cross-field rule:
+ * BCE needs a sigmoid-output model and a sigmoid-output model needs BCE.
+ */
+const TRAIN_SECTION = z.strictObject({
+  preset: PRESET.default(TRAIN_DEFAULTS.preset)
+    .describe(`Training settings of the paper: sets width, lr, batch and epochs for the model (keys given here win). One of none, ${presetNames().join(', ')}.`),
+  model: MODEL.default(TRAIN_DEFAULTS.model).describe('Model of the zoo.'),
+  width: z.int().min(1).optional().describe('Hidden width (default: the preset\'s, else the model\'s: 1024, CNN 500).'),
+  loss: z.enum(LOSSES).optional().describe('Loss (default from the model: bce for sigmoid-output models, *Prob; else mse).'),
+  lr: z.number().gt(0).optional().describe(`SGD step size (default: the preset's, else ${TRAIN_DEFAULTS.lr}).`),
+  batch: z.union([z.int().min(1), z.literal('full')]).optional()
+    .describe(`Batch size, or "full" for one batch of all training examples (default: the preset's, else ${TRAIN_DEFAULTS.batch}).`),
+  epochs: z.int().min(1).optional().describe(`Epochs (default: the preset's, else ${TRAIN_DEFAULTS.epochs}).`),
+  seed: z.int().min(0).max(0x7fffffff).default(TRAIN_DEFAULTS.seed),
+  backend: z.enum(BACKEND_CHOICES).default(TRAIN_DEFAULTS.backend).describe('TensorFlow.js backend (auto: native where it loads, else wasm, else cpu).'),
+  workers: z.union([z.literal('auto'), z.int().min(1).max(MAX_WORKERS)]).default(TRAIN_DEFAULTS.workers)
+    .describe('Worker threads, or "auto" (see autoWorkers).'),
+  checkpointEvery: z.int().min(0).default(TRAIN_DEFAULTS.checkpointEvery).describe('Save the model every k epochs into checkpoints/epoch-<k>/ (0: never).'),
+});
+
+/**
+ * The `train` section: validated as written, checked that loss and output
+ * match, then completed with the preset's (or the model's) settings.
+ */
+export const TRAIN_SCHEMA = TRAIN_SECTION.superRefine((given, ctx) => {
+  const spec = MODEL_ZOO.get(given.model)!;
+  if (given.loss === 'bce' && !spec.sigmoidOutput) {
+    ctx.addIssue({ code: 'custom', path: ['loss'], message: `bce needs a sigmoid-output model (MLPProb, MLPLinearProb), not ${given.model}` });
+  }
+  if (given.loss === 'mse' && spec.sigmoidOutput) {
+    ctx.addIssue({ code: 'custom', path: ['loss'], message: `${given.model} has a sigmoid output and trains with bce, not mse` });
+  }
+}, whenValid).transform((given): TrainConfig => {
+  const spec = getModelSpec(given.model);
+  const base = given.preset === 'none'
+    ? { width: spec.defaultWidth, lr: TRAIN_DEFAULTS.lr, batch: TRAIN_DEFAULTS.batch, epochs: TRAIN_DEFAULTS.epochs }
+    : presetSettings(given.preset, spec);
+  return {
+    preset: given.preset,
+    model: given.model,
+    width: given.width ?? base.width,
+    loss: given.loss ?? spec.defaultLoss,
+    lr: given.lr ?? base.lr,
+    batch: given.batch ?? base.batch,
+    epochs: given.epochs ?? base.epochs,
+    seed: given.seed,
+    backend: given.backend,
+    workers: given.workers,
+    checkpointEvery: given.checkpointEvery,
+  };
+}).describe('Train stage: the model, its training settings and the backend.');
 
 /**
  * Applies defaults to the pipeline's `train` section and validates every key:
@@ -45,60 +116,7 @@ export const MAX_WORKERS = 64;
  *   checkpointEvery: 0 (never) or k >= 1 }.
  * BCE needs a sigmoid-output model and a sigmoid-output model needs BCE.
  */
-export function parseTrainConfig(section: unknown, file: string): TrainConfig {
-  const where = (key: string) => ({ file, field: `train.${key}` });
-  if (section === undefined || section === null) section = {};
-  if (typeof section !== 'object' || Array.isArray(section)) {
-    throw new ElasticityError('must be an object', { file, field: 'train' });
-  }
-  const given = section as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KEYS.includes(key)) throw new ElasticityError(`unknown key (allowed: ${KEYS.join(', ')})`, where(key));
-  }
-  const model = given.model ?? TRAIN_DEFAULTS.model;
-  if (typeof model !== 'string') throw new ElasticityError(`must be one of ${modelNames().join(', ')}`, where('model'));
-  const spec = getModelSpec(model, where('model'));
-
-  const preset = given.preset ?? TRAIN_DEFAULTS.preset;
-  if (typeof preset !== 'string') throw new ElasticityError(`must be none or one of ${presetNames().join(', ')}`, where('preset'));
-  const base: Record<string, unknown> = preset === 'none' ? { width: spec.defaultWidth } : { ...presetSettings(preset, spec, where('preset')) };
-  const raw: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(given)) if (value !== undefined) raw[key] = value;
-
-  const intIn = (key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const v = raw[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      const range = max < Number.MAX_SAFE_INTEGER ? `an integer in [${min}, ${max}]` : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-      throw new ElasticityError(`must be ${range} (got ${JSON.stringify(v)})`, where(key));
-    }
-    return v;
-  };
-  const width = intIn('width', spec.defaultWidth, 1);
-  const epochs = intIn('epochs', TRAIN_DEFAULTS.epochs, 1);
-  const checkpointEvery = intIn('checkpointEvery', TRAIN_DEFAULTS.checkpointEvery, 0);
-  const batch = raw.batch === 'full' ? 'full' : intIn('batch', TRAIN_DEFAULTS.batch, 1);
-  const workers = (raw.workers ?? TRAIN_DEFAULTS.workers) === 'auto' ? 'auto' : intIn('workers', 1, 1, MAX_WORKERS);
-
-  const lr = raw.lr ?? TRAIN_DEFAULTS.lr;
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new ElasticityError(`must be a number > 0 (got ${JSON.stringify(lr)})`, where('lr'));
-
-  const seed = intIn('seed', TRAIN_DEFAULTS.seed, 0, 0x7fffffff);
-
-  const loss = raw.loss ?? spec.defaultLoss;
-  if (!LOSSES.includes(loss as LossKind)) throw new ElasticityError(`must be one of ${LOSSES.join(', ')} (got ${JSON.stringify(loss)})`, where('loss'));
-  if (loss === 'bce' && !spec.sigmoidOutput) {
-    throw new ElasticityError(`bce needs a sigmoid-output model (MLPProb, MLPLinearProb), not ${model}`, where('loss'));
-  }
-  if (loss === 'mse' && spec.sigmoidOutput) {
-    throw new ElasticityError(`${model} has a sigmoid output and trains with bce, not mse`, where('loss'));
-  }
-
-  const backend = raw.backend ?? TRAIN_DEFAULTS.backend;
-  if (!BACKEND_CHOICES.includes(backend as BackendChoice)) {
-    throw new ElasticityError(`must be one of ${BACKEND_CHOICES.join(', ')} (got ${JSON.stringify(backend)})`, where('backend'));
-  }
-  return { preset, model, width, loss: loss as LossKind, lr, batch, epochs, seed, backend: backend as BackendChoice, workers, checkpointEvery };
-}
+export const parseTrainConfig = sectionParser<TrainConfig>('train', TRAIN_SCHEMA);
 
 /**
  * workers: 'auto' on this machine. The native backend (tfjs-node) already

@@ -44,7 +44,7 @@ function reportedPipelines(data: string): { name: string; reportDir: string }[] 
   if (!existsSync(folder)) throw new ElasticityError('no pipelines/ folder in the working directory', { file: folder });
   const log = createLogger('report');
   const out = [];
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
     const pipeline = readPipeline(join(folder, file));
     if (pipeline.matrix) continue; // a matrix has its own combined report (elasticity run NAME)
     const reportDir = stageDir(data, pipeline.name, 'report');

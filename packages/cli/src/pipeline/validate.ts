@@ -1,27 +1,11 @@
-import { parseIngestConfig } from '@elasticity/datasets';
-import { parseTrainConfig } from '@elasticity/training';
-import { parseProbeConfig } from '@elasticity/probing';
-import { parseNtkConfig } from '@elasticity/ntk';
-import { parseSimilarityConfig } from '@elasticity/similarity';
-import { parseClusterConfig } from '@elasticity/clustering';
-import { parseReportConfig } from '@elasticity/report';
 import { ElasticityError } from '@elasticity/core';
+import { SECTION_PARSERS } from './pipeline-schema.ts';
 import { planPipeline } from './plan.ts';
 import type { Pipeline } from './read-pipeline.ts';
 
-/** Each section's validator: the stage package's own parser (defaults, types, ranges, unknown keys). */
-const PARSERS: Record<string, (section: unknown, file: string) => unknown> = {
-  dataset: parseIngestConfig,
-  train: parseTrainConfig,
-  probe: parseProbeConfig,
-  ntk: parseNtkConfig,
-  similarity: parseSimilarityConfig,
-  cluster: parseClusterConfig,
-  report: parseReportConfig,
-};
-
+/** Each section through its stage package's own parser (zod schema: defaults, types, ranges, unknown keys). */
 function validateSections(pipeline: Pipeline): void {
-  for (const spec of pipeline.stages) PARSERS[spec.section](pipeline.sections[spec.section], pipeline.file);
+  for (const spec of pipeline.stages) SECTION_PARSERS.find((p) => p.section === spec.section)!(pipeline.sections[spec.section], pipeline.file);
 }
 
 /**
