@@ -38,7 +38,12 @@ export function prepareJob(input: ClusterInput, job: ClusterJob, ctx: PrepareCon
   }
   if (job.method === 'kernel-kmeans') {
     const kernel = input.type === 'matrix' ? input.values : matMulABt(input.values, input.values, n, n, input.dim);
-    checkKernel(kernel, n, 1e-6, { file, field: input.type === 'matrix' ? 'row' : 'x' });
+    const nonPositive = checkKernel(kernel, n, 1e-6, { file, field: input.type === 'matrix' ? 'row' : 'x' });
+    if (nonPositive.length > 0) {
+      const [first] = nonPositive;
+      log.warn(`${job.input}: ${nonPositive.length} of ${n} diagonal entries are not positive (first: K(${first.index}, ${first.index}) = ${first.value}); `
+        + 'a kernelized similarity from float32 forward differences is noise where the loss slope is near 0 (a fixed eta, or the fast path, avoids it); clustering goes on');
+    }
     return (seed) => kernelKmeans(kernel, n, config.k, { ...common, seed, assumeChecked: true });
   }
   if (input.type !== 'matrix') {
