@@ -1,8 +1,9 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, createProgress, primaryIndices, readDatasetFile, runStage, writeClustersFile, writeFileAtomic,
+  ElasticityError, createProgress, primaryIndices, readDatasetFile, runStage, summarize, writeClustersFile, writeFileAtomic,
 } from '@elasticity/core';
+import type { Summary } from '@elasticity/core';
 import { parseClusterConfig } from './cluster-config.ts';
 import { assertRowsAre, readClusterInput } from './read-cluster-input.ts';
 import { prepareJob } from './cluster-job.ts';
@@ -12,8 +13,6 @@ import { clusteringAccuracy } from './metrics/accuracy.ts';
 import { adjustedRandIndex } from './metrics/ari.ts';
 import { normalizedMutualInformation } from './metrics/nmi.ts';
 import { confusionMatrix } from './metrics/contingency.ts';
-import { summarize } from './metrics/summary.ts';
-import type { Summary } from './metrics/summary.ts';
 
 export interface ClusterOptions {
   /** The pipeline's `cluster` section. */

@@ -17,8 +17,6 @@ export { contingencyTable, confusionMatrix } from './metrics/contingency.ts';
 export type { Contingency } from './metrics/contingency.ts';
 export { bestMatching } from './metrics/matching.ts';
 export type { Matching } from './metrics/matching.ts';
-export { summarize } from './metrics/summary.ts';
-export type { Summary } from './metrics/summary.ts';
 export { spectralClustering, spectralEmbedding, clusterEmbedding, checkAffinity } from './spectral.ts';
 export type { SpectralEmbedding, SpectralEmbeddingOptions } from './spectral.ts';
 export { topEigenpairs } from './eigen/top-eigenpairs.ts';

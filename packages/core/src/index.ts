@@ -6,6 +6,8 @@ export type { SectionParser } from './config/parse-section.ts';
 export { describeExpected, expectAs, formatValue } from './config/describe-expected.ts';
 export { distinctItems, whenValid } from './config/list-rules.ts';
 export { createRng, shuffleInPlace, permutation } from './rng.ts';
+export { summarize } from './summary.ts';
+export type { Summary } from './summary.ts';
 export type { Rng } from './rng.ts';
 export { createLogger } from './log.ts';
 export type { Logger, LogLevel } from './log.ts';

@@ -27,6 +27,5 @@ export type { GeodesicAnalysis, GeodesicMeasure, GeodesicOptions } from './geode
 export { kernelDistances, eigenEmbedding } from './kernel-distance.ts';
 export { pearson, spearman, ranks } from './stats/correlation.ts';
 export { binnedMeans } from './stats/binned.ts';
-export { summarize } from './stats/summary.ts';
 export type { Bin } from './stats/binned.ts';
 export { renderSvg, inlineSvg } from './figures/render-svg.ts';

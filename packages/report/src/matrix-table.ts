@@ -1,7 +1,7 @@
 import { ElasticityError } from '@elasticity/core';
 import { isBaselineInput } from './baseline-inputs.ts';
 import { methodLabel } from './labels.ts';
-import { summarize } from './stats/summary.ts';
+import { summarize } from '@elasticity/core';
 import type { PipelineResults } from './pipeline-results.ts';
 import type { Summary } from './results.ts';
 

@@ -1,10 +1,7 @@
 import { ElasticityError, readJsonFile } from '@elasticity/core';
+import type { Summary } from '@elasticity/core';
 
-export interface Summary {
-  mean: number;
-  sd: number;
-  values: number[];
-}
+export type { Summary };
 
 /** One clustering result as the cluster stage writes it to metrics.json. */
 export interface ClusterResult {

@@ -4,7 +4,7 @@ import { clusteringAccuracy } from './accuracy.ts';
 import { adjustedRandIndex } from './ari.ts';
 import { normalizedMutualInformation } from './nmi.ts';
 import { confusionMatrix, contingencyTable } from './contingency.ts';
-import { summarize } from './summary.ts';
+import { summarize } from '@elasticity/core';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 const { log } = Math;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pearson, ranks, spearman } from './correlation.ts';
 import { binnedMeans } from './binned.ts';
-import { summarize } from './summary.ts';
+import { summarize } from '@elasticity/core';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 

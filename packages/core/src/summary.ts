@@ -1,3 +1,4 @@
+/** Mean and spread of a measurement repeated over seeds (or runs). */
 export interface Summary {
   mean: number;
   /** Sample standard deviation (divisor m - 1); 0 for one value. */
@@ -5,6 +6,7 @@ export interface Summary {
   values: number[];
 }
 
+/** Mean and sample standard deviation (divisor m - 1; 0 for one value) of `values`. */
 export function summarize(values: number[]): Summary {
   const m = values.length;
   if (m === 0) throw new RangeError('no values');
