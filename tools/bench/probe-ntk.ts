@@ -5,7 +5,10 @@
  * (uniform +-1/sqrt(fan_in), seed 0; untrained), eta fixed at 1e-6 (the first step of
  * the authors' schedule, which already moves every untrained output in float32).
  *
- *   node --import tsx tools/bench/probe-ntk.ts [--widths 4096,40960] [--generic-rows 20]
+ *   node --import tsx tools/bench/probe-ntk.ts [--widths 4096,40960] [--generic-rows 20] [--methods generic,fast,ntk]
+ *
+ * --methods: a subset to run while iterating (default all three; without
+ * generic no speed-up is printed and the results file is not written).
  *
  * Writes tools/bench/results/probe-ntk.json: one entry per width and method
  *   { width, method: generic|fast|ntk, seconds (for all 1000 rows), rows_measured,
@@ -132,6 +135,8 @@ async function main(): Promise<void> {
   }
   const widths = arg('widths', '4096,40960').split(',').map(Number);
   const genericRows = Number(arg('generic-rows', '20'));
+  const methods = arg('methods', 'generic,fast,ntk').split(',') as Entry['method'][];
+  for (const m of methods) if (!['generic', 'fast', 'ntk'].includes(m)) throw new Error(`--methods: unknown method "${m}" (generic, fast, ntk)`);
   const root = await mkdtemp(join(tmpdir(), 'bench-probe-ntk-'));
   try {
     const { datasetFile } = await runIngest({
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
     });
     const entries: Entry[] = [];
     for (const width of widths) {
-      for (const method of ['generic', 'fast', 'ntk'] as const) {
+      for (const method of methods) {
         const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', datasetFile, String(width), method, String(genericRows)], {
           encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ELASTICITY_LOG: 'warn' }, maxBuffer: 1 << 20,
         });
@@ -149,11 +154,13 @@ async function main(): Promise<void> {
         entries.push(entry);
         process.stderr.write(`${JSON.stringify(entry)}\n`);
       }
-      const generic = entries.find((e) => e.width === width && e.method === 'generic')!;
+      const generic = entries.find((e) => e.width === width && e.method === 'generic');
+      if (!generic) continue;
       for (const e of entries.filter((v) => v.width === width && v.method !== 'generic')) {
         process.stderr.write(`width ${width} ${e.method}: ${(generic.seconds / e.seconds).toFixed(0)}x faster than generic\n`);
       }
     }
+    if (methods.length < 3) return;
     await writeFileAtomic(RESULTS, `${JSON.stringify(entries, null, 2)}\n`);
     process.stderr.write(`wrote ${RESULTS}\n`);
   } finally {

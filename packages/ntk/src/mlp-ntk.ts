@@ -47,13 +47,16 @@ export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: 
   const rows = options.rows ?? Array.from({ length: n }, (_, i) => i);
   const nr = rows.length;
   const R = readoutWidth(net);
-  const K = await products.abt(gatherRows(F.readin, R, rows), F.readin, nr, n, R);
+  const L = net.layers.length;
+  // float32 k-major copies made with the features: the Gram products need no transposition
+  const readinT = L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined;
+  const K = await products.abt(gatherRows(F.readin, R, rows), F.readin, nr, n, R, { bT: readinT });
   for (let q = 0; q < nr * n; q++) K[q] += 1;
-  for (let l = 0; l < net.layers.length; l++) {
+  for (let l = 0; l < L; l++) {
     const { inputs, units } = net.layers[l];
     const z = l === 0 ? x : F.act[l - 1];
     const zz = await products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs);
-    const gg = await products.abt(gatherRows(F.back[l], units, rows), F.back[l], nr, n, units);
+    const gg = await products.abt(gatherRows(F.back[l], units, rows), F.back[l], nr, n, units, { bT: F.kMajor?.[l]?.back });
     for (let q = 0; q < nr * n; q++) K[q] += (zz[q] + 1) * gg[q];
   }
   if (net.sigmoidOutput) {

@@ -1,4 +1,4 @@
-import { FLOAT64_PRODUCTS, gatherRows, mlpNetFeatures, sharedFloat64Array, sigmoid, sigmoidDifference } from '@elasticity/core';
+import { FLOAT64_PRODUCTS, gatherRows, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/core';
 import type { MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
@@ -56,7 +56,7 @@ export async function matrixNetProbe(
   const { x, n: N, rows } = ex;
   const columns = ex.columns ?? allIndices(N);
   const d = net.d;
-  const F = options.features ?? (await mlpNetFeatures(net, x, N, products));
+  const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true }));
   const nr = rows.length;
   // step sizes and loss slopes per row
   const etas = new Float64Array(nr);
@@ -93,16 +93,26 @@ export async function matrixNetProbe(
       }
     } else {
       const act = F.act[0];
-      // (in shared memory: the product workers read it without a copy)
-      const mask = new Float32Array(new SharedArrayBuffer(N * H * 4));
-      for (let q = 0; q < N * H; q++) mask[q] = pre[q] > 0 ? 1 : 0;
-      const Lr = sharedFloat64Array(nr * H);
-      rows.forEach((i, r) => {
-        for (let k = 0; k < H; k++) if (pre[i * H + k] > 0) Lr[r * H + k] = a[k] * (a[k] - e[r] * act[i * H + k]);
-      });
-      const Q = await products.abt(Lr, mask, nr, N, H);
-      const SS = await products.abt(gatherRows(act, H, rows), act, nr, N, H);
-      const flips = await reluFlips(net, F, x, rows, e, G, products);
+      const rowsAct = gatherRows(act, H, rows);
+      // L_rk = a_k (a_k - e_r s_ik) on the active units, built block by block from s
+      const map = { p: Float64Array.from(a, (v) => v * v), q: e, r: Float64Array.from(a) };
+      const maskT = F.kMajor?.[0]?.mask;
+      let pending: Promise<Float64Array>;
+      if (maskT && products.isFloat32(nr, N, H)) pending = products.abt(rowsAct, undefined, nr, N, H, { bT: maskT, map });
+      else {
+        // (in shared memory: the product workers read it without a copy)
+        const mask = new Float32Array(new SharedArrayBuffer(N * H * 4));
+        for (let q = 0; q < N * H; q++) mask[q] = pre[q] > 0 ? 1 : 0;
+        pending = products.abt(rowsAct, mask, nr, N, H, { map });
+      }
+      // S S^T queued behind Q: the workers go from one to the other without a pause
+      const pendingSS = products.abt(rowsAct, act, nr, N, H, { bT: F.kMajor?.[0]?.act });
+      // (awaited below; not unhandled rejections meanwhile)
+      void pending.catch(() => undefined);
+      void pendingSS.catch(() => undefined);
+      // the exact terms of units that change state, in this thread while the product workers compute
+      const flips = reluFlips(net, F, x, rows, e, G, products);
+      const [Q, SS] = [await pending, await pendingSS];
       for (let r = 0; r < nr; r++) {
         for (let j = 0; j < N; j++) {
           const q = r * N + j;
@@ -126,57 +136,80 @@ export async function matrixNetProbe(
 /**
  * Sum over the ReLU units that change state of (exact term - assumed term),
  * per (row, example). Candidates per example j: units with
- * |h_jk| <= max_r |e_r G~_rj| |a_k| (+ the products' error bound on h, whose
+ * |h_jk| <= max_r |e_r G~_rj| |a_k| (+ the error bound of h, 2 bound |x_j| |W_k|,
+ * inside which float32 features already hold the float64 value; other
  * candidates are recomputed in float64); each is then checked exactly per row.
+ * Float32 features list the entries within twice that zone: an example
+ * whose steps reach less than the zone is served from the list, any other
+ * by a scan of all units.
  */
-async function reluFlips(net: MlpNet, F: MlpNetFeatures, x: ArrayLike<number>, rows: number[], e: Float64Array, G: Float64Array, products: Products): Promise<Float64Array> {
+function reluFlips(net: MlpNet, F: MlpNetFeatures, x: ArrayLike<number>, rows: number[], e: Float64Array, G: Float64Array, products: Products): Float64Array {
   const { units: H, inputs: d, W, b } = net.layers[0];
   const a = net.a;
   const pre = F.pre[0], act = F.act[0];
   const N = F.n, nr = rows.length;
   const flips = new Float64Array(nr * N);
-  const bound = products.errorBound(N, H, d);
-  const wNorm = new Float64Array(H);
-  if (bound > 0) for (let k = 0; k < H; k++) wNorm[k] = Math.sqrt(W.subarray(k * d, (k + 1) * d).reduce((s, v) => s + v * v, 0));
-  const g = new Float64Array(nr);
-  const reachOf = new Float64Array(nr);
-  const order = new Int32Array(nr);
-  for (let j = 0; j < N; j++) {
-    let cmax = 0;
-    for (let r = 0; r < nr; r++) {
-      g[r] = -e[r] * (G[r * N + j] + 1);
-      reachOf[r] = Math.abs(g[r]);
-      cmax = Math.max(cmax, reachOf[r]);
-    }
-    let xNorm = 0;
-    if (bound > 0) for (let p = 0; p < d; p++) xNorm += x[j * d + p] * x[j * d + p];
-    const slack = 2 * bound * Math.sqrt(xNorm);
-    let sorted = false;
-    for (let k = 0; k < H; k++) {
-      let hj = pre[j * H + k];
-      const ak = Math.abs(a[k]);
-      if (Math.abs(hj) > cmax * ak + slack * wNorm[k]) continue;
-      if (bound > 0) {
-        hj = b[k];
-        for (let p = 0; p < d; p++) hj += W[k * d + p] * x[j * d + p];
-      }
-      if (!sorted) {
-        // rows by decreasing reach |g_r|: unit k can flip only for the first few
-        for (let r = 0; r < nr; r++) order[r] = r;
-        order.sort((p, q) => reachOf[q] - reachOf[p]);
-        sorted = true;
-      }
-      const need = Math.abs(hj);
-      for (let t = 0; t < nr; t++) {
-        const r = order[t];
-        const dh = g[r] * a[k];
-        // |dh| < |h| cannot change the sign of h, nor can any later row's smaller step
-        if (Math.abs(dh) < need) break;
-        const i = rows[r];
-        if (!(pre[i * H + k] > 0)) continue; // the step does not move unit k
-        if (hj * (hj + dh) <= 0) flips[r * N + j] += reluFlipCorrection(hj, dh, a[k], act[i * H + k], e[r]);
+  const kf = F.kMajor?.[0];
+  const featureBound = kf?.bound;
+  const bound = featureBound ?? products.errorBound(N, H, d);
+  const absA = Float64Array.from(a, Math.abs);
+  let wNorm = kf?.wNorm;
+  if (!wNorm) {
+    wNorm = new Float64Array(H);
+    if (bound > 0) {
+      for (let k = 0; k < H; k++) {
+        let s = 0;
+        for (let p = 0; p < d; p++) s += W[k * d + p] * W[k * d + p];
+        wNorm[k] = Math.sqrt(s);
       }
     }
   }
+  const near = kf?.nearZero;
+  let maxRatio = 0;
+  if (near) for (let k = 0; k < H; k++) maxRatio = Math.max(maxRatio, wNorm[k] > 0 ? absA[k] / wNorm[k] : Infinity);
+  // per example: the largest step's reach (over rows) and the zone's scale 2 bound |x_j|
+  const cmax = new Float64Array(N);
+  const slack = new Float64Array(N);
+  for (let j = 0; j < N; j++) {
+    let c = 0;
+    for (let r = 0; r < nr; r++) c = Math.max(c, Math.abs(-e[r] * (G[r * N + j] + 1)));
+    cmax[j] = c;
+    let xNorm = 0;
+    if (bound > 0) for (let p = 0; p < d; p++) xNorm += x[j * d + p] * x[j * d + p];
+    slack[j] = 2 * bound * Math.sqrt(xNorm);
+  }
+  /** Unit k at example j, h = its (feature) pre-activation. */
+  const visit = (j: number, k: number, h: number): void => {
+    const reach = cmax[j] * absA[k];
+    if (Math.abs(h) > reach + slack[j] * wNorm[k]) return;
+    let hj = h;
+    // (0.99: a margin for the rounding of the zone's own computation)
+    if (bound > 0 && !(featureBound !== undefined && Math.abs(hj) <= 0.99 * slack[j] * wNorm[k])) {
+      hj = b[k];
+      for (let p = 0; p < d; p++) hj += W[k * d + p] * x[j * d + p];
+    }
+    // no row's step reaches |h|: nothing flips
+    const need = Math.abs(hj);
+    if (need > reach) return;
+    for (let r = 0; r < nr; r++) {
+      const g = -e[r] * (G[r * N + j] + 1);
+      const dh = g * a[k];
+      // |dh| < |h| cannot change the sign of h
+      if (Math.abs(dh) < need) continue;
+      const i = rows[r];
+      if (!(pre[i * H + k] > 0)) continue; // the step does not move unit k
+      if (hj * (hj + dh) <= 0) flips[r * N + j] += reluFlipCorrection(hj, dh, a[k], act[i * H + k], e[r]);
+    }
+  };
+  // every candidate |h| <= reach + zone < 2 zone is listed when the steps reach less than 0.98 zone
+  const listed = Uint8Array.from({ length: N }, (_, j) => (near && cmax[j] * maxRatio < 0.98 * slack[j] ? 1 : 0));
+  if (near) {
+    for (let t = 0; t < near.length; t += 2) {
+      const q = near[t];
+      const j = Math.floor(q / H);
+      if (listed[j]) visit(j, q - j * H, near[t + 1]);
+    }
+  }
+  for (let j = 0; j < N; j++) if (!listed[j]) for (let k = 0; k < H; k++) visit(j, k, pre[j * H + k]);
   return flips;
 }

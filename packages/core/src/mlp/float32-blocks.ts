@@ -2,12 +2,15 @@ import type { tf as TF } from '../backend.ts';
 
 type Vec = Float32Array | Float64Array;
 
+/** The part of TensorFlow.js the float32 kernels use (the main thread's or a worker's backend). */
+export type MatMulBackend = Pick<typeof TF, 'matMul' | 'tensor2d' | 'tidy'>;
+
 /** Default K-block length of the float32 products (measured: 256-1024 all run at ~40 GFLOP/s in wasm; 512 keeps ~2e-8 relative at K = 40960, 2e-7 at K = 4096). */
 export const DEFAULT_BLOCK_K = 512;
 
 /**
  * Upper bound, relative to sum_p |A_ip| |B_pj|, of the error of one entry of
- * a product computed by `blockedGemmRows` from float64 inputs: rounding both
+ * a product computed by `gemmTile` from float64 inputs: rounding both
  * inputs to float32 (2 u), then float32 accumulation within a K-block of
  * length blockK (gamma_{blockK} ~ blockK u), u = 2^-24; the float64 sum of
  * the blocks adds nothing visible.
@@ -17,38 +20,62 @@ export function float32BlockErrorBound(blockK: number): number {
 }
 
 /**
- * C[r0:r1, c0:n] += A[r0:r1, :] B[:, c0:n] for row-major A (m x k) and B
- * (k x n; or, with bTransposed, B^T stored as n x k), float32 or float64:
- * one float32 matmul per K-block of length blockK (TensorFlow.js, whatever
- * backend `tf` runs), the blocks gathered (and rounded to float32) here,
- * each block's result added into the float64 `out` (m x n, row-major).
- * Products of two float32 numbers are exact; only the float32 accumulation
- * within a block rounds, so the result keeps ~1e-7 relative accuracy however
- * long k is.
+ * A left factor given implicitly by a matrix S (rows of A = rows of S):
+ *   A_ik = S_ik > 0 ? p_k - q_i r_k S_ik : 0
+ * (the fast probe's L = a (a - e_i s) on the active ReLU units, built block
+ * by block instead of as a whole matrix). q is indexed by the row of A.
  */
-export function blockedGemmRows(
-  tf: typeof TF, a: Vec, b: Vec, bTransposed: boolean, r0: number, r1: number, k: number, n: number, blockK: number, out: Float64Array, c0 = 0,
+export interface SupportMap {
+  p: Float64Array;
+  q: Float64Array;
+  r: Float64Array;
+}
+
+/** Row i of A (length k) into dst: S's row, mapped by `map` when given. */
+export function mappedRow(s: Vec, i: number, k: number, map: SupportMap | undefined, dst: Float32Array | Float64Array, k0 = 0, kb = k, at = 0): void {
+  const src = i * k + k0;
+  if (!map) {
+    dst.set(s.subarray(src, src + kb), at);
+    return;
+  }
+  const { p, q, r } = map;
+  const qi = q[i];
+  for (let t = 0; t < kb; t++) {
+    const v = s[src + t];
+    dst[at + t] = v > 0 ? p[k0 + t] - qi * r[k0 + t] * v : 0;
+  }
+}
+
+/**
+ * C[r0:r1, c0:c1] += A[r0:r1, :] B[:, c0:c1] for row-major A (m x k, or the
+ * S of a SupportMap) and B given k-major (bt: k x n row-major, i.e. B itself
+ * for C = A B, the transpose of B for C = A B^T), float32 or float64:
+ * one float32 matmul per K-block of length blockK (TensorFlow.js, whatever
+ * backend `tf` runs); A's blocks are gathered (and rounded to float32)
+ * here, B's block is a view of `bt` when bt is float32 and the tile spans
+ * all n columns, else rows of it gathered. Each block's result is added
+ * into the float64 `out` (m x n, row-major). Products of two float32
+ * numbers are exact; only the float32 accumulation within a block rounds,
+ * so the result keeps ~1e-7 relative accuracy however long k is.
+ */
+export function gemmTile(
+  tf: MatMulBackend, a: Vec, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array, map?: SupportMap,
 ): void {
   const m = r1 - r0;
-  const w = n - c0;
-  if (m <= 0 || w <= 0) return;
+  const w = c1 - c0;
+  if (m <= 0 || w <= 0 || k <= 0) return;
   const ablk = new Float32Array(m * Math.min(blockK, k));
-  const bblk = new Float32Array(w * Math.min(blockK, k));
+  const fullB = bt instanceof Float32Array && c0 === 0 && c1 === n;
+  const bblk = fullB ? undefined : new Float32Array(w * Math.min(blockK, k));
   for (let k0 = 0; k0 < k; k0 += blockK) {
     const kb = Math.min(blockK, k - k0);
     const ab = ablk.subarray(0, m * kb);
-    for (let i = 0; i < m; i++) {
-      const src = (r0 + i) * k + k0;
-      ab.set(a.subarray(src, src + kb), i * kb);
-    }
-    const bb = bblk.subarray(0, kb * w);
-    if (bTransposed) {
-      for (let j = 0; j < w; j++) {
-        const src = (c0 + j) * k + k0;
-        for (let p = 0; p < kb; p++) bb[p * w + j] = b[src + p];
-      }
-    } else {
-      for (let p = 0; p < kb; p++) bb.set(b.subarray((k0 + p) * n + c0, (k0 + p) * n + n), p * w);
+    for (let i = 0; i < m; i++) mappedRow(a, r0 + i, k, map, ab, k0, kb, i * kb);
+    let bb: Float32Array;
+    if (fullB) bb = (bt as Float32Array).subarray(k0 * n, (k0 + kb) * n);
+    else {
+      bb = bblk!.subarray(0, kb * w);
+      for (let p = 0; p < kb; p++) bb.set(bt.subarray((k0 + p) * n + c0, (k0 + p) * n + c1), p * w);
     }
     const c = tf.tidy(() => tf.matMul(tf.tensor2d(ab, [m, kb]), tf.tensor2d(bb, [kb, w])));
     const v = c.dataSync() as Float32Array;
@@ -56,6 +83,24 @@ export function blockedGemmRows(
     for (let i = 0; i < m; i++) {
       const o = (r0 + i) * n + c0, src = i * w;
       for (let j = 0; j < w; j++) out[o + j] += v[src + j];
+    }
+  }
+}
+
+/**
+ * Columns [p0, p1) of a row-major m x k matrix, transposed into the
+ * k-major float32 `dst` (k x m): dst[p m + i] = src[i k + p]. Cache-blocked.
+ */
+export function transposeColumns(src: Vec, m: number, k: number, p0: number, p1: number, dst: Float32Array): void {
+  const T = 64;
+  for (let i0 = 0; i0 < m; i0 += T) {
+    const i1 = Math.min(m, i0 + T);
+    for (let q0 = p0; q0 < p1; q0 += T) {
+      const q1 = Math.min(p1, q0 + T);
+      for (let i = i0; i < i1; i++) {
+        const row = i * k;
+        for (let p = q0; p < q1; p++) dst[p * m + i] = src[row + p];
+      }
     }
   }
 }

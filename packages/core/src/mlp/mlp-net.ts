@@ -83,7 +83,8 @@ function denseWeights(layer: tf.layers.Layer): { W: Float64Array; b: Float64Arra
   if (w.length !== 2) return undefined;
   const [inputs, units] = w[0].shape as [number, number];
   const k = w[0].dataSync() as Float32Array;
-  const W = new Float64Array(units * inputs);
+  // (in shared memory: the float32 product workers read it without a copy)
+  const W = new Float64Array(new SharedArrayBuffer(units * inputs * 8));
   for (let p = 0; p < inputs; p++) for (let u = 0; u < units; u++) W[u * inputs + p] = k[p * units + u];
   return { W, b: Float64Array.from(w[1].dataSync() as Float32Array), inputs, units };
 }

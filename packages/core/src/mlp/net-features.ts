@@ -1,4 +1,5 @@
 import { activationSlope, sigmoid } from './activation.ts';
+import { exactDot } from './layer-tile.ts';
 import type { MlpLayer, MlpNet } from './mlp-net.ts';
 import { readoutWidth } from './mlp-net.ts';
 import { FLOAT64_PRODUCTS, sharedFloat64Array } from './products.ts';
@@ -21,6 +22,15 @@ export interface MlpNetFeatures {
   logit: Float64Array;
   /** sigmoid(logit) for a sigmoid output, else logit. */
   output: Float64Array;
+  /**
+   * Per hidden layer, when its product ran as float32 tiles: float32
+   * k-major (units x n) copies of act, of the ReLU mask (when asked for) and
+   * of back (the readout layer's), the B^T of later Gram products; and the
+   * relative error bound of pre (ReLU: entries with |h| <= 2 bound |z_j| |W_k|
+   * were recomputed in float64 and are exact); with `masks`, also |W_k| and
+   * the entries near 0 (see LayerForward.nearZero).
+   */
+  kMajor?: Array<{ act: Float32Array; mask?: Float32Array; back?: Float32Array; bound: number; wNorm?: Float64Array; nearZero?: Float64Array } | undefined>;
 }
 
 function rowNorms(a: Vec, rows: number, cols: number): Float64Array {
@@ -51,9 +61,7 @@ export async function layerPreActivations(layer: MlpLayer, z: Vec, n: number, pr
       for (let k = 0; k < units; k++) {
         const q = j * units + k;
         if (Math.abs(pre[q]) <= scale * wn[k]) {
-          let v = b[k];
-          for (let p = 0; p < inputs; p++) v += W[k * inputs + p] * z[j * inputs + p];
-          pre[q] = v;
+          pre[q] = exactDot(W, k * inputs, z, j * inputs, inputs) + b[k];
         }
       }
     }
@@ -66,14 +74,35 @@ export async function layerPreActivations(layer: MlpLayer, z: Vec, n: number, pr
  * (row-major n x d), in float64 with the given products.
  */
 export async function mlpNetFeatures(
-  net: MlpNet, x: Vec, n: number, products: Products = FLOAT64_PRODUCTS, options: { backward?: boolean } = {},
+  net: MlpNet, x: Vec, n: number, products: Products = FLOAT64_PRODUCTS, options: { backward?: boolean; /** ReLU masks k-major and the entries near 0 (what the fast probe uses) */ masks?: boolean } = {},
 ): Promise<MlpNetFeatures> {
   const { d, layers, a, c } = net;
   if (x.length !== n * d) throw new Error(`mlpNetFeatures: ${x.length} values for ${n} x ${d}`);
   const pre: Float64Array[] = [];
   const act: Float64Array[] = [];
+  const kMajor: NonNullable<MlpNetFeatures['kMajor']> = [];
   let z: Vec = x;
-  for (const layer of layers) {
+  let zT: Float32Array | undefined;
+  // the readout layer's a . s(h) and a (*) s'(h), when its tiles computed them
+  let readoutDot: Float64Array | undefined;
+  let lastBack: Float64Array | undefined;
+  for (const [l, layer] of layers.entries()) {
+    const last = l === layers.length - 1;
+    const fused = await products.layer(layer, z, n, {
+      zT, masks: options.masks, nearZero: options.masks, readout: last ? a : undefined, back: last && options.backward,
+    });
+    if (fused) {
+      pre.push(fused.pre);
+      act.push(fused.act);
+      kMajor[l] = { act: fused.actT, mask: fused.maskT, back: fused.backT, bound: fused.bound, wNorm: fused.wNorm, nearZero: fused.nearZero };
+      if (last) {
+        readoutDot = fused.readoutDot;
+        lastBack = fused.back;
+      }
+      z = fused.act;
+      zT = fused.actT;
+      continue;
+    }
     const h = await layerPreActivations(layer, z, n, products);
     const s = sharedFloat64Array(h.length);
     if (layer.activation === 'relu') for (let q = 0; q < h.length; q++) s[q] = h[q] > 0 ? h[q] : 0;
@@ -81,7 +110,9 @@ export async function mlpNetFeatures(
     else for (let q = 0; q < h.length; q++) s[q] = sigmoid(h[q]);
     pre.push(h);
     act.push(s);
+    kMajor[l] = undefined;
     z = s;
+    zT = undefined;
   }
   const R = readoutWidth(net);
   let readin: Float64Array;
@@ -93,9 +124,11 @@ export async function mlpNetFeatures(
   }
   const logit = new Float64Array(n);
   const output = new Float64Array(n);
+  const useDot = readoutDot !== undefined && net.readout === 'last';
   for (let j = 0; j < n; j++) {
     let f = c;
-    for (let k = 0; k < R; k++) f += a[k] * readin[j * R + k];
+    if (useDot) f += readoutDot![j];
+    else for (let k = 0; k < R; k++) f += a[k] * readin[j * R + k];
     logit[j] = f;
     output[j] = net.sigmoidOutput ? sigmoid(f) : f;
   }
@@ -105,20 +138,24 @@ export async function mlpNetFeatures(
     let dz: Float64Array | undefined;
     for (let l = layers.length - 1; l >= 0; l--) {
       const { units, activation } = layers[l];
-      const g = new Float64Array(n * units);
-      const fromReadout = net.readout === 'sum' || l === layers.length - 1;
-      for (let j = 0; j < n; j++) {
-        for (let k = 0; k < units; k++) {
-          const q = j * units + k;
-          const up = (fromReadout ? a[k] : 0) + (dz ? dz[q] : 0);
-          g[q] = up * activationSlope(activation, pre[l][q]);
+      let g: Float64Array;
+      if (l === layers.length - 1 && lastBack) g = lastBack;
+      else {
+        g = sharedFloat64Array(n * units);
+        const fromReadout = net.readout === 'sum' || l === layers.length - 1;
+        for (let j = 0; j < n; j++) {
+          for (let k = 0; k < units; k++) {
+            const q = j * units + k;
+            const up = (fromReadout ? a[k] : 0) + (dz ? dz[q] : 0);
+            g[q] = up * activationSlope(activation, pre[l][q]);
+          }
         }
       }
       back[l] = g;
       dz = l > 0 ? await products.ab(g, layers[l].W, n, units, layers[l].inputs) : undefined;
     }
   }
-  return { n, pre, act, back, readin, logit, output };
+  return { n, pre, act, back, readin, logit, output, ...(kMajor.some((v) => v) ? { kMajor } : {}) };
 }
 
 /** Rows `rows` of a row-major matrix with `width` columns (the matrix itself, not a copy, when rows are 0, 1, ..., all). */

@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../backend.ts';
 import { createRng } from '../rng.ts';
+import { matMulABt } from '../linalg/gemm.ts';
+import { activate, activationSlope } from './activation.ts';
+import type { HiddenActivation } from './dense-mlp.ts';
+import { mappedRow } from './float32-blocks.ts';
+import type { MlpLayer } from './mlp-net.ts';
 import { createProducts } from './products.ts';
 
 await initBackend('cpu');
@@ -52,4 +57,94 @@ test('float32 K-block products stay within their error bound, in this thread and
   const auto = createProducts({ precision: 'auto', autoMinWork: 1e6 });
   assert.equal(auto.isFloat32(10, 10, 100), false);
   assert.equal(auto.isFloat32(100, 100, 100), true);
+});
+
+test('implicit left factors (SupportMap) and a given float32 B^T give the product of the materialised matrices', async () => {
+  const m = 29, n = 31, k = 700;
+  const s = random(m * k, 4), b = random(n * k, 5);
+  const rng = createRng(6);
+  const map = { p: random(k, 7), q: Float64Array.from({ length: m }, () => rng.uniform(0, 0.1)), r: random(k, 8) };
+  const a = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) mappedRow(s, i, k, map, a, 0, k, i * k);
+  // the map: S_ik > 0 gives p_k - q_i r_k S_ik, else 0
+  assert.equal(a[0], s[0] > 0 ? map.p[0] - map.q[0] * map.r[0] * s[0] : 0);
+  const exact = matMulABt(a, b, m, n, k);
+  assert.deepEqual(await createProducts({ precision: 'float64' }).abt(s, b, m, n, k, { map }), exact);
+  const bT = new Float32Array(k * n);
+  for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bT[p * n + j] = b[j * k + p];
+  for (const threads of [0, 2]) {
+    const p32 = createProducts({ precision: 'float32', threads, blockK: 256 });
+    const bound = p32.errorBound(m, n, k);
+    for (const got of [await p32.abt(s, b, m, n, k, { map }), await p32.abt(s, undefined, m, n, k, { map, bT })]) {
+      assert.ok(worstRelative(got, a, b, m, k, n, true) < bound, `threads ${threads}`);
+    }
+  }
+});
+
+test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the float64 ones, k-major copies and readout parts', async () => {
+  const n = 40, d = 300, units = 50;
+  const rng = createRng(9);
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  const readout = random(units, 10);
+  for (const activation of ['relu', 'sigmoid', 'linear'] as HiddenActivation[]) {
+    const layer: MlpLayer = { inputs: d, units, activation, W: random(units * d, 11), b: random(units, 12) };
+    // units 0..9: biases that put example 0 (up to float64 rounding) at 0, where float32 sums get the sign wrong
+    for (let u = 0; u < 10; u++) {
+      let h = 0;
+      for (let p = 0; p < d; p++) h += layer.W[u * d + p] * x[p];
+      layer.b[u] = -h;
+    }
+    const want = matMulABt(x, layer.W, n, units, d);
+    for (let j = 0; j < n; j++) for (let u = 0; u < units; u++) want[j * units + u] += layer.b[u];
+    for (const threads of [0, 2]) {
+      const p32 = createProducts({ precision: 'float32', threads, blockK: 128 });
+      const got = (await p32.layer(layer, x, n, { masks: true, readout, back: true, nearZero: true }))!;
+      if (activation === 'relu') {
+        // the listed entries near 0: exactly those within 4 bound |z_j| |W_k|, with their h
+        const listed = new Map<number, number>();
+        for (let t = 0; t < got.nearZero!.length; t += 2) listed.set(got.nearZero![t], got.nearZero![t + 1]);
+        let expected = 0;
+        for (let j = 0; j < n; j++) {
+          let zn = 0;
+          for (let p = 0; p < d; p++) zn += x[j * d + p] ** 2;
+          for (let u = 0; u < units; u++) {
+            let wn = 0;
+            for (let p = 0; p < d; p++) wn += layer.W[u * d + p] ** 2;
+            assert.ok(Math.abs(got.wNorm![u] - Math.sqrt(wn)) < 1e-12);
+            const q = j * units + u;
+            const zone = 4 * got.bound * Math.sqrt(zn) * Math.sqrt(wn);
+            if (Math.abs(got.pre[q]) < 0.999 * zone) {
+              expected++;
+              assert.equal(listed.get(q), got.pre[q], `near zero ${j},${u}`);
+            } else if (Math.abs(got.pre[q]) > 1.001 * zone) assert.ok(!listed.has(q));
+          }
+        }
+        // (units 0..9 sit at 0 for example 0, at least)
+        assert.ok(expected >= 10 && listed.size >= expected);
+      }
+      const bound = got.bound;
+      assert.ok(bound >= p32.errorBound(n, units, d) && bound < 1e-5);
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let u = 0; u < units; u++) {
+          const q = j * units + u, t = u * n + j;
+          let scale = Math.abs(layer.b[u]);
+          for (let p = 0; p < d; p++) scale += Math.abs(layer.W[u * d + p] * x[j * d + p]);
+          assert.ok(Math.abs(got.pre[q] - want[q]) <= bound * scale, `${activation} pre ${j},${u}`);
+          if (activation === 'relu') {
+            assert.equal(got.pre[q] > 0, want[q] > 0, `mask ${j},${u}`);
+            assert.equal(got.maskT![t], want[q] > 0 ? 1 : 0);
+          }
+          // (=== : 0 and -0 are the same value here)
+          assert.ok(got.act[q] === activate(activation, got.pre[q]));
+          assert.ok(got.actT[t] === Math.fround(got.act[q]));
+          assert.ok(got.back![q] === readout[u] * activationSlope(activation, got.pre[q]));
+          assert.ok(got.backT![t] === Math.fround(got.back![q]));
+          dot += readout[u] * got.act[q];
+        }
+        assert.ok(Math.abs(got.readoutDot![j] - dot) < 1e-12, `${activation} readout ${j}`);
+      }
+    }
+    assert.equal(await createProducts({ precision: 'float64' }).layer(layer, x, n), undefined);
+  }
 });

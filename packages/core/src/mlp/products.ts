@@ -2,8 +2,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { tf } from '../backend.ts';
 import { matMul, matMulABt } from '../linalg/gemm.ts';
-import { blockedGemmRows, DEFAULT_BLOCK_K, float32BlockErrorBound } from './float32-blocks.ts';
-import type { ProductJob } from './products-worker.ts';
+import { DEFAULT_BLOCK_K, float32BlockErrorBound, mappedRow, transposeColumns } from './float32-blocks.ts';
+import type { SupportMap } from './float32-blocks.ts';
+import type { LayerTileJob } from './layer-tile.ts';
+import type { MlpLayer } from './mlp-net.ts';
+import { runJob } from './product-jobs.ts';
+import type { GemmJob, ProductJob } from './product-jobs.ts';
 
 type Vec = Float32Array | Float64Array;
 
@@ -27,25 +31,68 @@ export interface ProductOptions {
   autoMinWork?: number;
 }
 
+/** Options of Products.abt. */
+export interface AbtOptions {
+  /** B^T (k x n) in float32, when the caller already has it (no transposition); used by float32 products only. */
+  bT?: Float32Array;
+  /** A given implicitly by the first argument S: A_ik = S_ik > 0 ? p_k - q_i r_k S_ik : 0. */
+  map?: SupportMap;
+}
+
+/** One dense layer's forward pass over n examples, computed by float32 products (see Products.layer). */
+export interface LayerForward {
+  /** h = z W^T + b and s(h), row-major n x units. */
+  pre: Float64Array;
+  act: Float64Array;
+  /** s(h), k-major (units x n) in float32: the B^T of Gram products of act. */
+  actT: Float32Array;
+  /** Relative error bound of pre where it was not recomputed in float64 (ReLU: |h| <= 2 bound |z_j| |W_k| was). */
+  bound: number;
+  /** ReLU layers, when asked: 1[h > 0], k-major float32. */
+  maskT?: Float32Array;
+  /** With a readout a: a (*) s'(h) row-major float64 and k-major float32, and a . s(h_j) per example. */
+  back?: Float64Array;
+  backT?: Float32Array;
+  readoutDot?: Float64Array;
+  /**
+   * ReLU layers, when asked (nearZero): |W_k| per unit, and every entry
+   * with |h_jk| <= 4 bound |z_j| |W_k| (twice the zone recomputed in float64:
+   * where a small step can flip a unit) as pairs (j units + k, h_jk), in no particular order.
+   */
+  wNorm?: Float64Array;
+  nearZero?: Float64Array;
+}
+
 /** Dense products with float64 results (row-major). */
 export interface Products {
   readonly precision: ProductPrecision;
   readonly blockK: number;
   /** Whether an m x n x k product runs as float32 blocks. */
   isFloat32(m: number, n: number, k: number): boolean;
-  /** C = A B^T, A: m x k, B: n x k. */
-  abt(a: Vec, b: Vec, m: number, n: number, k: number): Promise<Float64Array>;
+  /** C = A B^T, A: m x k, B: n x k (b may be omitted for float32 products given options.bT). */
+  abt(a: Vec, b: Vec | undefined, m: number, n: number, k: number, options?: AbtOptions): Promise<Float64Array>;
   /** C = A B, A: m x k, B: k x n. */
   ab(a: Vec, b: Vec, m: number, k: number, n: number): Promise<Float64Array>;
   /** Bound on |error| relative to sum_p |A_ip||B_pj| of a float32 product (0 for float64). */
   errorBound(m: number, n: number, k: number): number;
+  /**
+   * The forward pass of one dense layer (z: n x inputs) as float32 tiles of
+   * units spread over the workers, everything elementwise done in the tiles
+   * (see LayerTileJob); undefined when this layer's product is not float32.
+   * zT: z k-major in float32 when known; readout: a, for the layer that feeds the readout.
+   */
+  layer(layer: MlpLayer, z: Vec, n: number, options?: { zT?: Float32Array; masks?: boolean; readout?: Float64Array; back?: boolean; nearZero?: boolean }): Promise<LayerForward | undefined>;
 }
 
-/** `a` itself when it lives in shared memory (whole buffer), else a shared copy, so worker threads can read it. */
-function shared(a: Vec, length: number): Vec {
-  if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.length === length) return a;
-  const out = a instanceof Float32Array ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float64Array(new SharedArrayBuffer(length * 8));
-  out.set(a.subarray(0, length));
+function isShared(a: Vec): boolean {
+  return a.buffer instanceof SharedArrayBuffer;
+}
+
+/** `a` itself when it lives in shared memory, else a shared copy, so worker threads can read it. */
+function shared<T extends Vec>(a: T): T {
+  if (isShared(a)) return a;
+  const out = (a instanceof Float32Array ? new Float32Array(new SharedArrayBuffer(a.length * 4)) : new Float64Array(new SharedArrayBuffer(a.length * 8))) as T;
+  out.set(a);
   return out;
 }
 
@@ -54,8 +101,12 @@ export function sharedFloat64Array(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * 8));
 }
 
+function sharedFloat32Array(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
 interface Pending {
-  resolve: () => void;
+  resolve: (result?: Float64Array) => void;
   reject: (e: Error) => void;
 }
 
@@ -66,19 +117,18 @@ class WorkerPool {
   private busy = new Map<Worker, number>();
   private nextId = 1;
 
-  size(): number {
-    return this.workers.length;
-  }
-
+  /** Starts workers up to `count` (they boot in the background). */
   ensure(count: number): void {
     while (this.workers.length < count) {
       const w = new Worker(WORKER_BOOT, { eval: true, env: { ...process.env, ELASTICITY_LOG: 'warn' } });
-      w.unref();
-      w.on('message', (msg: { id: number; error?: string }) => {
+      w.on('message', (msg: { id: number; error?: string; result?: Float64Array }) => {
         if (msg.id === 0) {
           // the bootstrap failed: nothing this worker was given will finish
           for (const p of this.pending.values()) p.reject(new Error(`product worker failed to start: ${msg.error}`));
           this.pending.clear();
+          // a dead worker must neither get jobs nor keep the process alive
+          this.workers = this.workers.filter((v) => v !== w);
+          void w.terminate();
           return;
         }
         const p = this.pending.get(msg.id);
@@ -88,25 +138,43 @@ class WorkerPool {
         if (left === 0) w.unref();
         if (!p) return;
         if (msg.error) p.reject(new Error(`product worker: ${msg.error}`));
-        else p.resolve();
+        else p.resolve(msg.result);
       });
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
       });
+      // (after the listeners: adding a 'message' listener refs the worker again)
+      w.unref();
       this.workers.push(w);
     }
   }
 
-  run(index: number, job: Omit<ProductJob, 'id'>): Promise<void> {
+  private run(index: number, job: ProductJob): Promise<Float64Array | undefined> {
     const w = this.workers[index];
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.busy.set(w, (this.busy.get(w) ?? 0) + 1);
       w.ref();
-      w.postMessage({ ...job, id });
+      w.postMessage({ id, job });
     });
+  }
+
+  /** Runs the jobs on `count` workers, each taking the next job when it is done (give the largest first); their results in job order. */
+  async runAll(jobs: ProductJob[], count: number): Promise<Array<Float64Array | undefined>> {
+    const lanes = Math.min(count, jobs.length);
+    this.ensure(lanes);
+    const results: Array<Float64Array | undefined> = new Array(jobs.length);
+    let next = 0;
+    const lane = async (w: number): Promise<void> => {
+      while (next < jobs.length) {
+        const t = next++;
+        results[t] = await this.run(w, jobs[t]);
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, (_, w) => lane(w)));
+    return results;
   }
 }
 
@@ -121,40 +189,22 @@ const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))
 
 const pool = new WorkerPool();
 
-/**
- * C = A B (A: m x k float32, B: k x n float32, both shared) as float32 K-blocks,
- * row tiles spread over the workers. With `symmetric` (C known to be
- * symmetric: A B = (A B)^T) only the upper triangle's row tiles are computed
- * (62.5% of the work with 4 tiles) and mirrored.
- */
-async function blockedGemm(
-  a: Vec, b: Vec, bTransposed: boolean, m: number, k: number, n: number, blockK: number, threads: number, symmetric = false,
-): Promise<Float64Array> {
-  const tiles = symmetric ? 4 : Math.max(1, threads);
-  const bounds = Array.from({ length: tiles + 1 }, (_, t) => Math.floor((t * m) / tiles));
-  const jobs = bounds.slice(0, -1).map((r0, t) => ({ r0, r1: bounds[t + 1], c0: symmetric ? r0 : 0 })).filter((j) => j.r1 > j.r0);
-  let out: Float64Array;
-  if (threads <= 0) {
-    out = new Float64Array(m * n);
-    for (const j of jobs) blockedGemmRows(tf, a, b, bTransposed, j.r0, j.r1, k, n, blockK, out, j.c0);
-  } else {
-    const sa = shared(a, m * k), sb = b === a ? sa : shared(b, k * n);
-    const outBuf = new SharedArrayBuffer(m * n * 8);
-    const workers = Math.min(threads, jobs.length);
-    pool.ensure(workers);
-    // symmetric tiles shrink: pair the largest with the smallest (0 and 3, 1 and 2 for two workers)
-    const order = symmetric ? jobs.map((_, t) => (t % 2 === 0 ? t / 2 : jobs.length - 1 - (t - 1) / 2)) : jobs.map((_, t) => t);
-    const type = (v: Vec) => (v instanceof Float32Array ? 'f32' as const : 'f64' as const);
-    await Promise.all(order.map((t, q) => pool.run(q % workers, {
-      a: sa.buffer as SharedArrayBuffer, b: sb.buffer as SharedArrayBuffer, aType: type(sa), bType: type(sb), bTransposed,
-      out: outBuf, k, n, blockK, ...jobs[t],
-    })));
-    out = new Float64Array(outBuf);
+/** Shared float64 copies of weight matrices handed to the workers (one copy per matrix). */
+const sharedCopies = new WeakMap<Vec, Vec>();
+function sharedOnce<T extends Vec>(a: T): T {
+  if (isShared(a)) return a;
+  let s = sharedCopies.get(a) as T | undefined;
+  if (!s) {
+    s = shared(a);
+    sharedCopies.set(a, s);
   }
-  if (symmetric) {
-    // the lower triangle outside the diagonal tiles is the mirror image
-    for (let t = 0; t < jobs.length; t++) for (let i = jobs[t].r0; i < jobs[t].r1; i++) for (let j = 0; j < jobs[t].r0; j++) out[i * n + j] = out[j * n + i];
-  }
+  return s;
+}
+
+/** The materialised A of a SupportMap over S (m x k). */
+function mapped(s: Vec, m: number, k: number, map: SupportMap): Float64Array {
+  const out = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) mappedRow(s, i, k, map, out, 0, k, i * k);
   return out;
 }
 
@@ -164,19 +214,128 @@ export function createProducts(options: ProductOptions = {}): Products {
   const blockK = options.blockK ?? DEFAULT_BLOCK_K;
   const minWork = options.autoMinWork ?? 2e8;
   const isFloat32 = (m: number, n: number, k: number): boolean => precision === 'float32' || (precision === 'auto' && m * n * k >= minWork);
+  const arr64 = (length: number) => (threads > 0 ? sharedFloat64Array(length) : new Float64Array(length));
+  const arr32 = (length: number) => (threads > 0 ? sharedFloat32Array(length) : new Float32Array(length));
+
+  async function runJobs(jobs: ProductJob[]): Promise<Array<Float64Array | undefined>> {
+    if (threads <= 0) return jobs.map((job) => runJob(tf, job));
+    return pool.runAll(jobs, threads);
+  }
+
+  /** B (n x k, row-major) as float32 k x n, the columns split over the workers. */
+  async function transposed(b: Vec, n: number, k: number): Promise<Float32Array> {
+    const dst = arr32(k * n);
+    if (threads <= 0 || n * k < 1 << 20) {
+      transposeColumns(b, n, k, 0, k, dst);
+      return dst;
+    }
+    const src = shared(b);
+    const parts = 2 * threads;
+    await runJobs(Array.from({ length: parts }, (_, t) => ({ kind: 'transpose' as const, src, dst, m: n, k, p0: Math.floor((t * k) / parts), p1: Math.floor(((t + 1) * k) / parts) })));
+    return dst;
+  }
+
+  /**
+   * C = A B from A (m x k) and B k-major (bt: k x n): row strips (and
+   * column strips of at most 4096 for wide C), the largest first. With
+   * `symmetric` (C = C^T known) only strips of the upper triangle are
+   * computed and mirrored: two per worker (4 strips: 62.5% of the work;
+   * measured faster than 8 thinner ones, 56%, as each float32 block of B is
+   * then packed for more rows).
+   */
+  async function gemm(a: Vec, bt: Vec, m: number, k: number, n: number, symmetric: boolean, map?: SupportMap): Promise<Float64Array> {
+    const out = arr64(m * n);
+    const sa = threads > 0 ? shared(a) : a, sb = threads > 0 ? shared(bt) : bt;
+    const rowStrips = symmetric ? Math.min(2 * Math.max(1, threads), Math.max(1, Math.floor(m / 64))) : Math.max(1, Math.min(threads, Math.floor(m / 32)));
+    const colStrips = symmetric ? 1 : Math.ceil(n / 4096);
+    const jobs: GemmJob[] = [];
+    for (let s = 0; s < rowStrips; s++) {
+      const r0 = Math.floor((s * m) / rowStrips), r1 = Math.floor(((s + 1) * m) / rowStrips);
+      for (let t = 0; t < colStrips; t++) {
+        const c0 = symmetric ? r0 : Math.floor((t * n) / colStrips), c1 = symmetric ? n : Math.floor(((t + 1) * n) / colStrips);
+        if (r1 > r0 && c1 > c0) jobs.push({ kind: 'gemm', a: sa, bt: sb, out, r0, r1, c0, c1, k, n, blockK, map });
+      }
+    }
+    jobs.sort((p, q) => (q.r1 - q.r0) * (q.c1 - q.c0) - (p.r1 - p.r0) * (p.c1 - p.c0));
+    await runJobs(jobs);
+    if (symmetric) {
+      // the lower triangle outside the diagonal strips is the mirror image
+      for (const j of jobs) for (let i = j.r0; i < j.r1; i++) for (let c = 0; c < j.r0; c++) out[i * n + c] = out[c * n + i];
+    }
+    return out;
+  }
+
   return {
     precision,
     blockK,
     isFloat32,
     errorBound: (m, n, k) => (isFloat32(m, n, k) ? float32BlockErrorBound(blockK) : 0),
-    async abt(a, b, m, n, k) {
-      if (!isFloat32(m, n, k)) return matMulABt(a, b, m, n, k);
+    async abt(a, b, m, n, k, opts = {}) {
+      if (!isFloat32(m, n, k)) {
+        if (!b) throw new Error('Products.abt: B is needed for a float64 product');
+        return matMulABt(opts.map ? mapped(a, m, k, opts.map) : a, b, m, n, k);
+      }
+      const bt = opts.bT ?? (await transposed(b!, n, k));
       // A A^T: a symmetric result
-      return blockedGemm(a, b, true, m, k, n, blockK, threads, a === b && m === n);
+      return gemm(a, bt, m, k, n, a === b && m === n && !opts.map, opts.map);
     },
     async ab(a, b, m, k, n) {
       if (!isFloat32(m, n, k)) return matMul(a, b, m, k, n);
-      return blockedGemm(a, b, false, m, k, n, blockK, threads);
+      return gemm(a, b, m, k, n, false);
+    },
+    async layer(layer, z, n, opts = {}) {
+      const { inputs, units, activation } = layer;
+      if (!isFloat32(n, units, inputs)) return undefined;
+      // workers boot while this thread prepares the inputs
+      if (threads > 0) pool.ensure(threads);
+      const W = threads > 0 ? sharedOnce(layer.W) : layer.W;
+      const zs = threads > 0 ? shared(z) : z;
+      let zT = opts.zT;
+      if (!zT) {
+        zT = arr32(inputs * n);
+        transposeColumns(z, n, inputs, 0, inputs, zT);
+      }
+      const zNorm = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < inputs; p++) s += z[j * inputs + p] * z[j * inputs + p];
+        zNorm[j] = Math.sqrt(s);
+      }
+      // one K-block when the inputs fit in two (no float64 accumulation of partial blocks)
+      const layerBlock = inputs <= 2 * blockK ? inputs : blockK;
+      const bound = float32BlockErrorBound(layerBlock);
+      const relu = activation === 'relu';
+      const readout = opts.readout;
+      const out: LayerForward = {
+        pre: arr64(n * units), act: arr64(n * units), actT: arr32(units * n), bound,
+        maskT: relu && opts.masks ? arr32(units * n) : undefined,
+        back: readout && opts.back ? arr64(n * units) : undefined, backT: readout && opts.back ? arr32(units * n) : undefined,
+        wNorm: relu && opts.nearZero ? arr64(units) : undefined,
+      };
+      // tiles of ~1e6 entries (8 MB of float64 sums per tile)
+      // (a multiple of the workers' count of tiles of equal size, so that they finish together)
+      const lanes = Math.max(1, threads);
+      const tiles = Math.ceil(Math.ceil(units / Math.max(8, Math.min(4096, 1e6 / n))) / lanes) * lanes;
+      const U = Math.ceil(units / tiles);
+      const readoutParts = readout ? arr64(tiles * n) : undefined;
+      const jobs: LayerTileJob[] = Array.from({ length: tiles }, (_, t): LayerTileJob => ({
+        kind: 'layer', z: zs, zT: zT!, zNorm, W, b: layer.b, activation, n, units, inputs, u0: Math.min(units, t * U), u1: Math.min(units, (t + 1) * U), blockK: layerBlock, bound,
+        pre: out.pre, act: out.act, actT: out.actT, maskT: out.maskT, readout, back: out.back, backT: out.backT, readoutParts, tile: t,
+        wNorm: out.wNorm, nearZero: out.wNorm !== undefined,
+      })).filter((job) => job.u1 > job.u0);
+      const lists = await runJobs(jobs);
+      if (out.wNorm) {
+        const near = new Float64Array(lists.reduce((s, v) => s + (v?.length ?? 0), 0));
+        let at = 0;
+        for (const v of lists) if (v) near.set(v, (at += v.length) - v.length);
+        out.nearZero = near;
+      }
+      if (readoutParts) {
+        const dot = new Float64Array(n);
+        for (let t = 0; t < tiles; t++) for (let j = 0; j < n; j++) dot[j] += readoutParts[t * n + j];
+        out.readoutDot = dot;
+      }
+      return out;
     },
   };
 }
