@@ -11,7 +11,7 @@
  *
  * seconds_per_epoch is the median over the epochs after the first (the first
  * pays JIT and allocator warm-up; the median ignores epochs slowed by other
- * processes on the machine): 8 epochs at width 4096 (1 on the cpu backend),
+ * processes on the machine): 16 epochs at width 4096 (1 on the cpu backend),
  * 3 at 40960. Each configuration runs --repeats times (default 3) and keeps
  * its fastest run (peak RSS: the largest of the runs; cpu: one run), because other
  * processes on a shared 2-core machine slow single runs. The cpu backend (about 0.5 GFLOP/s) runs width
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
         continue;
       }
       for (const workers of [1, 2]) {
-        const epochs = backend === 'cpu' ? 1 : width > 4096 ? 3 : 8;
+        const epochs = backend === 'cpu' ? 1 : width > 4096 ? 3 : 16;
         let record: TrainingBenchRecord | undefined;
         const runs = backend === 'cpu' ? 1 : repeats; // a cpu epoch is long enough to average out interference
         for (let r = 0; r < runs; r++) {
