@@ -53,7 +53,7 @@ export { mlpHiddenFeatures } from './mlp/hidden-features.ts';
 export type { MlpHiddenFeatures } from './mlp/hidden-features.ts';
 export { inspectMlpNet, readMlpNet, mlpNetFromDense, denseFromMlpNet, cloneMlpNet, readoutWidth } from './mlp/mlp-net.ts';
 export type { MlpNet, MlpLayer } from './mlp/mlp-net.ts';
-export { randomNet, zooNets } from './mlp/random-net.ts';
+export { definitionOutput, randomNet, zooNets } from './mlp/random-net.ts';
 export { netToModel } from './mlp/net-to-model.ts';
 export { mlpNetFeatures, layerPreActivations, gatherRows } from './mlp/net-features.ts';
 export type { MlpNetFeatures } from './mlp/net-features.ts';

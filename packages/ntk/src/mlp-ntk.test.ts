@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProducts, createRng, initBackend, mlpNetFeatures, onBackend, readoutWidth, tf } from '@elasticity/core';
+import { createProducts, createRng, definitionOutput, initBackend, mlpNetFeatures, onBackend, readoutWidth, tf } from '@elasticity/core';
 import type { DenseMlp, HiddenActivation, MlpNet, Rng } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
@@ -30,23 +30,6 @@ function unflat(net: MlpNet, theta: Float64Array): MlpNet {
   return { ...net, layers, a: take(readoutWidth(net)), c: theta[q] };
 }
 
-/** The model output at x straight from the definition (float64). */
-function output(net: MlpNet, x: ArrayLike<number>, off: number): number {
-  let z = Array.from({ length: net.d }, (_, p) => x[off + p]);
-  const acts: number[][] = [];
-  for (const l of net.layers) {
-    z = Array.from({ length: l.units }, (_, k) => {
-      let v = l.b[k];
-      for (let p = 0; p < l.inputs; p++) v += l.W[k * l.inputs + p] * z[p];
-      return l.activation === 'relu' ? Math.max(v, 0) : l.activation === 'linear' ? v : 1 / (1 + Math.exp(-v));
-    });
-    acts.push(z);
-  }
-  const r = net.readout === 'sum' ? acts.reduce((s, v) => s.map((t, k) => t + v[k])) : z;
-  const logit = r.reduce((s, v, k) => s + net.a[k] * v, net.c);
-  return net.sigmoidOutput ? 1 / (1 + Math.exp(-logit)) : logit;
-}
-
 /** Central finite-difference Jacobian (n x P) of the output w.r.t. every parameter, in float64. */
 function jacobian(net: MlpNet, x: Float32Array, n: number): Float64Array[] {
   const theta = flat(net);
@@ -56,7 +39,7 @@ function jacobian(net: MlpNet, x: Float32Array, n: number): Float64Array[] {
     const minus = new Float64Array(theta);
     plus[q] = v + step;
     minus[q] = v - step;
-    return (output(unflat(net, plus), x, i * net.d) - output(unflat(net, minus), x, i * net.d)) / (2 * step);
+    return (definitionOutput(unflat(net, plus), x, i * net.d) - definitionOutput(unflat(net, minus), x, i * net.d)) / (2 * step);
   }));
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, initBackend, onBackend, readMlpNet, tf } from '@elasticity/core';
+import { createRng, definitionOutput, initBackend, onBackend, readMlpNet, tf } from '@elasticity/core';
 import type { HiddenActivation, MlpNet } from '@elasticity/core';
 import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
@@ -105,7 +105,7 @@ test('online mode: after one epoch the weights are those of plain SGD training (
       probe.c = w[q + net.a.length];
       const g = netOutputGradient(probe, x, i * d);
       // the output is g's last entry (d f / d c) times ... recompute it directly: f = a.r + c through the model
-      const f = modelOutput(probe, x, i * d);
+      const f = definitionOutput(probe, x, i * d);
       const slope = loss === 'mse' ? 2 * (f - targets[i]) : (f - targets[i]) / (f * (1 - f));
       for (let p = 0; p < w.length; p++) w[p] -= eta * slope * g[p];
     }
@@ -114,8 +114,8 @@ test('online mode: after one epoch the weights are those of plain SGD training (
     const err = got.reduce((m, v, p) => Math.max(m, Math.abs(v - w[p])), 0);
     assert.ok(err < 1e-12, `${name} float64: ${err}`);
     // every row is the change that step made: the outputs after the epoch are the start plus all the changes
-    const start = Array.from({ length: n }, (_, j) => modelOutput(net, x, j * d));
-    const end = Array.from({ length: n }, (_, j) => modelOutput(online.net, x, j * d));
+    const start = Array.from({ length: n }, (_, j) => definitionOutput(net, x, j * d));
+    const end = Array.from({ length: n }, (_, j) => definitionOutput(online.net, x, j * d));
     for (let j = 0; j < n; j++) {
       const sum = order.reduce((s, _, r) => s + online.result.delta[r * n + j], 0);
       assert.ok(Math.abs(start[j] + sum - end[j]) < 1e-12, `${name}: example ${j}`);
@@ -143,23 +143,6 @@ test('online mode: after one epoch the weights are those of plain SGD training (
     optimizer.dispose();
   }
 });
-
-/** f(x) of an MlpNet in plain float64 (independent of the library's forward pass). */
-function modelOutput(net: MlpNet, x: ArrayLike<number>, off: number): number {
-  let z = Array.from({ length: net.d }, (_, p) => x[off + p]);
-  const acts: number[][] = [];
-  for (const l of net.layers) {
-    z = Array.from({ length: l.units }, (_, k) => {
-      let v = l.b[k];
-      for (let p = 0; p < l.inputs; p++) v += l.W[k * l.inputs + p] * z[p];
-      return l.activation === 'relu' ? Math.max(v, 0) : l.activation === 'linear' ? v : 1 / (1 + Math.exp(-v));
-    });
-    acts.push(z);
-  }
-  const r = net.readout === 'sum' ? acts.reduce((s, v) => s.map((t, k) => t + v[k])) : z;
-  const logit = r.reduce((s, v, k) => s + net.a[k] * v, net.c);
-  return net.sigmoidOutput ? 1 / (1 + Math.exp(-logit)) : logit;
-}
 
 test('CNN (generic path): kernelized similarity tends to the NTK from per-example tfjs gradients as eta shrinks', async () => {
   const rng = createRng(23);

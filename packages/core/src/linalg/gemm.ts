@@ -4,6 +4,24 @@
  */
 type Vec = Float64Array | Float32Array;
 
+/**
+ * a[ao..ao+len) . b[bo..bo+len) in float64, four partial sums: the one dot
+ * product of matMulABt, so a value recomputed elsewhere with it is bit for
+ * bit the same as in a float64 product.
+ */
+export function dot(a: Vec, ao: number, b: Vec, bo: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let p = 0;
+  for (; p + 3 < len; p += 4) {
+    s0 += a[ao + p] * b[bo + p];
+    s1 += a[ao + p + 1] * b[bo + p + 1];
+    s2 += a[ao + p + 2] * b[bo + p + 2];
+    s3 += a[ao + p + 3] * b[bo + p + 3];
+  }
+  for (; p < len; p++) s0 += a[ao + p] * b[bo + p];
+  return s0 + s1 + s2 + s3;
+}
+
 /** C = A B^T, A: m x k, B: n x k, C: m x n (the Gram-matrix shape). */
 export function matMulABt(a: Vec, b: Vec, m: number, n: number, k: number, out = new Float64Array(m * n)): Float64Array {
   const BLOCK = 64;
@@ -14,17 +32,7 @@ export function matMulABt(a: Vec, b: Vec, m: number, n: number, k: number, out =
       for (let i = i0; i < i1; i++) {
         const ai = i * k;
         for (let j = j0; j < j1; j++) {
-          const bj = j * k;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let p = 0;
-          for (; p + 3 < k; p += 4) {
-            s0 += a[ai + p] * b[bj + p];
-            s1 += a[ai + p + 1] * b[bj + p + 1];
-            s2 += a[ai + p + 2] * b[bj + p + 2];
-            s3 += a[ai + p + 3] * b[bj + p + 3];
-          }
-          for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
-          out[i * n + j] = s0 + s1 + s2 + s3;
+          out[i * n + j] = dot(a, ai, b, j * k, k);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { dot } from '../linalg/gemm.ts';
 import { activate, activationSlope } from './activation.ts';
 import type { HiddenActivation } from './dense-mlp.ts';
 import type { MatMulBackend } from './float32-blocks.ts';
@@ -49,20 +50,6 @@ export interface LayerTileJob {
   tile: number;
 }
 
-/** w.z in float64 with the same operations, in the same order, as matMulABt (so a recomputed h is bit for bit the float64 path's). */
-export function exactDot(w: Vec, wo: number, z: Vec, zo: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let p = 0;
-  for (; p + 3 < len; p += 4) {
-    s0 += w[wo + p] * z[zo + p];
-    s1 += w[wo + p + 1] * z[zo + p + 1];
-    s2 += w[wo + p + 2] * z[zo + p + 2];
-    s3 += w[wo + p + 3] * z[zo + p + 3];
-  }
-  for (; p < len; p++) s0 += w[wo + p] * z[zo + p];
-  return s0 + s1 + s2 + s3;
-}
-
 export function runLayerTile(tf: MatMulBackend, job: LayerTileJob): Float64Array | undefined {
   const { z, zT, zNorm, W, b, activation, n, units, inputs, u0, u1, blockK, bound, pre, act, actT, maskT, readout, back, backT, readoutParts } = job;
   const U = u1 - u0;
@@ -111,7 +98,7 @@ export function runLayerTile(tf: MatMulBackend, job: LayerTileJob): Float64Array
       let h = blocks[o + j] + bu;
       if (recheck) {
         const zone = reach * zNorm[j];
-        if (Math.abs(h) <= zone) h = exactDot(W, wrow, z, j * inputs, inputs) + bu;
+        if (Math.abs(h) <= zone) h = dot(W, wrow, z, j * inputs, inputs) + bu;
         if (near && Math.abs(h) <= 2 * zone) near.push(j * units + unit, h);
       }
       acc[o + j] = h;

@@ -1,5 +1,5 @@
 import { activationSlope, sigmoid } from './activation.ts';
-import { exactDot } from './layer-tile.ts';
+import { dot } from '../linalg/gemm.ts';
 import type { MlpLayer, MlpNet } from './mlp-net.ts';
 import { readoutWidth } from './mlp-net.ts';
 import { FLOAT64_PRODUCTS, sharedFloat64Array } from './products.ts';
@@ -61,7 +61,7 @@ export async function layerPreActivations(layer: MlpLayer, z: Vec, n: number, pr
       for (let k = 0; k < units; k++) {
         const q = j * units + k;
         if (Math.abs(pre[q]) <= scale * wn[k]) {
-          pre[q] = exactDot(W, k * inputs, z, j * inputs, inputs) + b[k];
+          pre[q] = dot(W, k * inputs, z, j * inputs, inputs) + b[k];
         }
       }
     }

@@ -44,3 +44,24 @@ export function zooNets(rng: Rng, d: number, h: number): Record<string, MlpNet> 
   };
 }
 
+
+/**
+ * f(x) of an MlpNet straight from the definition, in plain float64 with
+ * arrays (independent of the library's forward passes): the reference that
+ * tests compare the fast paths and finite differences against.
+ */
+export function definitionOutput(net: MlpNet, x: ArrayLike<number>, off: number): number {
+  let z = Array.from({ length: net.d }, (_, p) => x[off + p]);
+  const acts: number[][] = [];
+  for (const l of net.layers) {
+    z = Array.from({ length: l.units }, (_, k) => {
+      let v = l.b[k];
+      for (let p = 0; p < l.inputs; p++) v += l.W[k * l.inputs + p] * z[p];
+      return l.activation === 'relu' ? Math.max(v, 0) : l.activation === 'linear' ? v : 1 / (1 + Math.exp(-v));
+    });
+    acts.push(z);
+  }
+  const r = net.readout === 'sum' ? acts.reduce((s, v) => s.map((t, k) => t + v[k])) : z;
+  const logit = r.reduce((s, v, k) => s + net.a[k] * v, net.c);
+  return net.sigmoidOutput ? 1 / (1 + Math.exp(-logit)) : logit;
+}
