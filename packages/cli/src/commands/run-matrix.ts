@@ -40,10 +40,11 @@ function selected(s: MatrixSelection): PlannedCombination[] {
 export async function runMatrices(selections: MatrixSelection[], options: MatrixRunOptions): Promise<(MatrixResults | undefined)[]> {
   const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
   const log = createLogger('run');
+  const chosen = selections.map(selected);
   const leaves = new Map<string, string>();
-  for (const s of selections) {
-    for (const c of selected(s)) leaves.set(instanceProjectName(s.pipeline.name, c.leaf), c.leaf.stage);
-  }
+  selections.forEach((s, i) => {
+    for (const c of chosen[i]) leaves.set(instanceProjectName(s.pipeline.name, c.leaf), c.leaf.stage);
+  });
   const stages = [...new Set(leaves.values())];
   const nxArgs = ['run-many', '-t', ...stages, '-p', [...leaves.keys()].join(','), `--parallel=${options.parallel}`, '--outputStyle=static'];
   if (options.skipCache) nxArgs.push('--skip-nx-cache');
@@ -54,9 +55,8 @@ export async function runMatrices(selections: MatrixSelection[], options: Matrix
     throw new ElasticityError(`matrix run failed (Nx exited with ${code}); the failing stage's message is above`, { file: selections[0].pipeline.file });
   }
   const out: (MatrixResults | undefined)[] = [];
-  for (const s of selections) {
-    const combos = selected(s);
-    const withReport = combos.filter((c) => c.instances.report);
+  for (const [i, s] of selections.entries()) {
+    const withReport = chosen[i].filter((c) => c.instances.report);
     if (withReport.length === 0) {
       log.info(`${s.pipeline.name}: no report section, so no combined report`);
       out.push(undefined);
