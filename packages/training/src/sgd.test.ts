@@ -41,6 +41,15 @@ function flatGrad(g: ReturnType<typeof batchGradJs>): Float64Array {
 }
 
 type Forward = (model: tf.LayersModel) => (x: tf.Tensor2D) => tf.Tensor;
+/** `got` (the flat weights after one step) equals w - lr * grad of the batch loss by hand in float64, within float32 rounding. */
+function assertOneSgdStep(got: Float64Array, m: MlpParams, x: Float32Array, y: Float32Array, loss: Parameters<typeof batchGradJs>[3], lr: number): void {
+  const grad = flatGrad(batchGradJs(m, x, y, loss));
+  flatParams(m).forEach((w, k) => {
+    const expected = w - lr * grad[k];
+    assert.ok(Math.abs(got[k] - expected) <= 2e-6 * (1 + Math.abs(expected)), `weight ${k}: ${got[k]} vs ${expected}`);
+  });
+}
+
 const FORWARDS: Record<string, Forward> = {
   'model.apply': (model) => (x) => model.apply(x) as tf.Tensor,
   fastForward: (model) => fastForward(model)!,
@@ -119,12 +128,7 @@ for (const spec of TWO_LAYER) {
         lossValue.dispose();
         const got = Float64Array.from(model.getWeights().flatMap((t) => [...t.dataSync()]));
         model.dispose();
-        const theta = flatParams(m);
-        const grad = flatGrad(batchGradJs(m, x, y, loss));
-        theta.forEach((w, k) => {
-          const expected = w - lr * grad[k];
-          assert.ok(Math.abs(got[k] - expected) <= 2e-6 * (1 + Math.abs(expected)), `weight ${k}: ${got[k]} vs ${expected}`);
-        });
+        assertOneSgdStep(got, m, x, y, loss, lr);
         assert.ok(Math.abs(reported - batchLossJs(m, x, y, loss)) < 1e-5);
       });
     }
@@ -138,12 +142,7 @@ for (const spec of TWO_LAYER) {
       const [record] = await trainModel(model, { x, d, y }, { loss, lr, batch: n, epochs: 1, seed: 0 });
       const got = Float64Array.from(model.getWeights().flatMap((t) => [...t.dataSync()]));
       model.dispose();
-      const theta = flatParams(m);
-      const grad = flatGrad(batchGradJs(m, x, y, loss));
-      theta.forEach((w, k) => {
-        const expected = w - lr * grad[k];
-        assert.ok(Math.abs(got[k] - expected) <= 2e-6 * (1 + Math.abs(expected)), `weight ${k}: ${got[k]} vs ${expected}`);
-      });
+      assertOneSgdStep(got, m, x, y, loss, lr);
       assert.ok(Math.abs(record.loss - batchLossJs(m, x, y, loss)) < 1e-5, 'the epoch loss is the loss before the step');
     });
   });
