@@ -3,6 +3,7 @@ import { tf } from '@elasticity/core';
 import type { BackendChoice } from '@elasticity/core';
 import { BARRIER_INTS } from './barrier.ts';
 import { startTsWorker } from './ts-worker.ts';
+import { setWorkerV8Flags } from './worker-v8-flags.ts';
 import type { FromWorker, InitMessage, ToWorker } from './messages.ts';
 import type { EpochStats } from '../epoch-stats.ts';
 import type { LossKind } from '../models/model-spec.ts';
@@ -37,6 +38,7 @@ export class WorkerPool {
 
   static async start(model: tf.LayersModel, x: Float32Array, y: Float32Array, d: number, options: PoolOptions): Promise<WorkerPool> {
     const K = options.workers;
+    setWorkerV8Flags();
     const xShared = shared(x.byteLength);
     new Float32Array(xShared).set(x);
     const yShared = shared(y.byteLength);
