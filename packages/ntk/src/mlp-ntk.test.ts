@@ -144,3 +144,23 @@ test('generic NTK of a CNN equals inner products of its per-example gradients', 
   }
   model.dispose();
 });
+
+test('the NTK from k-major features only (workers, a row shard) equals the NTK from row-major features', async () => {
+  const rng = createRng(13);
+  const d = 30, h = 500, n = 40;
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  const products = createProducts({ precision: 'float32', threads: 2 });
+  for (const net of [randomNet(rng, d, [h], ['relu']), randomNet(rng, d, [h], ['sigmoid'])]) {
+    const features = await mlpNetFeatures(net, x, n, products, { backward: true });
+    const lean = await mlpNetFeatures(net, x, n, products, { backward: true, rowMajor: false });
+    // the readout layer's n x h float64 matrices are not made
+    assert.ok(features.act[0] && features.back[0] && lean.kMajor?.[0]?.back);
+    assert.equal(lean.act[0], undefined);
+    assert.equal(lean.back[0], undefined);
+    for (const rows of [undefined, [5, 6, 7, 8, 9, 10, 11]]) {
+      const want = await mlpNetNtk(net, x, n, { products, features, rows });
+      assert.deepEqual(await mlpNetNtk(net, x, n, { products, rows }), want);
+      assert.deepEqual(await mlpNetNtk(net, x, n, { products, features: lean, rows }), want);
+    }
+  }
+});

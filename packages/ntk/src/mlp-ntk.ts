@@ -27,8 +27,8 @@ export interface MlpNetNtkOptions {
   /** Rows of the kernel to compute (indices into x; default all): a row shard. Columns are always all n examples. */
   rows?: ArrayLike<number>;
   products?: Products;
-  /** Forward and backward features of all n examples (computed when absent; must include `back`). */
-  features?: MlpNetFeatures;
+  /** Forward and backward features of all n examples (computed when absent; must include `back`, row-major or k-major). */
+  features?: MlpNetFeatures<boolean>;
 }
 
 /**
@@ -39,24 +39,32 @@ export interface MlpNetNtkOptions {
  *   K(x_i, x_j) = r_i.r_j + 1 + sum_l (z_{l-1,i}.z_{l-1,j} + 1)(g_{l,i}.g_{l,j})
  * (readout weights and bias, then each hidden layer's weights and bias);
  * times p_i(1-p_i) p_j(1-p_j) for a sigmoid output. Two Gram products per
- * layer; rows.length x n, row-major.
+ * layer; rows.length x n, row-major. A readout layer run as float32 tiles
+ * is read from its k-major copies only (its n x width float64 matrices are
+ * not made when the features are computed here).
  */
 export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: number, options: MlpNetNtkOptions = {}): Promise<Float64Array> {
   const products = options.products ?? FLOAT64_PRODUCTS;
-  const F = options.features ?? (await mlpNetFeatures(net, x, n, products, { backward: true }));
+  const F = options.features ?? (await mlpNetFeatures(net, x, n, products, { backward: true, rowMajor: false }));
   const rows = options.rows ?? Array.from({ length: n }, (_, i) => i);
   const nr = rows.length;
   const R = readoutWidth(net);
   const L = net.layers.length;
-  // float32 k-major copies made with the features: the Gram products need no transposition
-  const readinT = L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined;
-  const K = await products.abt(gatherRows(F.readin, R, rows), F.readin, nr, n, R, { bT: readinT });
+  const aCols = nr === n && Array.prototype.every.call(rows, (v: number, i: number) => v === i) ? undefined : Int32Array.from(rows);
+  /** Gram rows x all of a feature matrix: from its float32 k-major copy (made with the features: no transposition) when there is one. */
+  const gram = (m: Float64Array | undefined, kMajor: Float32Array | undefined, width: number, what: string): Promise<Float64Array> => {
+    if (kMajor) return products.abt(undefined, undefined, nr, n, width, { aT: kMajor, aCols, bT: kMajor });
+    if (!m) throw new Error(`mlpNetNtk: the features hold no ${what}`);
+    return products.abt(gatherRows(m, width, rows), m, nr, n, width);
+  };
+  const K = await gram(F.readin, L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined, R, 'readout input');
   for (let q = 0; q < nr * n; q++) K[q] += 1;
   for (let l = 0; l < L; l++) {
     const { inputs, units } = net.layers[l];
     const z = l === 0 ? x : F.act[l - 1];
+    if (!z) throw new Error(`mlpNetNtk: the features hold no activations of layer ${l}`);
     const zz = await products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs);
-    const gg = await products.abt(gatherRows(F.back[l], units, rows), F.back[l], nr, n, units, { bT: F.kMajor?.[l]?.back });
+    const gg = await gram(F.back[l], F.kMajor?.[l]?.back, units, `backward vectors of layer ${l + 1}`);
     for (let q = 0; q < nr * n; q++) K[q] += (zz[q] + 1) * gg[q];
   }
   if (net.sigmoidOutput) {

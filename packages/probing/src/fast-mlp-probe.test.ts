@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProducts, createRng, initBackend } from '@elasticity/core';
+import { createProducts, createRng, initBackend, mlpNetFeatures, mlpNetFromDense } from '@elasticity/core';
 import type { DenseMlp, HiddenActivation } from '@elasticity/core';
 import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
 import { layerwiseNetProbe } from './layerwise-probe.ts';
+import { matrixNetProbe } from './matrix-probe.ts';
 import { referenceMlpProbe, referenceNetProbe } from './reference-probe.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
 import type { ProbeLoss } from './probe-loss.ts';
@@ -171,4 +172,28 @@ test('relative similarity of the probed example with itself is 1, and a shard eq
   const shard = await fastMlpProbe(mlp, { x, n, targets, rows: shardRows }, 'bce', 'authors');
   assert.deepEqual(Array.from(shard.delta), Array.from(full.delta.subarray(3 * n, 7 * n)));
   assert.deepEqual(Array.from(shard.eta), Array.from(full.eta.subarray(3, 7)));
+});
+
+test('float32 features kept k-major only (workers, a probed subset, steps that flip units and leave the near list) agree with row-major features and with float64', async () => {
+  const rng = createRng(44);
+  const d = 40, h = 300, n = 36;
+  const x = randomInputs(rng, n, d);
+  const targets = Float32Array.from({ length: n }, (_, j) => j % 2);
+  const mlp = randomMlp(rng, d, h, 'relu', false);
+  const net = mlpNetFromDense(mlp);
+  const rows = [7, 0, 35, 12, 12, 20, 3];
+  const ex = { x, n, targets, rows };
+  const products = createProducts({ precision: 'float32', threads: 2 });
+  for (const eta of [1e-6, 3e-3]) {
+    // (3e-3: units change state, and some examples' steps reach past the listed entries near 0)
+    if (eta > 1e-4) assert.ok(countFlips(mlp, x, n, rows, eta, 'mse', targets) > 0);
+    const exact = (await layerwiseNetProbe(net, ex, 'mse', eta)).result;
+    const lean = await matrixNetProbe(net, ex, 'mse', eta, { products });
+    const features = await mlpNetFeatures(net, x, n, products, { masks: true });
+    assert.ok(features.pre[0] && features.kMajor?.[0]?.mask);
+    const rowMajor = await matrixNetProbe(net, ex, 'mse', eta, { products, features });
+    const err = rowRelativeError(lean.delta, exact.delta, rows.length, n);
+    assert.ok(err < 1e-6 && err > 0, `eta ${eta}: k-major features error ${err}`);
+    assert.ok(rowRelativeError(lean.delta, rowMajor.delta, rows.length, n) < 1e-7, `eta ${eta}: k-major vs row-major features`);
+  }
 });

@@ -1,4 +1,4 @@
-import { FLOAT64_PRODUCTS, gatherRows, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/core';
+import { FLOAT64_PRODUCTS, gatherRows, layerPreActivations, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/core';
 import type { MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
@@ -26,7 +26,8 @@ function reluFlipCorrection(hj: number, dh: number, a: number, s: number, e: num
 
 export interface MatrixProbeOptions {
   products?: Products;
-  features?: MlpNetFeatures;
+  /** Features of all examples (computed when absent); a ReLU net's may be k-major only (rowMajor false) when they ran as float32 tiles with masks. */
+  features?: MlpNetFeatures<boolean>;
   onRow?: () => void;
   where?: { file?: string; field?: string };
 }
@@ -56,7 +57,9 @@ export async function matrixNetProbe(
   const { x, n: N, rows } = ex;
   const columns = ex.columns ?? allIndices(N);
   const d = net.d;
-  const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true }));
+  const relu = net.layers.length === 1 && net.layers[0].activation === 'relu';
+  // a ReLU layer run as float32 tiles: its k-major copies are all the products need
+  const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true, rowMajor: !relu }));
   const nr = rows.length;
   // step sizes and loss slopes per row
   const etas = new Float64Array(nr);
@@ -79,8 +82,9 @@ export async function matrixNetProbe(
   } else {
     const { units: H, activation } = net.layers[0];
     const a = net.a;
-    const pre = F.pre[0];
     if (activation === 'linear') {
+      const pre = F.pre[0];
+      if (!pre) throw new Error('matrixNetProbe: a linear layer needs row-major features');
       const HH = await products.abt(gatherRows(pre, H, rows), pre, nr, N, H);
       let aa = 0;
       for (let k = 0; k < H; k++) aa += a[k] * a[k];
@@ -92,26 +96,31 @@ export async function matrixNetProbe(
         for (let j = 0; j < N; j++) dz[r * N + j] = -e[r] * (G[r * N + j] + 1) * wSum - e[r] * (HH[r * N + j] + 1);
       }
     } else {
-      const act = F.act[0];
-      const rowsAct = gatherRows(act, H, rows);
       // L_rk = a_k (a_k - e_r s_ik) on the active units, built block by block from s
       const map = { p: Float64Array.from(a, (v) => v * v), q: e, r: Float64Array.from(a) };
-      const maskT = F.kMajor?.[0]?.mask;
-      let pending: Promise<Float64Array>;
-      if (maskT && products.isFloat32(nr, N, H)) pending = products.abt(rowsAct, undefined, nr, N, H, { bT: maskT, map });
-      else {
+      const kf = F.kMajor?.[0];
+      let pending: Promise<Float64Array>, pendingSS: Promise<Float64Array>;
+      if (kf?.mask) {
+        // float32 tiles: both factors k-major (A's rows: the probed examples' columns)
+        const aCols = rows.every((i, r) => i === r) && nr === N ? undefined : Int32Array.from(rows);
+        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map });
+        // S S^T queued behind Q: the workers go from one to the other without a pause
+        pendingSS = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.act });
+      } else {
+        const pre = F.pre[0], act = F.act[0];
+        if (!pre || !act) throw new Error('matrixNetProbe: features hold neither k-major masks nor row-major activations');
+        const rowsAct = gatherRows(act, H, rows);
         // (in shared memory: the product workers read it without a copy)
         const mask = new Float32Array(new SharedArrayBuffer(N * H * 4));
         for (let q = 0; q < N * H; q++) mask[q] = pre[q] > 0 ? 1 : 0;
         pending = products.abt(rowsAct, mask, nr, N, H, { map });
+        pendingSS = products.abt(rowsAct, act, nr, N, H, { bT: kf?.act });
       }
-      // S S^T queued behind Q: the workers go from one to the other without a pause
-      const pendingSS = products.abt(rowsAct, act, nr, N, H, { bT: F.kMajor?.[0]?.act });
       // (awaited below; not unhandled rejections meanwhile)
       void pending.catch(() => undefined);
       void pendingSS.catch(() => undefined);
       // the exact terms of units that change state, in this thread while the product workers compute
-      const flips = reluFlips(net, F, x, rows, e, G, products);
+      const flips = await reluFlips(net, F, x, rows, e, G, products);
       const [Q, SS] = [await pending, await pendingSS];
       for (let r = 0; r < nr; r++) {
         for (let j = 0; j < N; j++) {
@@ -137,57 +146,78 @@ export async function matrixNetProbe(
  * Sum over the ReLU units that change state of (exact term - assumed term),
  * per (row, example). Candidates per example j: units with
  * |h_jk| <= max_r |e_r G~_rj| |a_k| (+ the error bound of h, 2 bound |x_j| |W_k|,
- * inside which float32 features already hold the float64 value; other
- * candidates are recomputed in float64); each is then checked exactly per row.
+ * inside which the features hold the float64 value; other candidates are
+ * recomputed in float64); each is then checked exactly per row.
  * Float32 features list the entries within twice that zone: an example
  * whose steps reach less than the zone is served from the list, any other
- * by a scan of all units.
+ * by a scan of all units of its row of h (the row-major features' when
+ * kept, else recomputed for those examples only). The state and the
+ * activation of unit k at a probed example come from the row-major features
+ * when kept, else from the k-major mask and float32 activations (the
+ * activation enters only the small term e s of a flip's correction).
  */
-function reluFlips(net: MlpNet, F: MlpNetFeatures, x: ArrayLike<number>, rows: number[], e: Float64Array, G: Float64Array, products: Products): Float64Array {
-  const { units: H, inputs: d, W, b } = net.layers[0];
+async function reluFlips(net: MlpNet, F: MlpNetFeatures<boolean>, x: Float32Array | Float64Array, rows: number[], e: Float64Array, G: Float64Array, products: Products): Promise<Float64Array> {
+  const layer = net.layers[0];
+  const { units: H, inputs: d, W, b } = layer;
   const a = net.a;
-  const pre = F.pre[0], act = F.act[0];
   const N = F.n, nr = rows.length;
   const flips = new Float64Array(nr * N);
   const kf = F.kMajor?.[0];
+  const rowPre = F.pre[0], rowAct = F.act[0];
+  const mask = kf?.mask;
+  if (!(rowPre && rowAct) && !mask) throw new Error('matrixNetProbe: features hold neither k-major masks nor row-major pre-activations');
+  const kAct = kf?.act;
+  /** s_ik where unit k is on at probed example i, else -1. */
+  const onAct = rowPre && rowAct
+    ? (i: number, k: number) => (rowPre[i * H + k] > 0 ? rowAct[i * H + k] : -1)
+    : (i: number, k: number) => (mask![k * N + i] === 1 ? kAct![k * N + i] : -1);
+  /** Float64 h of example j at unit k. */
+  const exactPre = (j: number, k: number): number => {
+    let h = b[k];
+    for (let p = 0; p < d; p++) h += W[k * d + p] * x[j * d + p];
+    return h;
+  };
   const featureBound = kf?.bound;
   const bound = featureBound ?? products.errorBound(N, H, d);
   const absA = Float64Array.from(a, Math.abs);
+  const xNorm = new Float64Array(N);
+  for (let j = 0; j < N; j++) {
+    let s = 0;
+    for (let p = 0; p < d; p++) s += x[j * d + p] * x[j * d + p];
+    xNorm[j] = Math.sqrt(s);
+  }
   let wNorm = kf?.wNorm;
-  if (!wNorm) {
-    wNorm = new Float64Array(H);
-    if (bound > 0) {
+  const norms = (): Float64Array => {
+    if (!wNorm) {
+      wNorm = new Float64Array(H);
       for (let k = 0; k < H; k++) {
         let s = 0;
         for (let p = 0; p < d; p++) s += W[k * d + p] * W[k * d + p];
         wNorm[k] = Math.sqrt(s);
       }
     }
-  }
+    return wNorm;
+  };
+  if (bound > 0) norms();
   const near = kf?.nearZero;
   let maxRatio = 0;
-  if (near) for (let k = 0; k < H; k++) maxRatio = Math.max(maxRatio, wNorm[k] > 0 ? absA[k] / wNorm[k] : Infinity);
-  // per example: the largest step's reach (over rows) and the zone's scale 2 bound |x_j|
+  if (near) for (let k = 0; k < H; k++) maxRatio = Math.max(maxRatio, wNorm![k] > 0 ? absA[k] / wNorm![k] : Infinity);
+  // per example: the largest step's reach (over rows) and the zone's scale 2 bound |x_j| of its h values
   const cmax = new Float64Array(N);
   const slack = new Float64Array(N);
   for (let j = 0; j < N; j++) {
     let c = 0;
     for (let r = 0; r < nr; r++) c = Math.max(c, Math.abs(-e[r] * (G[r * N + j] + 1)));
     cmax[j] = c;
-    let xNorm = 0;
-    if (bound > 0) for (let p = 0; p < d; p++) xNorm += x[j * d + p] * x[j * d + p];
-    slack[j] = 2 * bound * Math.sqrt(xNorm);
+    slack[j] = 2 * bound * xNorm[j];
   }
-  /** Unit k at example j, h = its (feature) pre-activation. */
-  const visit = (j: number, k: number, h: number): void => {
+  /** Unit k at example j, h = its pre-activation, exact within 0.99 slack_j |W_k| when `exactZone`. */
+  const visit = (j: number, k: number, h: number, exactZone: boolean): void => {
     const reach = cmax[j] * absA[k];
-    if (Math.abs(h) > reach + slack[j] * wNorm[k]) return;
-    let hj = h;
+    const zone = slack[j] > 0 ? slack[j] * wNorm![k] : 0;
+    if (Math.abs(h) > reach + zone) return;
     // (0.99: a margin for the rounding of the zone's own computation)
-    if (bound > 0 && !(featureBound !== undefined && Math.abs(hj) <= 0.99 * slack[j] * wNorm[k])) {
-      hj = b[k];
-      for (let p = 0; p < d; p++) hj += W[k * d + p] * x[j * d + p];
-    }
+    const hj = zone > 0 && !(exactZone && Math.abs(h) <= 0.99 * zone) ? exactPre(j, k) : h;
     // no row's step reaches |h|: nothing flips
     const need = Math.abs(hj);
     if (need > reach) return;
@@ -196,9 +226,9 @@ function reluFlips(net: MlpNet, F: MlpNetFeatures, x: ArrayLike<number>, rows: n
       const dh = g * a[k];
       // |dh| < |h| cannot change the sign of h
       if (Math.abs(dh) < need) continue;
-      const i = rows[r];
-      if (!(pre[i * H + k] > 0)) continue; // the step does not move unit k
-      if (hj * (hj + dh) <= 0) flips[r * N + j] += reluFlipCorrection(hj, dh, a[k], act[i * H + k], e[r]);
+      const s = onAct(rows[r], k);
+      if (s < 0) continue; // the step does not move unit k
+      if (hj * (hj + dh) <= 0) flips[r * N + j] += reluFlipCorrection(hj, dh, a[k], s, e[r]);
     }
   };
   // every candidate |h| <= reach + zone < 2 zone is listed when the steps reach less than 0.98 zone
@@ -207,9 +237,26 @@ function reluFlips(net: MlpNet, F: MlpNetFeatures, x: ArrayLike<number>, rows: n
     for (let t = 0; t < near.length; t += 2) {
       const q = near[t];
       const j = Math.floor(q / H);
-      if (listed[j]) visit(j, q - j * H, near[t + 1]);
+      if (listed[j]) visit(j, q - j * H, near[t + 1], featureBound !== undefined);
     }
   }
-  for (let j = 0; j < N; j++) if (!listed[j]) for (let k = 0; k < H; k++) visit(j, k, pre[j * H + k]);
+  const unlisted = Array.from({ length: N }, (_, j) => j).filter((j) => !listed[j]);
+  if (rowPre) {
+    for (const j of unlisted) for (let k = 0; k < H; k++) visit(j, k, rowPre[j * H + k], featureBound !== undefined);
+    return flips;
+  }
+  // k-major features only: the rows of h of the unlisted examples, recomputed in chunks (within their bound of 0 in float64)
+  const chunk = Math.max(1, Math.floor(2 ** 22 / H));
+  for (let c0 = 0; c0 < unlisted.length; c0 += chunk) {
+    const js = unlisted.slice(c0, c0 + chunk);
+    const m = js.length;
+    const h = await layerPreActivations(layer, gatherRows(x, d, js), m, products);
+    const rowBound = products.errorBound(m, H, d);
+    if (rowBound > 0) norms();
+    js.forEach((j, t) => {
+      slack[j] = 2 * rowBound * xNorm[j];
+      for (let k = 0; k < H; k++) visit(j, k, h[t * H + k], true);
+    });
+  }
   return flips;
 }

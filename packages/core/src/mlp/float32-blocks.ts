@@ -47,19 +47,57 @@ export function mappedRow(s: Vec, i: number, k: number, map: SupportMap | undefi
 }
 
 /**
- * C[r0:r1, c0:c1] += A[r0:r1, :] B[:, c0:c1] for row-major A (m x k, or the
- * S of a SupportMap) and B given k-major (bt: k x n row-major, i.e. B itself
- * for C = A B, the transpose of B for C = A B^T), float32 or float64:
- * one float32 matmul per K-block of length blockK (TensorFlow.js, whatever
- * backend `tf` runs); A's blocks are gathered (and rounded to float32)
- * here, B's block is a view of `bt` when bt is float32 and the tile spans
- * all n columns, else rows of it gathered. Each block's result is added
- * into the float64 `out` (m x n, row-major). Products of two float32
- * numbers are exact; only the float32 accumulation within a block rounds,
- * so the result keeps ~1e-7 relative accuracy however long k is.
+ * The left factor A (m x k) of a product given k-major in float32, as the
+ * float32 tiles of a layer store its activations: A_ik = values[p lda + cols[i]]
+ * (cols: which of the lda columns are A's rows; all of them in order when absent).
+ */
+export interface KMajorLeft {
+  values: Float32Array;
+  lda: number;
+  cols?: Int32Array;
+}
+
+/**
+ * Rows [r0, r0 + m) x columns [k0, k0 + kb) of a k-major A into the
+ * row-major float32 block dst (m x kb), mapped by `map` when given: a
+ * transposition, in strips of 32 rows so that reads and writes stay in cache.
+ */
+export function gatherKMajorBlock(a: KMajorLeft, r0: number, m: number, k0: number, kb: number, map: SupportMap | undefined, dst: Float32Array): void {
+  const { values, lda, cols } = a;
+  const S = 32;
+  for (let i0 = 0; i0 < m; i0 += S) {
+    const i1 = Math.min(m, i0 + S);
+    for (let t = 0; t < kb; t++) {
+      const row = (k0 + t) * lda;
+      if (!map) {
+        if (cols) for (let i = i0; i < i1; i++) dst[i * kb + t] = values[row + cols[r0 + i]];
+        else for (let i = i0; i < i1; i++) dst[i * kb + t] = values[row + r0 + i];
+        continue;
+      }
+      const pk = map.p[k0 + t], rk = map.r[k0 + t], q = map.q;
+      for (let i = i0; i < i1; i++) {
+        const v = values[row + (cols ? cols[r0 + i] : r0 + i)];
+        dst[i * kb + t] = v > 0 ? pk - q[r0 + i] * rk * v : 0;
+      }
+    }
+  }
+}
+
+/**
+ * C[r0:r1, c0:c1] += A[r0:r1, :] B[:, c0:c1] for A row-major (m x k, or the
+ * S of a SupportMap) or k-major (KMajorLeft), and B given k-major (bt: k x n
+ * row-major, i.e. B itself for C = A B, the transpose of B for C = A B^T),
+ * float32 or float64: one float32 matmul per K-block of length blockK
+ * (TensorFlow.js, whatever backend `tf` runs); A's blocks are gathered (and
+ * rounded to float32) here, B's block is a view of `bt` when bt is float32
+ * and the tile spans all n columns, else rows of it gathered. The blocks'
+ * results are added into the float64 `out` (m x n, row-major), four at a
+ * time (see addBlocks). Products of two
+ * float32 numbers are exact; only the float32 accumulation within a block
+ * rounds, so the result keeps ~1e-7 relative accuracy however long k is.
  */
 export function gemmTile(
-  tf: MatMulBackend, a: Vec, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array, map?: SupportMap,
+  tf: MatMulBackend, a: Vec | KMajorLeft, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array, map?: SupportMap,
 ): void {
   const m = r1 - r0;
   const w = c1 - c0;
@@ -67,10 +105,14 @@ export function gemmTile(
   const ablk = new Float32Array(m * Math.min(blockK, k));
   const fullB = bt instanceof Float32Array && c0 === 0 && c1 === n;
   const bblk = fullB ? undefined : new Float32Array(w * Math.min(blockK, k));
+  const rowMajorA = a instanceof Float32Array || a instanceof Float64Array ? a : undefined;
+  // block results waiting to be added into out
+  const pending: Float32Array[] = [];
   for (let k0 = 0; k0 < k; k0 += blockK) {
     const kb = Math.min(blockK, k - k0);
     const ab = ablk.subarray(0, m * kb);
-    for (let i = 0; i < m; i++) mappedRow(a, r0 + i, k, map, ab, k0, kb, i * kb);
+    if (rowMajorA) for (let i = 0; i < m; i++) mappedRow(rowMajorA, r0 + i, k, map, ab, k0, kb, i * kb);
+    else gatherKMajorBlock(a as KMajorLeft, r0, m, k0, kb, map, ab);
     let bb: Float32Array;
     if (fullB) bb = (bt as Float32Array).subarray(k0 * n, (k0 + kb) * n);
     else {
@@ -78,13 +120,27 @@ export function gemmTile(
       for (let p = 0; p < kb; p++) bb.set(bt.subarray((k0 + p) * n + c0, (k0 + p) * n + c1), p * w);
     }
     const c = tf.tidy(() => tf.matMul(tf.tensor2d(ab, [m, kb]), tf.tensor2d(bb, [kb, w])));
-    const v = c.dataSync() as Float32Array;
+    pending.push(c.dataSync() as Float32Array);
     c.dispose();
-    for (let i = 0; i < m; i++) {
-      const o = (r0 + i) * n + c0, src = i * w;
-      for (let j = 0; j < w; j++) out[o + j] += v[src + j];
-    }
+    if (pending.length === 4 || k0 + kb >= k) addBlocks(pending, out, r0, m, c0, w, n);
   }
+}
+
+/**
+ * out[r0:r0+m, c0:c0+w] += the sum of up to four float32 block results (m x w),
+ * summed in float64 (exactly, but for rounding at 2^-53) before one pass
+ * over `out` (a pass per block made the sums' memory traffic ~10% of a product). Empties `pending`.
+ */
+function addBlocks(pending: Float32Array[], out: Float64Array, r0: number, m: number, c0: number, w: number, n: number): void {
+  const [v0, v1, v2, v3] = pending;
+  for (let i = 0; i < m; i++) {
+    const o = (r0 + i) * n + c0, src = i * w;
+    if (v3) for (let j = 0; j < w; j++) out[o + j] += (v0[src + j] + v1[src + j]) + (v2[src + j] + v3[src + j]);
+    else if (v2) for (let j = 0; j < w; j++) out[o + j] += (v0[src + j] + v1[src + j]) + v2[src + j];
+    else if (v1) for (let j = 0; j < w; j++) out[o + j] += v0[src + j] + v1[src + j];
+    else for (let j = 0; j < w; j++) out[o + j] += v0[src + j];
+  }
+  pending.length = 0;
 }
 
 /**

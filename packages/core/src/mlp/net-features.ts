@@ -7,17 +7,26 @@ import type { Products } from './products.ts';
 
 type Vec = Float32Array | Float64Array;
 
-/** Per-example quantities of an MlpNet over n examples; matrices row-major n x width, float64. */
-export interface MlpNetFeatures {
+/** A row-major matrix of the features: always there, or (Lean) absent for the readout layer when it ran as float32 tiles and rowMajor was false. */
+type RowMajor<Lean extends boolean> = Lean extends false ? Float64Array : Float64Array | undefined;
+
+/**
+ * Per-example quantities of an MlpNet over n examples; matrices row-major
+ * n x width, float64. MlpNetFeatures<true> (or <boolean>): what
+ * mlpNetFeatures gives with rowMajor false, where the readout layer's
+ * row-major matrices (and readin) are absent when it ran as float32 tiles
+ * (its k-major copies are there instead).
+ */
+export interface MlpNetFeatures<Lean extends boolean = false> {
   n: number;
   /** Pre-activations h_l = W_l z_{l-1} + b_l of each hidden layer. */
-  pre: Float64Array[];
+  pre: Array<RowMajor<Lean>>;
   /** Activations z_l = s(h_l). */
-  act: Float64Array[];
+  act: Array<RowMajor<Lean>>;
   /** Backward vectors d logit / d h_l (each example's gradient w.r.t. b_l); present when asked for. */
-  back: Float64Array[];
+  back: Array<RowMajor<Lean>>;
   /** The readout's input r (n x readoutWidth). */
-  readin: Float64Array;
+  readin: RowMajor<Lean>;
   /** a . r + c. */
   logit: Float64Array;
   /** sigmoid(logit) for a sigmoid output, else logit. */
@@ -69,27 +78,45 @@ export async function layerPreActivations(layer: MlpLayer, z: Vec, n: number, pr
   return pre;
 }
 
+export interface MlpNetFeatureOptions {
+  backward?: boolean;
+  /** ReLU masks k-major and the entries near 0 (what the fast probe uses). */
+  masks?: boolean;
+  /**
+   * false: when the readout layer runs as float32 tiles, keep only its
+   * k-major float32 copies, not its n x width float64 pre, act, back (nor
+   * readin): what the matrix probe and the NTK of a 2-layer net read.
+   * Honoured for readout 'last' unless a backward pass goes through more
+   * than one layer (which needs them). Default true.
+   */
+  rowMajor?: boolean;
+}
+
 /**
  * Forward (and optionally backward) pass of an MlpNet over n inputs
  * (row-major n x d), in float64 with the given products.
  */
-export async function mlpNetFeatures(
-  net: MlpNet, x: Vec, n: number, products: Products = FLOAT64_PRODUCTS, options: { backward?: boolean; /** ReLU masks k-major and the entries near 0 (what the fast probe uses) */ masks?: boolean } = {},
-): Promise<MlpNetFeatures> {
+export async function mlpNetFeatures(net: MlpNet, x: Vec, n: number, products?: Products, options?: MlpNetFeatureOptions & { rowMajor?: true }): Promise<MlpNetFeatures>;
+export async function mlpNetFeatures(net: MlpNet, x: Vec, n: number, products: Products, options: MlpNetFeatureOptions): Promise<MlpNetFeatures<boolean>>;
+export async function mlpNetFeatures(net: MlpNet, x: Vec, n: number, products: Products = FLOAT64_PRODUCTS, options: MlpNetFeatureOptions = {}): Promise<MlpNetFeatures<boolean>> {
   const { d, layers, a, c } = net;
   if (x.length !== n * d) throw new Error(`mlpNetFeatures: ${x.length} values for ${n} x ${d}`);
-  const pre: Float64Array[] = [];
-  const act: Float64Array[] = [];
+  const L = layers.length;
+  const leanLast = options.rowMajor === false && net.readout === 'last' && !(options.backward && L > 1);
+  const pre: Array<Float64Array | undefined> = [];
+  const act: Array<Float64Array | undefined> = [];
   const kMajor: NonNullable<MlpNetFeatures['kMajor']> = [];
   let z: Vec = x;
   let zT: Float32Array | undefined;
   // the readout layer's a . s(h) and a (*) s'(h), when its tiles computed them
   let readoutDot: Float64Array | undefined;
   let lastBack: Float64Array | undefined;
+  // whether the readout layer kept only its k-major copies
+  let lastKMajorOnly = false;
   for (const [l, layer] of layers.entries()) {
     const last = l === layers.length - 1;
     const fused = await products.layer(layer, z, n, {
-      zT, masks: options.masks, nearZero: options.masks, readout: last ? a : undefined, back: last && options.backward,
+      zT, masks: options.masks, nearZero: options.masks, readout: last ? a : undefined, back: last && options.backward, rowMajor: !(last && leanLast),
     });
     if (fused) {
       pre.push(fused.pre);
@@ -98,8 +125,10 @@ export async function mlpNetFeatures(
       if (last) {
         readoutDot = fused.readoutDot;
         lastBack = fused.back;
+        lastKMajorOnly = leanLast;
       }
-      z = fused.act;
+      // (the next layer's input: row-major unless this is the last layer)
+      z = fused.act!;
       zT = fused.actT;
       continue;
     }
@@ -115,12 +144,12 @@ export async function mlpNetFeatures(
     zT = undefined;
   }
   const R = readoutWidth(net);
-  let readin: Float64Array;
+  let readin: Float64Array | undefined;
   if (layers.length === 0) readin = Float64Array.from(x);
   else if (net.readout === 'last') readin = act[act.length - 1];
   else {
     readin = new Float64Array(n * R);
-    for (const s of act) for (let q = 0; q < n * R; q++) readin[q] += s[q];
+    for (const s of act) for (let q = 0; q < n * R; q++) readin[q] += s![q];
   }
   const logit = new Float64Array(n);
   const output = new Float64Array(n);
@@ -128,16 +157,21 @@ export async function mlpNetFeatures(
   for (let j = 0; j < n; j++) {
     let f = c;
     if (useDot) f += readoutDot![j];
-    else for (let k = 0; k < R; k++) f += a[k] * readin[j * R + k];
+    else for (let k = 0; k < R; k++) f += a[k] * readin![j * R + k];
     logit[j] = f;
     output[j] = net.sigmoidOutput ? sigmoid(f) : f;
   }
-  const back: Float64Array[] = [];
+  const back: Array<Float64Array | undefined> = [];
   if (options.backward) {
     // dz_l: gradient of the logit w.r.t. z_l; starts as a at the readout's input(s)
     let dz: Float64Array | undefined;
     for (let l = layers.length - 1; l >= 0; l--) {
       const { units, activation } = layers[l];
+      if (l === layers.length - 1 && lastKMajorOnly) {
+        // (only with one hidden layer: nothing further back needs it) its back k-major only
+        back[l] = undefined;
+        continue;
+      }
       let g: Float64Array;
       if (l === layers.length - 1 && lastBack) g = lastBack;
       else {
@@ -147,7 +181,7 @@ export async function mlpNetFeatures(
           for (let k = 0; k < units; k++) {
             const q = j * units + k;
             const up = (fromReadout ? a[k] : 0) + (dz ? dz[q] : 0);
-            g[q] = up * activationSlope(activation, pre[l][q]);
+            g[q] = up * activationSlope(activation, pre[l]![q]);
           }
         }
       }

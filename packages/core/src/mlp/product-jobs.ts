@@ -1,14 +1,14 @@
 import { gemmTile, transposeColumns } from './float32-blocks.ts';
-import type { MatMulBackend, SupportMap } from './float32-blocks.ts';
+import type { KMajorLeft, MatMulBackend, SupportMap } from './float32-blocks.ts';
 import { runLayerTile } from './layer-tile.ts';
 import type { LayerTileJob } from './layer-tile.ts';
 
 type Vec = Float32Array | Float64Array;
 
-/** C[r0:r1, c0:c1] += A B (see gemmTile); bt is B k-major (k x n). */
+/** C[r0:r1, c0:c1] += A B (see gemmTile); A row-major or k-major, bt is B k-major (k x n). */
 export interface GemmJob {
   kind: 'gemm';
-  a: Vec;
+  a: Vec | KMajorLeft;
   bt: Vec;
   out: Float64Array;
   r0: number;

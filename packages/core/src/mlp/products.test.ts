@@ -5,9 +5,10 @@ import { createRng } from '../rng.ts';
 import { matMulABt } from '../linalg/gemm.ts';
 import { activate, activationSlope } from './activation.ts';
 import type { HiddenActivation } from './dense-mlp.ts';
-import { mappedRow } from './float32-blocks.ts';
+import { gatherKMajorBlock, mappedRow } from './float32-blocks.ts';
 import type { MlpLayer } from './mlp-net.ts';
 import { createProducts } from './products.ts';
+import { DEFAULT_BLOCK_K, float32BlockErrorBound } from './float32-blocks.ts';
 
 await initBackend('cpu');
 
@@ -31,6 +32,13 @@ function worstRelative(c: Float64Array, a: Float64Array, b: Float64Array, m: num
     }
   }
   return worst;
+}
+
+/** (index, value) pairs sorted by index (tiles list theirs in any order). */
+function sortedPairs(list: Float64Array | undefined): number[][] {
+  const out: number[][] = [];
+  if (list) for (let t = 0; t < list.length; t += 2) out.push([list[t], list[t + 1]]);
+  return out.sort((p, q) => p[0] - q[0]);
 }
 
 test('float32 K-block products stay within their error bound, in this thread and in worker threads', async () => {
@@ -81,6 +89,50 @@ test('implicit left factors (SupportMap) and a given float32 B^T give the produc
   }
 });
 
+test('k-major left factors: blocks gathered (strips, odd sizes, chosen columns, a map) as the row-major ones; products within the bound, symmetric ones exactly symmetric', async () => {
+  const rng = createRng(13);
+  const lda = 45, k = 70;
+  // k-major S (k x lda) with zeros, as ReLU activations
+  const aT = Float32Array.from({ length: k * lda }, () => Math.max(0, rng.uniform(-1, 1)));
+  const cols = Int32Array.from([44, 3, 3, 17, 0, 38, 21, 9, 40, 2, 33, 12, 5, 30, 27, 1, 8, 41, 19, 6, 25, 36, 14, 43, 11, 29, 16, 34, 7, 23, 42, 10, 31, 4, 39]);
+  const m = cols.length;
+  const map = { p: random(k, 14), q: Float64Array.from({ length: m }, () => rng.uniform(0, 0.1)), r: random(k, 15) };
+  // the same A row-major (float64 copies of the float32 values)
+  const rowMajor = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) rowMajor[i * k + p] = aT[p * lda + cols[i]];
+  for (const useMap of [false, true]) {
+    for (const [r0, rows, k0, kb] of [[0, m, 0, k], [3, 32, 5, 64], [34, 1, 69, 1]]) {
+      const got = new Float32Array(rows * kb), want = new Float32Array(rows * kb);
+      gatherKMajorBlock({ values: aT, lda, cols }, r0, rows, k0, kb, useMap ? map : undefined, got);
+      for (let i = 0; i < rows; i++) mappedRow(rowMajor, r0 + i, k, useMap ? map : undefined, want, k0, kb, i * kb);
+      assert.deepEqual(got, want, `map ${useMap}, rows ${r0}+${rows}, k ${k0}+${kb}`);
+    }
+  }
+  const b = random(lda * k, 16);
+  const bT = new Float32Array(k * lda);
+  for (let j = 0; j < lda; j++) for (let p = 0; p < k; p++) bT[p * lda + j] = b[j * k + p];
+  const a = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) mappedRow(rowMajor, i, k, map, a, 0, k, i * k);
+  // (blockK 16: 5 K-blocks, added into the result four at a time, then one)
+  for (const threads of [0, 2]) {
+    const p32 = createProducts({ precision: 'float32', threads, blockK: 16 });
+    const bound = p32.errorBound(m, lda, k);
+    const got = await p32.abt(undefined, undefined, m, lda, k, { aT, aCols: cols, bT, map });
+    assert.ok(worstRelative(got, a, b, m, k, lda, true) < bound, `threads ${threads}`);
+    // all columns in order: S S^T, computed as an upper triangle and mirrored
+    const full = new Float64Array(lda * k);
+    for (let i = 0; i < lda; i++) for (let p = 0; p < k; p++) full[i * k + p] = aT[p * lda + i];
+    const gram = await p32.abt(undefined, undefined, lda, lda, k, { aT, bT: aT });
+    assert.ok(worstRelative(gram, full, full, lda, k, lda, true) < bound, `threads ${threads}: Gram`);
+    for (let i = 0; i < lda; i++) for (let j = 0; j < i; j++) assert.equal(gram[i * lda + j], gram[j * lda + i]);
+    // the float64 products of the same values, for small sizes too: k-major operands always run as float32 blocks
+    const auto = createProducts({ precision: 'auto', threads });
+    assert.equal(auto.isFloat32(m, lda, k), false);
+    assert.ok(worstRelative(await auto.abt(undefined, undefined, m, lda, k, { aT, aCols: cols, bT, map }), a, b, m, k, lda, true) < float32BlockErrorBound(DEFAULT_BLOCK_K));
+  }
+  await assert.rejects(createProducts({ precision: 'float32', threads: 0 }).abt(undefined, undefined, m + 1, lda, k, { aT, aCols: cols, bT }), /no A/);
+});
+
 test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the float64 ones, k-major copies and readout parts', async () => {
   const n = 40, d = 300, units = 50;
   const rng = createRng(9);
@@ -99,6 +151,25 @@ test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the
     for (const threads of [0, 2]) {
       const p32 = createProducts({ precision: 'float32', threads, blockK: 128 });
       const got = (await p32.layer(layer, x, n, { masks: true, readout, back: true, nearZero: true }))!;
+      const pre = got.pre!, act = got.act!, back = got.back!;
+      // without the row-major outputs: the same k-major ones, list and readout parts, bit for bit
+      const lean = (await p32.layer(layer, x, n, { masks: true, readout, back: true, nearZero: true, rowMajor: false }))!;
+      assert.equal(lean.pre, undefined);
+      assert.equal(lean.act, undefined);
+      assert.equal(lean.back, undefined);
+      assert.deepEqual(lean.actT, got.actT);
+      assert.deepEqual(lean.maskT, got.maskT);
+      assert.deepEqual(lean.backT, got.backT);
+      assert.deepEqual(lean.readoutDot, got.readoutDot);
+      assert.deepEqual(lean.wNorm, got.wNorm);
+      assert.deepEqual(sortedPairs(lean.nearZero), sortedPairs(got.nearZero));
+      // what the fast probe asks for (no backward vectors): the same again
+      const probe = (await p32.layer(layer, x, n, { masks: true, readout, nearZero: true, rowMajor: false }))!;
+      assert.deepEqual(probe.actT, got.actT);
+      assert.deepEqual(probe.maskT, got.maskT);
+      assert.equal(probe.backT, undefined);
+      assert.deepEqual(probe.readoutDot, got.readoutDot);
+      assert.deepEqual(sortedPairs(probe.nearZero), sortedPairs(got.nearZero));
       if (activation === 'relu') {
         // the listed entries near 0: exactly those within 4 bound |z_j| |W_k|, with their h
         const listed = new Map<number, number>();
@@ -113,10 +184,10 @@ test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the
             assert.ok(Math.abs(got.wNorm![u] - Math.sqrt(wn)) < 1e-12);
             const q = j * units + u;
             const zone = 4 * got.bound * Math.sqrt(zn) * Math.sqrt(wn);
-            if (Math.abs(got.pre[q]) < 0.999 * zone) {
+            if (Math.abs(pre[q]) < 0.999 * zone) {
               expected++;
-              assert.equal(listed.get(q), got.pre[q], `near zero ${j},${u}`);
-            } else if (Math.abs(got.pre[q]) > 1.001 * zone) assert.ok(!listed.has(q));
+              assert.equal(listed.get(q), pre[q], `near zero ${j},${u}`);
+            } else if (Math.abs(pre[q]) > 1.001 * zone) assert.ok(!listed.has(q));
           }
         }
         // (units 0..9 sit at 0 for example 0, at least)
@@ -130,17 +201,17 @@ test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the
           const q = j * units + u, t = u * n + j;
           let scale = Math.abs(layer.b[u]);
           for (let p = 0; p < d; p++) scale += Math.abs(layer.W[u * d + p] * x[j * d + p]);
-          assert.ok(Math.abs(got.pre[q] - want[q]) <= bound * scale, `${activation} pre ${j},${u}`);
+          assert.ok(Math.abs(pre[q] - want[q]) <= bound * scale, `${activation} pre ${j},${u}`);
           if (activation === 'relu') {
-            assert.equal(got.pre[q] > 0, want[q] > 0, `mask ${j},${u}`);
+            assert.equal(pre[q] > 0, want[q] > 0, `mask ${j},${u}`);
             assert.equal(got.maskT![t], want[q] > 0 ? 1 : 0);
           }
           // (=== : 0 and -0 are the same value here)
-          assert.ok(got.act[q] === activate(activation, got.pre[q]));
-          assert.ok(got.actT[t] === Math.fround(got.act[q]));
-          assert.ok(got.back![q] === readout[u] * activationSlope(activation, got.pre[q]));
-          assert.ok(got.backT![t] === Math.fround(got.back![q]));
-          dot += readout[u] * got.act[q];
+          assert.ok(act[q] === activate(activation, pre[q]));
+          assert.ok(got.actT[t] === Math.fround(act[q]));
+          assert.ok(back[q] === readout[u] * activationSlope(activation, pre[q]));
+          assert.ok(got.backT![t] === Math.fround(back[q]));
+          dot += readout[u] * act[q];
         }
         assert.ok(Math.abs(got.readoutDot![j] - dot) < 1e-12, `${activation} readout ${j}`);
       }

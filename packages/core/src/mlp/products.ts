@@ -1,9 +1,11 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tf } from '../backend.ts';
 import { matMul, matMulABt } from '../linalg/gemm.ts';
 import { DEFAULT_BLOCK_K, float32BlockErrorBound, mappedRow, transposeColumns } from './float32-blocks.ts';
-import type { SupportMap } from './float32-blocks.ts';
+import type { KMajorLeft, SupportMap } from './float32-blocks.ts';
 import type { LayerTileJob } from './layer-tile.ts';
 import type { MlpLayer } from './mlp-net.ts';
 import { runJob } from './product-jobs.ts';
@@ -35,22 +37,29 @@ export interface ProductOptions {
 export interface AbtOptions {
   /** B^T (k x n) in float32, when the caller already has it (no transposition); used by float32 products only. */
   bT?: Float32Array;
+  /**
+   * A k-major in float32 (k x lda), instead of a row-major A: row i of A is
+   * column aCols[i] (column i when aCols is absent, lda = m). Products whose
+   * operands are only given k-major run as float32 blocks whatever their size.
+   */
+  aT?: Float32Array;
+  aCols?: Int32Array;
   /** A given implicitly by the first argument S: A_ik = S_ik > 0 ? p_k - q_i r_k S_ik : 0. */
   map?: SupportMap;
 }
 
 /** One dense layer's forward pass over n examples, computed by float32 products (see Products.layer). */
 export interface LayerForward {
-  /** h = z W^T + b and s(h), row-major n x units. */
-  pre: Float64Array;
-  act: Float64Array;
+  /** h = z W^T + b and s(h), row-major n x units (unless rowMajor was false). */
+  pre?: Float64Array;
+  act?: Float64Array;
   /** s(h), k-major (units x n) in float32: the B^T of Gram products of act. */
   actT: Float32Array;
   /** Relative error bound of pre where it was not recomputed in float64 (ReLU: |h| <= 2 bound |z_j| |W_k| was). */
   bound: number;
   /** ReLU layers, when asked: 1[h > 0], k-major float32. */
   maskT?: Float32Array;
-  /** With a readout a: a (*) s'(h) row-major float64 and k-major float32, and a . s(h_j) per example. */
+  /** With a readout a: a (*) s'(h) row-major float64 (unless rowMajor was false) and k-major float32, and a . s(h_j) per example. */
   back?: Float64Array;
   backT?: Float32Array;
   readoutDot?: Float64Array;
@@ -69,8 +78,8 @@ export interface Products {
   readonly blockK: number;
   /** Whether an m x n x k product runs as float32 blocks. */
   isFloat32(m: number, n: number, k: number): boolean;
-  /** C = A B^T, A: m x k, B: n x k (b may be omitted for float32 products given options.bT). */
-  abt(a: Vec, b: Vec | undefined, m: number, n: number, k: number, options?: AbtOptions): Promise<Float64Array>;
+  /** C = A B^T, A: m x k, B: n x k (a may be omitted given options.aT, b given options.bT). */
+  abt(a: Vec | undefined, b: Vec | undefined, m: number, n: number, k: number, options?: AbtOptions): Promise<Float64Array>;
   /** C = A B, A: m x k, B: k x n. */
   ab(a: Vec, b: Vec, m: number, k: number, n: number): Promise<Float64Array>;
   /** Bound on |error| relative to sum_p |A_ip||B_pj| of a float32 product (0 for float64). */
@@ -79,9 +88,10 @@ export interface Products {
    * The forward pass of one dense layer (z: n x inputs) as float32 tiles of
    * units spread over the workers, everything elementwise done in the tiles
    * (see LayerTileJob); undefined when this layer's product is not float32.
-   * zT: z k-major in float32 when known; readout: a, for the layer that feeds the readout.
+   * zT: z k-major in float32 when known; readout: a, for the layer that feeds the readout;
+   * rowMajor false: only the k-major outputs (no n x units float64 arrays).
    */
-  layer(layer: MlpLayer, z: Vec, n: number, options?: { zT?: Float32Array; masks?: boolean; readout?: Float64Array; back?: boolean; nearZero?: boolean }): Promise<LayerForward | undefined>;
+  layer(layer: MlpLayer, z: Vec, n: number, options?: { zT?: Float32Array; masks?: boolean; readout?: Float64Array; back?: boolean; nearZero?: boolean; rowMajor?: boolean }): Promise<LayerForward | undefined>;
 }
 
 function isShared(a: Vec): boolean {
@@ -180,12 +190,17 @@ class WorkerPool {
 
 /**
  * The worker is TypeScript run by tsx: a plain-JS bootstrap registers tsx's
- * loader in the worker thread (loader flags of the parent do not reach
- * workers on Node 20), then imports products-worker.ts.
+ * CommonJS require hook in the worker thread (loader flags of the parent do
+ * not reach workers on Node 20), then requires products-worker.ts. (tsx's
+ * ESM loader runs its hooks on a thread of their own per worker: measured
+ * ~150 ms slower to boot two workers.)
  */
-const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./products-worker.ts', import.meta.url).href)}); })
-  .catch((e) => { require('node:worker_threads').parentPort.postMessage({ id: 0, error: String(e && e.stack || e) }); });`;
+const WORKER_BOOT = `try {
+  require(${JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'))}).register();
+  require(${JSON.stringify(fileURLToPath(new URL('./products-worker.ts', import.meta.url)))});
+} catch (e) {
+  require('node:worker_threads').parentPort.postMessage({ id: 0, error: String(e && e.stack || e) });
+}`;
 
 const pool = new WorkerPool();
 
@@ -199,6 +214,12 @@ function sharedOnce<T extends Vec>(a: T): T {
     sharedCopies.set(a, s);
   }
   return s;
+}
+
+/** A k-major left factor in shared memory (worker threads read it without a copy). */
+function sharedLeft(a: Vec | KMajorLeft): Vec | KMajorLeft {
+  if (a instanceof Float32Array || a instanceof Float64Array) return shared(a);
+  return { ...a, values: shared(a.values) };
 }
 
 /** The materialised A of a SupportMap over S (m x k). */
@@ -243,9 +264,9 @@ export function createProducts(options: ProductOptions = {}): Products {
    * measured faster than 8 thinner ones, 56%, as each float32 block of B is
    * then packed for more rows).
    */
-  async function gemm(a: Vec, bt: Vec, m: number, k: number, n: number, symmetric: boolean, map?: SupportMap): Promise<Float64Array> {
+  async function gemm(a: Vec | KMajorLeft, bt: Vec, m: number, k: number, n: number, symmetric: boolean, map?: SupportMap): Promise<Float64Array> {
     const out = arr64(m * n);
-    const sa = threads > 0 ? shared(a) : a, sb = threads > 0 ? shared(bt) : bt;
+    const sa = threads > 0 ? sharedLeft(a) : a, sb = threads > 0 ? shared(bt) : bt;
     const rowStrips = symmetric ? Math.min(2 * Math.max(1, threads), Math.max(1, Math.floor(m / 64))) : Math.max(1, Math.min(threads, Math.floor(m / 32)));
     const colStrips = symmetric ? 1 : Math.ceil(n / 4096);
     const jobs: GemmJob[] = [];
@@ -271,13 +292,15 @@ export function createProducts(options: ProductOptions = {}): Products {
     isFloat32,
     errorBound: (m, n, k) => (isFloat32(m, n, k) ? float32BlockErrorBound(blockK) : 0),
     async abt(a, b, m, n, k, opts = {}) {
-      if (!isFloat32(m, n, k)) {
-        if (!b) throw new Error('Products.abt: B is needed for a float64 product');
-        return matMulABt(opts.map ? mapped(a, m, k, opts.map) : a, b, m, n, k);
-      }
+      if (a && b && !isFloat32(m, n, k)) return matMulABt(opts.map ? mapped(a, m, k, opts.map) : a, b, m, n, k);
+      const { aT, aCols } = opts;
+      if (!a && !(aT && aT.length % k === 0 && (aCols ? aCols.length === m : aT.length === m * k))) throw new Error(`Products.abt: no A (${m} x ${k}) given, row-major or k-major`);
+      if (!b && !(opts.bT && opts.bT.length === n * k)) throw new Error(`Products.abt: no B (${n} x ${k}) given, row-major or k-major`);
       const bt = opts.bT ?? (await transposed(b!, n, k));
+      const left = a ?? { values: aT!, lda: aT!.length / k, cols: aCols };
       // A A^T: a symmetric result
-      return gemm(a, bt, m, k, n, a === b && m === n && !opts.map, opts.map);
+      const symmetric = m === n && !opts.map && (a ? a === b : aT === opts.bT && !aCols);
+      return gemm(left, bt, m, k, n, symmetric, opts.map);
     },
     async ab(a, b, m, k, n) {
       if (!isFloat32(m, n, k)) return matMul(a, b, m, k, n);
@@ -306,10 +329,11 @@ export function createProducts(options: ProductOptions = {}): Products {
       const bound = float32BlockErrorBound(layerBlock);
       const relu = activation === 'relu';
       const readout = opts.readout;
+      const rowMajor = opts.rowMajor ?? true;
       const out: LayerForward = {
-        pre: arr64(n * units), act: arr64(n * units), actT: arr32(units * n), bound,
+        pre: rowMajor ? arr64(n * units) : undefined, act: rowMajor ? arr64(n * units) : undefined, actT: arr32(units * n), bound,
         maskT: relu && opts.masks ? arr32(units * n) : undefined,
-        back: readout && opts.back ? arr64(n * units) : undefined, backT: readout && opts.back ? arr32(units * n) : undefined,
+        back: readout && opts.back && rowMajor ? arr64(n * units) : undefined, backT: readout && opts.back ? arr32(units * n) : undefined,
         wNorm: relu && opts.nearZero ? arr64(units) : undefined,
       };
       // tiles of ~1e6 entries (8 MB of float64 sums per tile)
