@@ -21,7 +21,7 @@ export { runStage } from './stage.ts';
 export type { StageRequest, StageContext } from './stage.ts';
 export { initBackend, currentBackend, BACKEND_CHOICES, tf } from './backend.ts';
 export type { BackendChoice } from './backend.ts';
-export { matMulABt, matMul, rowDot, symmetrize } from './linalg/gemm.ts';
+export { dot, matMulABt, matMul, rowNorms, symmetrize } from './linalg/gemm.ts';
 
 export type { StageMeta } from './arrow/metadata.ts';
 export { encodeMeta, decodeMeta } from './arrow/metadata.ts';

@@ -1,4 +1,4 @@
-import { activate, activationSlope, cloneMlpNet, FLOAT64_PRODUCTS, mlpNetFeatures, readoutWidth, sigmoid, sigmoidDifference } from '@elasticity/core';
+import { activate, activationSlope, cloneMlpNet, dot, FLOAT64_PRODUCTS, mlpNetFeatures, readoutWidth, sigmoid, sigmoidDifference } from '@elasticity/core';
 import type { HiddenActivation, MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
@@ -24,12 +24,6 @@ function activationChange(kind: HiddenActivation, h: number, dh: number): number
   const hp = h + dh;
   if (h > 0) return hp > 0 ? dh : -h;
   return hp > 0 ? hp : 0;
-}
-
-function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, len: number): number {
-  let s = 0;
-  for (let p = 0; p < len; p++) s += a[ao + p] * b[bo + p];
-  return s;
 }
 
 /** Gradient of the logit w.r.t. each hidden layer's pre-activations at example i. */
@@ -62,13 +56,13 @@ function backwardAt(net: MlpNet, F: MlpNetFeatures, i: number): Float64Array[] {
  *   dlogit = a.dr - e (r_i.(r_j + dr_j) + 1)
  * (g_l = d logit / d h_l at x_i). Returns the changes of each layer too (online updates).
  */
-async function stepChanges(net: MlpNet, F: MlpNetFeatures, x: ArrayLike<number>, i: number, e: number, products: Products) {
+async function stepChanges(net: MlpNet, F: MlpNetFeatures, x: Float32Array | Float64Array, i: number, e: number, products: Products) {
   const N = F.n;
   const L = net.layers.length;
   const g = backwardAt(net, F, i);
   const dPre: Float64Array[] = [];
   const dAct: Float64Array[] = [];
-  let zPrev: ArrayLike<number> = x;
+  let zPrev: Float32Array | Float64Array = x;
   let dzPrev: Float64Array | undefined;
   for (let l = 0; l < L; l++) {
     const { units, inputs, activation } = net.layers[l];

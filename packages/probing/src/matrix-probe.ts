@@ -1,4 +1,4 @@
-import { FLOAT64_PRODUCTS, gatherRows, layerPreActivations, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/core';
+import { dot, FLOAT64_PRODUCTS, gatherRows, layerPreActivations, mlpNetFeatures, rowNorms, sigmoid, sigmoidDifference } from '@elasticity/core';
 import type { MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
@@ -171,33 +171,14 @@ async function reluFlips(net: MlpNet, F: MlpNetFeatures<boolean>, x: Float32Arra
   const onAct = rowPre && rowAct
     ? (i: number, k: number) => (rowPre[i * H + k] > 0 ? rowAct[i * H + k] : -1)
     : (i: number, k: number) => (mask![k * N + i] === 1 ? kAct![k * N + i] : -1);
-  /** Float64 h of example j at unit k. */
-  const exactPre = (j: number, k: number): number => {
-    let h = b[k];
-    for (let p = 0; p < d; p++) h += W[k * d + p] * x[j * d + p];
-    return h;
-  };
+  /** Float64 h of example j at unit k (as the features recompute it near 0). */
+  const exactPre = (j: number, k: number): number => dot(W, k * d, x, j * d, d) + b[k];
   const featureBound = kf?.bound;
   const bound = featureBound ?? products.errorBound(N, H, d);
   const absA = Float64Array.from(a, Math.abs);
-  const xNorm = new Float64Array(N);
-  for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let p = 0; p < d; p++) s += x[j * d + p] * x[j * d + p];
-    xNorm[j] = Math.sqrt(s);
-  }
+  const xNorm = rowNorms(x, N, d);
   let wNorm = kf?.wNorm;
-  const norms = (): Float64Array => {
-    if (!wNorm) {
-      wNorm = new Float64Array(H);
-      for (let k = 0; k < H; k++) {
-        let s = 0;
-        for (let p = 0; p < d; p++) s += W[k * d + p] * W[k * d + p];
-        wNorm[k] = Math.sqrt(s);
-      }
-    }
-    return wNorm;
-  };
+  const norms = (): Float64Array => (wNorm ??= rowNorms(W, H, d));
   if (bound > 0) norms();
   const near = kf?.nearZero;
   let maxRatio = 0;

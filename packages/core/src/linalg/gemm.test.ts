@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matMul, matMulABt, rowDot, symmetrize } from './gemm.ts';
+import { dot, matMul, matMulABt, rowNorms, symmetrize } from './gemm.ts';
 import { createRng } from '../rng.ts';
 
 function random(n: number, seed: number): Float64Array {
@@ -17,9 +17,14 @@ test('matMulABt equals the triple loop on odd sizes (block edges)', () => {
       let s = 0;
       for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
       assert.ok(Math.abs(c[i * n + j] - s) < 1e-12);
-      assert.ok(Math.abs(rowDot(a, i, b, j, k) - s) < 1e-12);
+      assert.ok(Math.abs(dot(a, i * k, b, j * k, k) - s) < 1e-12);
     }
   }
+});
+
+test('rowNorms: 3-4-5 and 1-2-2 rows, and a zero row', () => {
+  assert.deepEqual(Array.from(rowNorms(Float64Array.from([3, 4, 0, 1, 2, 2, 0, 0, 0]), 3, 3)), [5, 3, 0]);
+  assert.deepEqual(Array.from(rowNorms(Float32Array.from([3, 4]), 2, 1)), [3, 4]);
 });
 
 test('matMul on a hand case', () => {

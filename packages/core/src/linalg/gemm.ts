@@ -55,12 +55,11 @@ export function matMul(a: Vec, b: Vec, m: number, k: number, n: number, out = ne
   return out;
 }
 
-/** Dot product of row i of A (width k) with row j of B (width k). */
-export function rowDot(a: Vec, i: number, b: Vec, j: number, k: number): number {
-  let s = 0;
-  const ai = i * k, bj = j * k;
-  for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
-  return s;
+/** Euclidean norm of each row of a row-major rows x cols matrix. */
+export function rowNorms(a: Vec, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = Math.sqrt(dot(a, i * cols, a, i * cols, cols));
+  return out;
 }
 
 /** (S + S^T) / 2 of a square n x n matrix, as a new array. */

@@ -125,15 +125,15 @@ export function runLayerTile(tf: MatMulBackend, job: LayerTileJob): Float64Array
     const wrow = unit * inputs;
     let reach = 0;
     if (recheck) {
-      let w2 = 0;
-      for (let p = 0; p < inputs; p++) w2 += W[wrow + p] * W[wrow + p];
-      reach = 2 * bound * Math.sqrt(w2);
-      if (job.wNorm) job.wNorm[unit] = Math.sqrt(w2);
+      const wn = Math.sqrt(dot(W, wrow, W, wrow, inputs));
+      reach = 2 * bound * wn;
+      if (job.wNorm) job.wNorm[unit] = wn;
     }
     const au = readout ? readout[unit] : 0;
     const o = u * n, t = unit * n;
     if (relu && !hs && !backT && maskT && parts) {
-      // (what the fast probe asks for, on its own: ~15% faster; the outputs are zero-filled, only active units are written)
+      // what the fast probe asks for, in a loop of its own (only active units are written: the outputs are zero-filled);
+      // measured: the whole fast probe at width 40960 takes 3.78 s with it, 4.10 s through the general loop below
       for (let j = 0; j < n; j++) {
         let h = blocks[o + j] + bu;
         if (recheck) h = recheckNearZero(h, reach * zNorm[j], W, wrow, z, j * inputs, inputs, bu, near, j * units + unit);

@@ -1,5 +1,5 @@
 import { activationSlope, sigmoid } from './activation.ts';
-import { dot } from '../linalg/gemm.ts';
+import { dot, rowNorms } from '../linalg/gemm.ts';
 import type { MlpLayer, MlpNet } from './mlp-net.ts';
 import { readoutWidth } from './mlp-net.ts';
 import { FLOAT64_PRODUCTS, sharedFloat64Array } from './products.ts';
@@ -40,16 +40,6 @@ export interface MlpNetFeatures<Lean extends boolean = false> {
    * the entries near 0 (see LayerForward.nearZero).
    */
   kMajor?: Array<{ act: Float32Array; mask?: Float32Array; back?: Float32Array; bound: number; wNorm?: Float64Array; nearZero?: Float64Array } | undefined>;
-}
-
-function rowNorms(a: Vec, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let p = 0; p < cols; p++) s += a[i * cols + p] * a[i * cols + p];
-    out[i] = Math.sqrt(s);
-  }
-  return out;
 }
 
 /**
