@@ -50,7 +50,7 @@ export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: 
   const nr = rows.length;
   const R = readoutWidth(net);
   const L = net.layers.length;
-  const aCols = nr === n && Array.prototype.every.call(rows, (v: number, i: number) => v === i) ? undefined : Int32Array.from(rows);
+  const aCols = Int32Array.from(rows);
   /** Gram rows x all of a feature matrix: from its float32 k-major copy (made with the features: no transposition) when there is one. */
   const gram = (m: Float64Array | undefined, kMajor: Float32Array | undefined, width: number, what: string): Promise<Float64Array> => {
     if (kMajor) return products.abt(undefined, undefined, nr, n, width, { aT: kMajor, aCols, bT: kMajor });

@@ -102,7 +102,7 @@ export async function matrixNetProbe(
       let pending: Promise<Float64Array>, pendingSS: Promise<Float64Array>;
       if (kf?.mask) {
         // float32 tiles: both factors k-major (A's rows: the probed examples' columns)
-        const aCols = rows.every((i, r) => i === r) && nr === N ? undefined : Int32Array.from(rows);
+        const aCols = Int32Array.from(rows);
         pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map });
         // S S^T queued behind Q: the workers go from one to the other without a pause
         pendingSS = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.act });

@@ -125,6 +125,9 @@ test('k-major left factors: blocks gathered (strips, odd sizes, chosen columns, 
     const gram = await p32.abt(undefined, undefined, lda, lda, k, { aT, bT: aT });
     assert.ok(worstRelative(gram, full, full, lda, k, lda, true) < bound, `threads ${threads}: Gram`);
     for (let i = 0; i < lda; i++) for (let j = 0; j < i; j++) assert.equal(gram[i * lda + j], gram[j * lda + i]);
+    // aCols listing every column in order is the same product (recognised as symmetric too)
+    const identity = Int32Array.from({ length: lda }, (_, i) => i);
+    assert.deepEqual(await p32.abt(undefined, undefined, lda, lda, k, { aT, aCols: identity, bT: aT }), gram);
     // the float64 products of the same values, for small sizes too: k-major operands always run as float32 blocks
     const auto = createProducts({ precision: 'auto', threads });
     assert.equal(auto.isFloat32(m, lda, k), false);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tf } from '../backend.ts';
-import { matMul, matMulABt } from '../linalg/gemm.ts';
+import { matMul, matMulABt, rowNorms } from '../linalg/gemm.ts';
 import { DEFAULT_BLOCK_K, float32BlockErrorBound, mappedRow, transposeColumns } from './float32-blocks.ts';
 import type { KMajorLeft, SupportMap } from './float32-blocks.ts';
 import type { LayerTileJob } from './layer-tile.ts';
@@ -41,6 +41,7 @@ export interface AbtOptions {
    * A k-major in float32 (k x lda), instead of a row-major A: row i of A is
    * column aCols[i] (column i when aCols is absent, lda = m). Products whose
    * operands are only given k-major run as float32 blocks whatever their size.
+   * aCols listing all lda columns in order is the same as no aCols.
    */
   aT?: Float32Array;
   aCols?: Int32Array;
@@ -297,9 +298,12 @@ export function createProducts(options: ProductOptions = {}): Products {
       if (!a && !(aT && aT.length % k === 0 && (aCols ? aCols.length === m : aT.length === m * k))) throw new Error(`Products.abt: no A (${m} x ${k}) given, row-major or k-major`);
       if (!b && !(opts.bT && opts.bT.length === n * k)) throw new Error(`Products.abt: no B (${n} x ${k}) given, row-major or k-major`);
       const bt = opts.bT ?? (await transposed(b!, n, k));
-      const left = a ?? { values: aT!, lda: aT!.length / k, cols: aCols };
+      const lda = aT ? aT.length / k : 0;
+      // all columns in order: the same as no aCols (and A A^T can then be recognised)
+      const cols = aCols && !(aCols.length === lda && aCols.every((v, i) => v === i)) ? aCols : undefined;
+      const left = a ?? { values: aT!, lda, cols };
       // A A^T: a symmetric result
-      const symmetric = m === n && !opts.map && (a ? a === b : aT === opts.bT && !aCols);
+      const symmetric = m === n && !opts.map && (a ? a === b : aT === opts.bT && !cols);
       return gemm(left, bt, m, k, n, symmetric, opts.map);
     },
     async ab(a, b, m, k, n) {
@@ -318,12 +322,7 @@ export function createProducts(options: ProductOptions = {}): Products {
         zT = arr32(inputs * n);
         transposeColumns(z, n, inputs, 0, inputs, zT);
       }
-      const zNorm = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < inputs; p++) s += z[j * inputs + p] * z[j * inputs + p];
-        zNorm[j] = Math.sqrt(s);
-      }
+      const zNorm = rowNorms(z, n, inputs);
       // one K-block when the inputs fit in two (no float64 accumulation of partial blocks)
       const layerBlock = inputs <= 2 * blockK ? inputs : blockK;
       const bound = float32BlockErrorBound(layerBlock);
