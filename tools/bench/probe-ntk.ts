@@ -30,10 +30,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createProducts, createRng, FLOAT64_PRODUCTS, writeFileAtomic, initBackend, mlpNetFeatures, primaryIndices, readDatasetFile, readMlpNet, tf,
-} from '@elasticity/core';
-import type { MlpNet } from '@elasticity/core';
+import { createRng, writeFileAtomic, initBackend, primaryIndices, readDatasetFile, tf } from '@elasticity/core';
+import { createProducts, FLOAT64_PRODUCTS, mlpNetFeatures, readMlpNet } from '@elasticity/mlp-engine';
+import type { MlpNet } from '@elasticity/mlp-engine';
 import { runIngest } from '@elasticity/datasets';
 import { mlpNetNtk } from '@elasticity/ntk';
 import { fastNetProbe, genericProbe, kernelizedSimilarity, referenceNetProbe } from '@elasticity/probing';

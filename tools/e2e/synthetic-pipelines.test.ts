@@ -7,7 +7,7 @@ import { parseTrainConfig } from '@elasticity/training';
 import { parseProbeConfig } from '@elasticity/probing';
 import { parseSimilarityConfig } from '@elasticity/similarity';
 import { parseReportConfig } from '@elasticity/report';
-import { readPipeline } from '@elasticity/cli/pipeline';
+import { readPipeline } from '@elasticity/pipeline';
 import { REPO } from './workspace.ts';
 
 const FILES = readdirSync(join(REPO, 'pipelines')).filter((f) => /^synthetic-.*\.json$/.test(f)).sort();

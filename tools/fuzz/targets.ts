@@ -5,8 +5,8 @@ import {
 } from '@elasticity/core';
 import type { Contract, ColumnValues } from '@elasticity/core';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readCifarBatch, readIdxImages, readIdxLabels } from '@elasticity/datasets';
-import { readPipeline } from '@elasticity/cli/pipeline';
-import { validatePipeline } from '@elasticity/cli';
+import { readPipeline } from '@elasticity/pipeline';
+import { validatePipeline } from '@elasticity/pipeline/schema';
 import { idxBytes, fakePixels, cifarBytes } from '../../packages/datasets/src/readers/fixtures.ts';
 
 /** A reader under fuzzing: valid seed inputs, and the call that must accept them or fail clearly. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planPipeline, readPipeline } from '@elasticity/cli/pipeline';
+import { planPipeline, readPipeline } from '@elasticity/pipeline';
 import { matrixProjects, projectFor } from './plugin.ts';
 import { stageKey } from './stage-key.ts';
 

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { CreateNodesV2, ProjectConfiguration, TargetConfiguration, TargetDependencyConfig } from 'nx/src/devkit-exports.js';
-import { comboProjectName, instanceProjectName, planPipeline, readPipeline, presentUpstream, stageDir, stageSpec, shardDir, DEFAULT_DATA_ROOT } from '@elasticity/cli/pipeline';
-import type { Pipeline, PipelinePlan, StageInstance, StageSpec } from '@elasticity/cli/pipeline';
+import { comboProjectName, instanceProjectName, planPipeline, readPipeline, presentUpstream, stageDir, stageSpec, shardDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import type { Pipeline, PipelinePlan, StageInstance, StageSpec } from '@elasticity/pipeline';
 
 /**
  * Turns every pipelines/**\/NAME.json into Nx projects.
  *
  * A plain pipeline is one project NAME whose targets are its stages (the DAG
- * of packages/cli/src/pipeline/stages.ts). Nx hashes the whole project
+ * of packages/pipeline/src/stages.ts). Nx hashes the whole project
  * configuration into every target, so that configuration holds nothing that
  * depends on section contents; each target instead has a `runtime` input
  * (stage-key.ts) that prints its own section: editing one section misses
@@ -138,9 +138,10 @@ function targetFor(
       `{workspaceRoot}/${spec.packageDir}/src/**/*.ts`,
       `!{workspaceRoot}/${spec.packageDir}/src/**/*.test.ts`,
       '{workspaceRoot}/packages/core/src/**/*.ts',
+      ...(spec.name === 'probe' || spec.name === 'ntk' ? ['{workspaceRoot}/packages/mlp-engine/src/**/*.ts', '!{workspaceRoot}/packages/mlp-engine/src/**/*.test.ts'] : []),
       '!{workspaceRoot}/packages/core/src/**/*.test.ts',
       `{workspaceRoot}/packages/cli/src/commands/${spec.name}.ts`,
-      '{workspaceRoot}/packages/cli/src/pipeline/**/*.ts',
+      '{workspaceRoot}/packages/pipeline/src/**/*.ts',
       { externalDependencies: spec.externalDependencies },
       ...(dependsOn.length > 0 ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
     ],

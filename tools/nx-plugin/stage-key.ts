@@ -16,7 +16,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { stableStringify } from '../../packages/core/src/hash.ts';
-import { STAGES } from '../../packages/cli/src/pipeline/stages.ts';
+import { STAGES } from '../../packages/pipeline/src/stages.ts';
 
 export async function stageKey(file: string, stage: string, instanceKey?: string): Promise<string> {
   const spec = STAGES.find((s) => s.name === stage);
@@ -24,7 +24,7 @@ export async function stageKey(file: string, stage: string, instanceKey?: string
   let section: unknown;
   if (instanceKey) {
     // a matrix stage instance: its effective section (loaded only for the few instances that read files outside the pipeline)
-    const { findInstance, planPipeline, readPipeline } = await import('@elasticity/cli/pipeline');
+    const { findInstance, planPipeline, readPipeline } = await import('@elasticity/pipeline');
     try {
       section = findInstance(planPipeline(readPipeline(file)), spec.name, instanceKey).instance.section ?? null;
     } catch {

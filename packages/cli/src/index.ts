@@ -1,4 +1,2 @@
 export { main } from './main.ts';
-export { runNx } from './commands/run.ts';
-export * from './pipeline/index.ts';
-export { validatePipeline } from './pipeline/validate.ts';
+export { runNx } from './commands/run-nx.ts';

@@ -1,5 +1,6 @@
-import { ElasticityError, FLOAT64_PRODUCTS, gradientBackendFor, onBackend, tf } from '@elasticity/core';
-import type { Products } from '@elasticity/core';
+import { ElasticityError, tf } from '@elasticity/core';
+import { FLOAT64_PRODUCTS, gradientBackendFor, onBackend } from '@elasticity/mlp-engine';
+import type { Products } from '@elasticity/mlp-engine';
 
 export interface GenericNtkOptions {
   /** Shape of one input as the model takes it (default [d]). */

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProducts, createRng, definitionOutput, initBackend, mlpNetFeatures, onBackend, readoutWidth, tf } from '@elasticity/core';
-import type { DenseMlp, HiddenActivation, MlpNet, Rng } from '@elasticity/core';
+import { createRng, initBackend, tf } from '@elasticity/core';
+import { createProducts, definitionOutput, mlpNetFeatures, onBackend, readoutWidth } from '@elasticity/mlp-engine';
+import type { Rng } from '@elasticity/core';
+import type { DenseMlp, HiddenActivation, MlpNet } from '@elasticity/mlp-engine';
 import { genericNtk } from './generic-ntk.ts';
 import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
 import { netToModel, randomNet, zooNets } from './test-support.ts';

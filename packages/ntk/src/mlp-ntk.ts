@@ -1,5 +1,6 @@
-import { FLOAT64_PRODUCTS, gatherRows, matMulABt, mlpHiddenFeatures, mlpNetFeatures, readoutWidth, sigmoid } from '@elasticity/core';
-import type { DenseMlp, MlpHiddenFeatures, MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
+import { matMulABt } from '@elasticity/core';
+import { FLOAT64_PRODUCTS, gatherRows, mlpHiddenFeatures, mlpNetFeatures, readoutWidth, sigmoid } from '@elasticity/mlp-engine';
+import type { DenseMlp, MlpHiddenFeatures, MlpNet, MlpNetFeatures, Products } from '@elasticity/mlp-engine';
 
 /**
  * Closed-form empirical NTK of a 2-layer MLP f(x) = a . s(W x + b) + c over

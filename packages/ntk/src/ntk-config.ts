@@ -1,5 +1,6 @@
-import { PRODUCT_PRECISIONS, distinctItems, sectionParser, z } from '@elasticity/core';
-import type { ProductPrecision } from '@elasticity/core';
+import { distinctItems, sectionParser, z } from '@elasticity/core';
+import { PRODUCT_PRECISIONS } from '@elasticity/mlp-engine';
+import type { ProductPrecision } from '@elasticity/mlp-engine';
 
 export type NtkKind = 'empirical' | 'infinite';
 export type NtkMethod = 'auto' | 'closed-form' | 'generic';

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createRng, ElasticityError, initBackend, loadModelDir, readDenseMlp, readMatrixFile, readMlpNet, saveModelDir, tf, writeDatasetFile,
-} from '@elasticity/core';
+import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, tf, writeDatasetFile } from '@elasticity/core';
+import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
+import { check, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
+import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { ExampleMatrix } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProducts, createRng, initBackend, mlpNetFeatures, mlpNetFromDense } from '@elasticity/core';
-import type { DenseMlp, HiddenActivation } from '@elasticity/core';
+import { createRng, initBackend } from '@elasticity/core';
+import { createProducts, mlpNetFeatures, mlpNetFromDense } from '@elasticity/mlp-engine';
+import type { DenseMlp, HiddenActivation } from '@elasticity/mlp-engine';
 import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
 import { layerwiseNetProbe } from './layerwise-probe.ts';
 import { matrixNetProbe } from './matrix-probe.ts';

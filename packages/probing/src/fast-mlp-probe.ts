@@ -1,5 +1,5 @@
-import { mlpNetFromDense } from '@elasticity/core';
-import type { DenseMlp, MlpNet } from '@elasticity/core';
+import { mlpNetFromDense } from '@elasticity/mlp-engine';
+import type { DenseMlp, MlpNet } from '@elasticity/mlp-engine';
 import type { EtaSetting } from './eta.ts';
 import { layerwiseNetProbe } from './layerwise-probe.ts';
 import type { NetProbeOptions } from './layerwise-probe.ts';

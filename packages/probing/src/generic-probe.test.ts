@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, definitionOutput, initBackend, onBackend, readMlpNet, tf } from '@elasticity/core';
-import type { HiddenActivation, MlpNet } from '@elasticity/core';
+import { createRng, initBackend, tf } from '@elasticity/core';
+import { definitionOutput, onBackend, readMlpNet } from '@elasticity/mlp-engine';
+import type { HiddenActivation, MlpNet } from '@elasticity/mlp-engine';
 import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';

@@ -1,4 +1,5 @@
-import { ElasticityError, gradientBackendFor, onBackend, tf } from '@elasticity/core';
+import { ElasticityError, tf } from '@elasticity/core';
+import { gradientBackendFor, onBackend } from '@elasticity/mlp-engine';
 import { authorsEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
 import { lossSlope } from './probe-loss.ts';

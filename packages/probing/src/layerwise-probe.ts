@@ -1,5 +1,6 @@
-import { activate, activationSlope, cloneMlpNet, dot, FLOAT64_PRODUCTS, mlpNetFeatures, readoutWidth, sigmoid, sigmoidDifference } from '@elasticity/core';
-import type { HiddenActivation, MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
+import { dot } from '@elasticity/core';
+import { activate, activationSlope, cloneMlpNet, FLOAT64_PRODUCTS, mlpNetFeatures, readoutWidth, sigmoid, sigmoidDifference } from '@elasticity/mlp-engine';
+import type { HiddenActivation, MlpNet, MlpNetFeatures, Products } from '@elasticity/mlp-engine';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
 import { float32SelfDeltaNet } from './mlp-float32.ts';

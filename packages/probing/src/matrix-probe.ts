@@ -1,5 +1,6 @@
-import { dot, FLOAT64_PRODUCTS, gatherRows, layerPreActivations, mlpNetFeatures, rowNorms, sigmoid, sigmoidDifference } from '@elasticity/core';
-import type { MlpNet, MlpNetFeatures, Products } from '@elasticity/core';
+import { dot, rowNorms } from '@elasticity/core';
+import { FLOAT64_PRODUCTS, gatherRows, layerPreActivations, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/mlp-engine';
+import type { MlpNet, MlpNetFeatures, Products } from '@elasticity/mlp-engine';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
 import { float32SelfDeltaNet } from './mlp-float32.ts';

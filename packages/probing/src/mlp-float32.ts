@@ -1,5 +1,5 @@
-import { activate, activationSlope, mlpNetFromDense } from '@elasticity/core';
-import type { DenseMlp, HiddenActivation, MlpNet } from '@elasticity/core';
+import { activate, activationSlope, mlpNetFromDense } from '@elasticity/mlp-engine';
+import type { DenseMlp, HiddenActivation, MlpNet } from '@elasticity/mlp-engine';
 import type { ProbeLoss } from './probe-loss.ts';
 
 const f = Math.fround;

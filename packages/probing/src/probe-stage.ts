@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { check, createProducts, createProgress, ElasticityError, initBackend, inspectMlpNet, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
-import type { Dataset, MlpNet } from '@elasticity/core';
+import { check, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
+import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
+import type { Dataset } from '@elasticity/core';
+import type { MlpNet } from '@elasticity/mlp-engine';
 import { fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
 import { parseProbeConfig } from './probe-config.ts';

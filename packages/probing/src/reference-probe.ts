@@ -1,5 +1,5 @@
-import { activate, activationSlope, cloneMlpNet, mlpNetFromDense, readoutWidth } from '@elasticity/core';
-import type { DenseMlp, MlpNet } from '@elasticity/core';
+import { activate, activationSlope, cloneMlpNet, mlpNetFromDense, readoutWidth } from '@elasticity/mlp-engine';
+import type { DenseMlp, MlpNet } from '@elasticity/mlp-engine';
 import { lossSlope } from './probe-loss.ts';
 import type { ProbeLoss } from './probe-loss.ts';
 import { allIndices } from './probe-result.ts';

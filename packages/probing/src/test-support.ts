@@ -3,7 +3,8 @@
  * random small MLPs, explicit parameter gradients, tfjs models with given weights.
  */
 import { tf } from '@elasticity/core';
-import type { DenseMlp, HiddenActivation, MlpNet, Rng } from '@elasticity/core';
+import type { Rng } from '@elasticity/core';
+import type { DenseMlp, HiddenActivation, MlpNet } from '@elasticity/mlp-engine';
 
 export function randomMlp(rng: Rng, d: number, h: number, hidden: HiddenActivation, sigmoidOutput: boolean, scale = 1): DenseMlp {
   // float32-representable weights, so tfjs models hold exactly the same numbers
@@ -141,4 +142,4 @@ export function netGradientNtk(net: MlpNet, x: ArrayLike<number>, n: number): Fl
   return K;
 }
 
-export { randomNet, zooNets, netToModel } from '@elasticity/core';
+export { randomNet, zooNets, netToModel } from '@elasticity/mlp-engine';

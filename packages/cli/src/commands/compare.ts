@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_DATA_ROOT } from '../pipeline/paths.ts';
+import { DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import { compareRuns } from '../compare/compare-runs.ts';
 import { compareJson, formatCompareTable } from '../compare/format-compare.ts';
 import { REFERENCE_FORMS } from '../compare/load-run.ts';

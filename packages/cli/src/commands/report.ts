@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError, createLogger } from '@elasticity/core';
 import { formatPipelineSummary, runReport, runReportAll } from '@elasticity/report';
-import { readPipeline, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
+import { readPipeline, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import { stageInvocation } from './stage-command.ts';
 import type { StageInvocation } from './stage-command.ts';
 

@@ -4,9 +4,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError, createLogger } from '@elasticity/core';
 import { parseIngestConfig } from '@elasticity/datasets';
 import { runSuiteReport } from '@elasticity/report';
-import { planPipeline, readPipeline, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
-import type { Pipeline, PlannedCombination } from '../pipeline/index.ts';
-import { validatePipeline } from '../pipeline/validate.ts';
+import { planPipeline, readPipeline, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import type { Pipeline, PlannedCombination } from '@elasticity/pipeline';
+import { validatePipeline } from '@elasticity/pipeline/schema';
 import { matrixReportDir, runMatrices } from './run-matrix.ts';
 import type { MatrixSelection } from './run-matrix.ts';
 

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { ElasticityError, createLogger } from '@elasticity/core';
 import { formatMatrixTable, matrixTableCaption, runMatrixReport } from '@elasticity/report';
 import type { MatrixResults } from '@elasticity/report';
-import { instanceProjectName, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
-import type { Pipeline, PlannedCombination } from '../pipeline/index.ts';
-import { runNx } from './run.ts';
+import { instanceProjectName, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import type { Pipeline, PlannedCombination } from '@elasticity/pipeline';
+import { runNx } from './run-nx.ts';
 
 export interface MatrixSelection {
   pipeline: Pipeline;

@@ -1,36 +1,19 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
 import { formatPipelineSummary } from '@elasticity/report';
 import type { PipelineResults } from '@elasticity/report';
-import { parseComboFilter, readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
-import { validatePipeline } from '../pipeline/validate.ts';
+import { parseComboFilter, readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import { validatePipeline } from '@elasticity/pipeline/schema';
 import { runMatrices } from './run-matrix.ts';
+import { runNx } from './run-nx.ts';
 
 interface RunArgs {
   pipeline: string;
   parallel: number;
   'skip-cache': boolean;
   only?: string;
-}
-
-const require = createRequire(import.meta.url);
-
-/** Runs `nx run PROJECT:TARGET` in the workspace with Nx kept offline and quiet. */
-export function runNx(args: string[], cwd = process.cwd()): Promise<number> {
-  const nxBin = require.resolve('nx/bin/nx.js');
-  return new Promise((resolveExit, reject) => {
-    const child = spawn(process.execPath, [nxBin, ...args], {
-      cwd,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: undefined, ELASTICITY_RUN: '1' },
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0)));
-  });
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core';
 import { schemaCommand } from './schema.ts';
-import { pipelineSchemaText } from '../pipeline/pipeline-schema.ts';
+import { pipelineSchemaText } from '@elasticity/pipeline/schema';
 
 type Args = Parameters<NonNullable<typeof schemaCommand.handler>>[0];
 const run = (out: string, check: boolean) => schemaCommand.handler({ out, check, _: [], $0: 'elasticity' } as Args);

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
-import { PIPELINE_SCHEMA_FILE, pipelineSchemaIsCurrent, writePipelineSchema } from '../pipeline/pipeline-schema.ts';
+import { PIPELINE_SCHEMA_FILE, pipelineSchemaIsCurrent, writePipelineSchema } from '@elasticity/pipeline/schema';
 
 interface SchemaArgs {
   out: string;

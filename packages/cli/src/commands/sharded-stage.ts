@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
-import type { StageName } from '../pipeline/index.ts';
+import type { StageName } from '@elasticity/pipeline';
 import { stageInvocation, stageOptions } from './stage-command.ts';
 import type { StageArgs, StageInvocation } from './stage-command.ts';
 

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ElasticityError } from '@elasticity/core';
-import { findInstance, planPipeline, readPipeline, resolvePipelineFile, shardDir, stageDir, stageSpec, DEFAULT_DATA_ROOT } from '../pipeline/index.ts';
-import type { Pipeline, PlannedCombination, StageInstance, StageName } from '../pipeline/index.ts';
+import { findInstance, planPipeline, readPipeline, resolvePipelineFile, shardDir, stageDir, stageSpec, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import type { Pipeline, PlannedCombination, StageInstance, StageName } from '@elasticity/pipeline';
 
 export interface StageArgs {
   pipeline: string;

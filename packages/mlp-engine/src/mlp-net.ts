@@ -1,5 +1,4 @@
-import { tf } from '../backend.ts';
-import { ElasticityError } from '../errors.ts';
+import { tf, ElasticityError } from '@elasticity/core';
 import type { DenseMlp, HiddenActivation } from './dense-mlp.ts';
 
 const HIDDEN: HiddenActivation[] = ['relu', 'linear', 'sigmoid'];

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf } from '../backend.ts';
-import { ElasticityError } from '../errors.ts';
+import { initBackend, tf, ElasticityError } from '@elasticity/core';
 import { inspectDenseMlp, readDenseMlp } from './dense-mlp.ts';
 import { mlpHiddenFeatures } from './hidden-features.ts';
 import { sigmoid, sigmoidDifference } from './activation.ts';

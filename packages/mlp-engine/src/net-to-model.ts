@@ -1,4 +1,4 @@
-import { tf } from '../backend.ts';
+import { tf } from '@elasticity/core';
 import type { MlpNet } from './mlp-net.ts';
 
 /** A tfjs model of the zoo contract's topology holding exactly the MlpNet's weights. */

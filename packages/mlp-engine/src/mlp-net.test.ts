@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf } from '../backend.ts';
-import { ElasticityError } from '../errors.ts';
-import { createRng } from '../rng.ts';
+import { initBackend, tf, ElasticityError, createRng } from '@elasticity/core';
 import { inspectMlpNet, readMlpNet } from './mlp-net.ts';
 import { mlpNetFeatures } from './net-features.ts';
 import { createProducts } from './products.ts';

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../backend.ts';
-import { createRng } from '../rng.ts';
-import { matMulABt } from '../linalg/gemm.ts';
+import { initBackend, createRng, matMulABt } from '@elasticity/core';
 import { activate, activationSlope } from './activation.ts';
 import type { HiddenActivation } from './dense-mlp.ts';
 import { gatherKMajorBlock, mappedRow } from './float32-blocks.ts';

@@ -1,4 +1,4 @@
-import { tf } from '../backend.ts';
+import { tf } from '@elasticity/core';
 
 /**
  * The backend to take gradients of `model` on. TensorFlow.js's wasm

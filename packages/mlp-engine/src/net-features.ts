@@ -1,5 +1,5 @@
 import { activationSlope, sigmoid } from './activation.ts';
-import { dot, rowNorms } from '../linalg/gemm.ts';
+import { dot, rowNorms } from '@elasticity/core';
 import type { MlpLayer, MlpNet } from './mlp-net.ts';
 import { readoutWidth } from './mlp-net.ts';
 import { FLOAT64_PRODUCTS, sharedFloat64Array } from './products.ts';

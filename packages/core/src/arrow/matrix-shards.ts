@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '../errors.ts';
-import { readMatrixFile, writeMatrixFile } from '../arrow/matrix.ts';
-import type { ExampleMatrix } from '../arrow/matrix.ts';
-import type { StageMeta } from '../arrow/metadata.ts';
+import { readMatrixFile, writeMatrixFile } from './matrix.ts';
+import type { ExampleMatrix } from './matrix.ts';
+import type { StageMeta } from './metadata.ts';
 import { stableStringify } from '../hash.ts';
 import { runStage } from '../stage.ts';
 

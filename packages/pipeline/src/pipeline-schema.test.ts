@@ -9,7 +9,7 @@ import { readPipeline } from './read-pipeline.ts';
 import { SECTION_KEYS } from './stages.ts';
 import { validatePipeline } from './validate.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Every pipeline file under pipelines/ (any depth), the generated schema left out. */
 function pipelineFiles(dir = join(ROOT, 'pipelines')): string[] {

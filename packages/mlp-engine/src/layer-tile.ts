@@ -1,4 +1,4 @@
-import { dot } from '../linalg/gemm.ts';
+import { dot } from '@elasticity/core';
 import { activate, activationSlope } from './activation.ts';
 import type { HiddenActivation } from './dense-mlp.ts';
 import type { MatMulBackend } from './float32-blocks.ts';

@@ -7,4 +7,3 @@ export type { MatrixAxis, MatrixValue, Combination } from './matrix.ts';
 export { planPipeline, selectCombos, findInstance, instanceProjectName, comboProjectName } from './plan.ts';
 export type { PipelinePlan, PlannedCombination, StageInstance } from './plan.ts';
 export { stageDir, shardDir, DEFAULT_DATA_ROOT } from './paths.ts';
-export { PIPELINE_SCHEMA, PIPELINE_SCHEMA_FILE, SECTION_PARSERS, pipelineJsonSchema, pipelineSchemaText, writePipelineSchema } from './pipeline-schema.ts';

@@ -1,4 +1,4 @@
-import type { tf as TF } from '../backend.ts';
+import type { tf as TF } from '@elasticity/core';
 
 type Vec = Float32Array | Float64Array;
 

@@ -1,5 +1,4 @@
-import { tf } from '../backend.ts';
-import { ElasticityError } from '../errors.ts';
+import { tf, ElasticityError } from '@elasticity/core';
 
 /** Hidden activations of the 2-layer MLP family the exact MLP paths support. */
 export type HiddenActivation = 'relu' | 'linear' | 'sigmoid';

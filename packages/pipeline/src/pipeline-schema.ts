@@ -32,7 +32,7 @@ const MATRIX_SCHEMA = z.record(
     z.record(z.string().regex(LABEL), z.record(z.string().regex(DOTTED_PATH), z.unknown()))
       .describe('Labelled values, each an object of overrides { "section.key": value } (null deletes the key).'),
   ]),
-).describe('Named axes; every combination of one value per axis is a pipeline of its own (see packages/cli/src/pipeline/matrix.ts).');
+).describe('Named axes; every combination of one value per axis is a pipeline of its own (see packages/pipeline/src/matrix.ts).');
 
 /**
  * A whole pipeline file: `$schema`, `description`, `matrix` and one section

@@ -3,7 +3,7 @@
  * and benchmarks: a tfjs model built from one (netToModel) holds exactly the
  * same numbers as the float64 description.
  */
-import type { Rng } from '../rng.ts';
+import type { Rng } from '@elasticity/core';
 import type { HiddenActivation } from './dense-mlp.ts';
 import type { MlpNet } from './mlp-net.ts';
 

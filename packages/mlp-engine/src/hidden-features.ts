@@ -1,4 +1,4 @@
-import { matMulABt } from '../linalg/gemm.ts';
+import { matMulABt } from '@elasticity/core';
 import { activate, activationSlope, sigmoid } from './activation.ts';
 import type { DenseMlp } from './dense-mlp.ts';
 

@@ -1,0 +1,15 @@
+export { inspectDenseMlp, readDenseMlp } from './dense-mlp.ts';
+export type { DenseMlp, HiddenActivation } from './dense-mlp.ts';
+export { sigmoid, sigmoidDifference, activate, activationSlope } from './activation.ts';
+export { mlpHiddenFeatures } from './hidden-features.ts';
+export type { MlpHiddenFeatures } from './hidden-features.ts';
+export { inspectMlpNet, readMlpNet, mlpNetFromDense, denseFromMlpNet, cloneMlpNet, readoutWidth } from './mlp-net.ts';
+export type { MlpNet, MlpLayer } from './mlp-net.ts';
+export { definitionOutput, randomNet, zooNets } from './random-net.ts';
+export { netToModel } from './net-to-model.ts';
+export { mlpNetFeatures, layerPreActivations, gatherRows } from './net-features.ts';
+export type { MlpNetFeatures } from './net-features.ts';
+export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS, sharedFloat64Array } from './products.ts';
+export type { Products, ProductOptions, ProductPrecision } from './products.ts';
+export { float32BlockErrorBound, DEFAULT_BLOCK_K } from './float32-blocks.ts';
+export { gradientBackendFor, onBackend } from './gradient-backend.ts';
