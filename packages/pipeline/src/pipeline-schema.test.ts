@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from '@elasticity/core';
-import { PIPELINE_SCHEMA_FILE, SECTION_PARSERS, pipelineJsonSchema, pipelineSchemaText } from './pipeline-schema.ts';
+import { PIPELINE_SCHEMA_FILE, SECTION_PARSERS, effectiveSections, pipelineJsonSchema, pipelineSchemaText } from './pipeline-schema.ts';
 import { readPipeline } from './read-pipeline.ts';
 import { SECTION_KEYS } from './stages.ts';
 import { validatePipeline } from './validate.ts';
@@ -66,4 +66,15 @@ test('the generated JSON Schema rejects what the parsers reject: unknown section
   assert.deepEqual(where({ dataset: { source: 'imagenet' } }), [['invalid_value', 'dataset.source']]);
   assert.deepEqual(where({ cluster: { methods: [{ input: 'raw', method: 'kmeans' }, { input: 'ntk', method: 'dbscan' }] } }), [['invalid_value', 'cluster.methods.1.method']]);
   assert.ok(jsonSchema.safeParse({ $schema: './pipeline.schema.json', description: 'x', report: {} }).success);
+});
+
+test('effective sections apply every default: the default pipeline runs with 1000 auxiliary examples (2 primary classes x 500) it does not spell out', () => {
+  const pipeline = readPipeline(join(ROOT, 'pipelines/default.json'));
+  const written = pipeline.sections.dataset as Record<string, unknown>;
+  assert.equal(written.auxiliaryCount, undefined);
+  const effective = effectiveSections(pipeline) as Record<string, Record<string, unknown>>;
+  assert.equal(effective.dataset.auxiliaryCount, (written.perClass as number) * (written.primary as number[]).length);
+  assert.equal(effective.dataset.testPerClass, 100);
+  assert.equal(effective.probe.eta, 'authors');
+  assert.deepEqual(Object.keys(effective), pipeline.stages.map((s) => s.section));
 });

@@ -9,6 +9,7 @@ import { parseSimilarityConfig } from '@elasticity/similarity';
 import { parseClusterConfig } from '@elasticity/clustering';
 import { parseReportConfig } from '@elasticity/report';
 import { LABEL } from './matrix.ts';
+import type { Pipeline } from './read-pipeline.ts';
 
 /** Where `elasticity schema` writes the pipeline files' JSON Schema (relative to the workspace root). */
 export const PIPELINE_SCHEMA_FILE = 'pipelines/pipeline.schema.json';
@@ -17,6 +18,21 @@ export const PIPELINE_SCHEMA_FILE = 'pipelines/pipeline.schema.json';
 export const SECTION_PARSERS: readonly SectionParser<unknown>[] = [
   parseIngestConfig, parseTrainConfig, parseProbeConfig, parseNtkConfig, parseSimilarityConfig, parseClusterConfig, parseReportConfig,
 ];
+
+/**
+ * The sections a pipeline (or one matrix combination) runs with, each
+ * through its stage's parser: every default applied, class names resolved.
+ * This is what a run records as its parameters, so that two runs compare by
+ * what they did, not by what their files spelled out.
+ */
+export function effectiveSections(pipeline: Pipeline): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of pipeline.stages) {
+    const parse = SECTION_PARSERS.find((p) => p.section === spec.section)!;
+    out[spec.section] = parse(pipeline.sections[spec.section], pipeline.file);
+  }
+  return out;
+}
 
 const DOTTED_PATH = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
 
