@@ -1,0 +1,10 @@
+export { startCacheServer, CacheServerOptionError, DEFAULT_MAX_BODY_BYTES } from './start-server.ts';
+export type { CacheServer, CacheServerOptions } from './start-server.ts';
+export { buildCacheApp } from './cache-app.ts';
+export type { CacheAppOptions } from './cache-app.ts';
+export { DiskStore } from './disk-store.ts';
+export { BodyTooLargeError, BodyLengthError } from './cache-store.ts';
+export type { CacheStore, GetResult, PutResult, PutLimits } from './cache-store.ts';
+export { isNxHash } from './nx-hash.ts';
+export { accessOf } from './tokens.ts';
+export type { Access, CacheTokens } from './tokens.ts';
