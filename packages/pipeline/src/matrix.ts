@@ -1,4 +1,4 @@
-import { ElasticityError } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core/light';
 
 /**
  * A pipeline matrix (like DVC's foreach/matrix): named axes, each a list of

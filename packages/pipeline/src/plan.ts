@@ -1,4 +1,4 @@
-import { ElasticityError, hashJson } from '@elasticity/core';
+import { ElasticityError, hashJson } from '@elasticity/core/light';
 import { expandMatrix, matchesFilter } from './matrix.ts';
 import type { MatrixAxis } from './matrix.ts';
 import { stagesOf } from './read-pipeline.ts';

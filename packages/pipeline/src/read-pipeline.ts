@@ -1,5 +1,5 @@
 import { basename, join, resolve, sep } from 'node:path';
-import { ElasticityError, readJsonFileSync, suggestName } from '@elasticity/core';
+import { ElasticityError, readJsonFileSync, suggestName } from '@elasticity/core/light';
 import { parseMatrix } from './matrix.ts';
 import type { MatrixAxis } from './matrix.ts';
 import { SECTION_KEYS, STAGES } from './stages.ts';
