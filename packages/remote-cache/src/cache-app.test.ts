@@ -106,7 +106,7 @@ test('concurrent PUTs of one hash: exactly one 200, the others 409, the stored b
   });
 });
 
-test('an entry whose bytes no longer match its SHA-256 is never served: 404 and a log line', async () => {
+test('an entry whose bytes no longer match its SHA-256 is never served: 404, a log line, moved aside, then storable again', async () => {
   await withCacheServer(async (server) => {
     const original = body(5000);
     await put(server, HASH, original);
@@ -114,14 +114,18 @@ test('an entry whose bytes no longer match its SHA-256 is never served: 404 and 
     flipped[1234] ^= 0x01;
     await writeFile(join(server.dir, HASH), flipped);
     assert.equal((await get(server, HASH)).status, 404);
-    assert.ok(server.logs.some((l) => l.startsWith(`corrupt entry ${HASH} not served: SHA-256 ${sha256(flipped)} does not match the recorded ${sha256(original)}`)), server.logs.join('\n'));
+    assert.ok(server.logs.includes(`corrupt entry ${HASH} not served (moved aside to ${HASH}.corrupt): SHA-256 ${sha256(flipped)} does not match the recorded ${sha256(original)}`), server.logs.join('\n'));
+    assert.deepEqual(await readdir(server.dir), [`${HASH}.corrupt`]);
+    assert.equal((await get(server, HASH)).status, 404);
+    // The next upload of the hash stores good bytes again.
+    assert.equal((await put(server, HASH, original)).status, 200);
+    assert.deepEqual(new Uint8Array((await get(server, HASH)).body), original);
     // A damaged checksum file counts the same.
     await put(server, '42', original);
     await writeFile(join(server.dir, '42.sha256'), 'not a checksum\n');
     assert.equal((await get(server, '42')).status, 404);
-    assert.ok(server.logs.some((l) => l.startsWith('corrupt entry 42 not served: unreadable checksum file')));
-    // Still 409 for its hash: entries are never replaced over the wire.
-    assert.equal((await put(server, HASH, original)).status, 409);
+    assert.ok(server.logs.includes('corrupt entry 42 not served (moved aside to 42.corrupt): unreadable checksum file 42.sha256'), server.logs.join('\n'));
+    assert.equal(server.logs.filter((l) => l.startsWith('corrupt entry')).length, 2);
   });
 });
 

@@ -29,7 +29,8 @@ type HashRequest = FastifyRequest<{ Params: { hash: string } }>;
  * remote cache specification" 1.0.0) on fastify:
  *
  * - GET /v1/cache/{hash}: 200 with the entry (application/octet-stream), 404
- *   when absent or when its bytes no longer match their SHA-256 (logged);
+ *   when absent or when its bytes no longer match their SHA-256 (logged, and
+ *   the entry is moved aside so that the next PUT can store good bytes);
  * - PUT /v1/cache/{hash} (Content-Length required, application/octet-stream):
  *   200 stored, 409 already stored (entries are never replaced), 403 for the
  *   read-only token, 413 over the size cap, 411 without a length;
@@ -81,7 +82,7 @@ export function buildCacheApp(options: CacheAppOptions): FastifyInstance {
     const access = accessOf(request.headers.authorization, tokens);
     if (access === undefined) {
       reply.header('www-authenticate', 'Bearer');
-      return refuse(reply, 401, 'missing or invalid cache token', { close: write });
+      return refuse(reply, 401, 'missing or invalid cache token (NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN)', { close: write });
     }
     if (!isNxHash(request.params.hash)) return refuse(reply, 400, 'not an Nx task hash (1 to 20 decimal digits)', { close: write });
     if (!write) return;
@@ -99,7 +100,7 @@ export function buildCacheApp(options: CacheAppOptions): FastifyInstance {
     const { hash } = request.params;
     const entry = await store.get(hash);
     if (entry.status === 'corrupt') {
-      log(`corrupt entry ${hash} not served: ${entry.reason}`);
+      log(`corrupt entry ${hash} not served (moved aside to ${hash}.corrupt): ${entry.reason}`);
       return refuse(reply, 404, 'not found');
     }
     if (entry.status === 'missing') return refuse(reply, 404, 'not found');

@@ -18,8 +18,9 @@ export interface PutLimits {
 
 /**
  * Where cache entries live. Keys are Nx hashes (see isNxHash); a store refuses
- * anything else. An entry appears whole or not at all, is never replaced, and
- * is served only while its bytes match the SHA-256 recorded when it was stored.
+ * anything else. An entry appears whole or not at all, is never replaced while
+ * sound, and is served only while its bytes match the SHA-256 recorded when it
+ * was stored (get reports 'corrupt' once and drops it).
  */
 export interface CacheStore {
   has(hash: string): Promise<boolean>;

@@ -8,6 +8,7 @@ import { BodyTooLargeError, BodyLengthError } from './cache-store.ts';
 import type { CacheStore, GetResult, PutLimits, PutResult } from './cache-store.ts';
 
 const CHECKSUM_SUFFIX = '.sha256';
+const CORRUPT_SUFFIX = '.corrupt';
 /** Temp files start with a dot and hold letters, so they can never be taken for an entry (digits only). */
 const TEMP_NAME = /^\..*\.upload-[0-9a-f]+$/;
 /** `sha256sum` format, so `sha256sum -c HASH.sha256` checks an entry by hand. */
@@ -18,8 +19,10 @@ const CHECKSUM_LINE = /^([0-9a-f]{64}) {2}([0-9]{1,20})\n$/;
  * HASH.sha256 (their SHA-256, written after the entry). An upload streams into
  * a temp file in the same folder, is flushed, then hard-linked to its final
  * name: the link fails when the name exists, so of several concurrent uploads
- * of one hash exactly one is stored and nothing is ever replaced. One server
- * per folder: opening the store removes what killed uploads left behind.
+ * of one hash exactly one is stored and nothing is ever replaced (an entry
+ * found corrupt is moved aside to HASH.corrupt; then the hash can be stored
+ * again). One server per folder: opening the store removes what killed
+ * uploads left behind.
  */
 export class DiskStore implements CacheStore {
   private constructor(readonly dir: string) {}
@@ -76,7 +79,18 @@ export class DiskStore implements CacheStore {
     }
   }
 
+  /**
+   * The entry, streamed, if its bytes still match the recorded SHA-256. An
+   * entry that does not (or whose checksum is unreadable) is moved aside to
+   * HASH.corrupt, so the next upload of that hash can store good bytes.
+   */
   async get(hash: string): Promise<GetResult> {
+    const found = await this.verified(hash);
+    if (found.status === 'corrupt') await this.quarantine(hash);
+    return found;
+  }
+
+  private async verified(hash: string): Promise<GetResult> {
     const entry = this.path(hash);
     let recorded: string;
     try {
@@ -98,7 +112,10 @@ export class DiskStore implements CacheStore {
     }
     try {
       const stats = await handle.stat();
-      if (!stats.isFile()) throw new Error(`${entry} is not a regular file`);
+      if (!stats.isFile()) {
+        await handle.close();
+        return { status: 'corrupt', reason: 'entry is not a regular file' };
+      }
       const digest = createHash('sha256');
       for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) digest.update(chunk as Buffer);
       const actual = digest.digest('hex');
@@ -110,6 +127,17 @@ export class DiskStore implements CacheStore {
     } catch (error) {
       await handle.close();
       throw error;
+    }
+  }
+
+  /** Checksum first (the entry then reads as missing), then the entry moves to HASH.corrupt for inspection. */
+  private async quarantine(hash: string): Promise<void> {
+    const entry = this.path(hash);
+    await rm(entry + CHECKSUM_SUFFIX, { force: true });
+    try {
+      await rename(entry, entry + CORRUPT_SUFFIX);
+    } catch (error) {
+      if (!isCode(error, 'ENOENT')) throw error;
     }
   }
 

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 /**
  * What a cache server answers to one read, from the client's side. Nx 23.3
  * stops a run (exit 1, tasks skipped) when its self-hosted cache is
@@ -9,20 +12,30 @@ export type CacheServerProbe = { ok: true } | { ok: false; reason: string };
 /** A hash no task has (Nx hashes are xxh3-64 digests): 404 from a healthy server. */
 const PROBE_HASH = '0';
 
-export async function probeCacheServer(url: string, token: string | undefined, timeoutMs = 3000): Promise<CacheServerProbe> {
-  let response: Response;
-  try {
-    response = await fetch(`${url.replace(/\/+$/, '')}/v1/cache/${PROBE_HASH}`, {
+/** One GET on a fresh connection (no pooled socket that the server may have closed). */
+export function probeCacheServer(url: string, token: string | undefined, timeoutMs = 3000): Promise<CacheServerProbe> {
+  return new Promise((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(`${url.replace(/\/+$/, '')}/v1/cache/${PROBE_HASH}`);
+    } catch {
+      resolve({ ok: false, reason: `cache server address ${JSON.stringify(url)} is not a URL` });
+      return;
+    }
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
+      agent: false,
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
+      timeout: timeoutMs,
     });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
-    return { ok: false, reason: `cache server ${url} unreachable (${why})` };
-  }
-  await response.body?.cancel();
-  if (response.status === 404 || response.status === 200) return { ok: true };
-  if (response.status === 401 || response.status === 403) return { ok: false, reason: `cache server ${url} refused the token (${response.status})` };
-  return { ok: false, reason: `cache server ${url} answered ${response.status} to a read` };
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: `no answer within ${timeoutMs} ms` })));
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, reason: `cache server ${url} unreachable (${error.code ?? error.message})` }));
+    request.on('response', (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      if (status === 404 || status === 200) resolve({ ok: true });
+      else if (status === 401 || status === 403) resolve({ ok: false, reason: `cache server ${url} refused the token (${status})` });
+      else resolve({ ok: false, reason: `cache server ${url} answered ${status} to a read` });
+    });
+    request.end();
+  });
 }
