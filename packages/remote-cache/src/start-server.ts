@@ -1,3 +1,4 @@
+import { ElasticityError } from '@elasticity/core/light';
 import { DiskStore } from './disk-store.ts';
 import { buildCacheApp } from './cache-app.ts';
 import { tokenProblem } from './tokens.ts';
@@ -28,10 +29,10 @@ export interface CacheServer {
 
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 ** 3;
 
-/** A start-up problem tied to one option (the CLI maps it to its flag). */
-export class CacheServerOptionError extends Error {
-  constructor(readonly option: keyof CacheServerOptions, message: string, cause?: unknown) {
-    super(`${option}: ${message}`, cause === undefined ? undefined : { cause });
+/** A start-up problem tied to one option (`field`; the CLI names its flag instead). */
+export class CacheServerOptionError extends ElasticityError {
+  constructor(readonly option: keyof CacheServerOptions, readonly reason: string, cause?: unknown) {
+    super(reason, { field: option, cause });
     this.name = 'CacheServerOptionError';
   }
 }
