@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readTrainingMetricsFile } from '@elasticity/core';
 import { scratchWorkspace, cli } from './workspace.ts';
 import { listFiles } from './stage-output.ts';
 
@@ -17,37 +17,29 @@ const PIPELINE = {
 };
 const STAGES = ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'];
 
-/** Files whose content includes wall-clock durations, compared without them. */
-async function withoutDurations(file: string): Promise<unknown> {
-  if (file.endsWith('train/metrics.arrow')) {
-    const { records, meta } = await readTrainingMetricsFile(file);
-    return { records: records.map(({ seconds: _s, ...r }) => r), meta };
-  }
-  if (file.endsWith('report/results.json')) {
-    const results = JSON.parse(await readFile(file, 'utf8'));
-    if (results.training) delete results.training.seconds;
-    return results;
-  }
-  return undefined;
+/** SHA-256 of every file below `dir`, by relative path. */
+async function hashes(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const file of await listFiles(dir)) out[file] = createHash('sha256').update(await readFile(join(dir, file))).digest('hex');
+  return out;
 }
 
-test('the same pipeline, seed and backend give byte-identical outputs (durations aside)', { timeout: 400_000 }, async () => {
-  const runs: string[] = [];
+test('two clean runs of a 7-stage pipeline (run --skip-cache twice) give byte-identical files, every one of them; only the timings files beside the outputs differ', { timeout: 600_000 }, async () => {
+  const ws = await scratchWorkspace({ p: PIPELINE });
+  const env = { NX_CACHE_DIRECTORY: join(ws, '.nx-cache') };
+  const runs: Record<string, string>[] = [];
   for (let k = 0; k < 2; k++) {
-    const ws = await scratchWorkspace({ p: PIPELINE });
-    for (const stage of STAGES) {
-      const r = cli(ws, [stage, '--pipeline', 'p', '--backend', 'wasm']);
-      assert.equal(r.status, 0, `${stage}: ${r.stderr}`);
-    }
-    runs.push(join(ws, 'data/p'));
+    const r = cli(ws, ['run', 'p', '--skip-cache', '--backend', 'wasm'], env);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    runs.push(await hashes(join(ws, 'data/p')));
   }
-  const files = await listFiles(runs[0]);
-  assert.deepEqual(await listFiles(runs[1]), files);
-  assert.ok(files.length >= 15, files.join(' '));
-  for (const file of files) {
-    const [a, b] = runs.map((root) => join(root, file));
-    const timed = await withoutDurations(a);
-    if (timed !== undefined) assert.deepEqual(await withoutDurations(b), timed, file);
-    else assert.ok((await readFile(a)).equals(await readFile(b)), `${file} differs between two runs`);
-  }
+  const [first, second] = runs;
+  const timings = Object.keys(first).filter((f) => f.endsWith('.timings.json'));
+  assert.deepEqual(timings.sort(), STAGES.map((s) => `${s}.timings.json`).sort(), 'one timings file per stage, beside its folder');
+  const outputs = Object.keys(first).filter((f) => !timings.includes(f));
+  assert.ok(outputs.every((f) => STAGES.includes(f.split('/')[0])), outputs.join(' '));
+  assert.ok(outputs.length >= 24, outputs.join(' '));
+  assert.deepEqual(Object.keys(second).sort(), Object.keys(first).sort());
+  for (const file of outputs) assert.equal(second[file], first[file], `${file} differs between two clean runs`);
+  assert.notEqual(second['train.timings.json'], first['train.timings.json'], 'the second run really ran (its timings file is new)');
 });

@@ -48,3 +48,5 @@ export { saveModelDir, loadModelDir, readModelInfo, MODEL_JSON, MODEL_WEIGHTS } 
 export type { ModelInfo } from './model-io.ts';
 export { mergeMatrixShards, requestedRows, ROW_TOTAL_KEY } from './arrow/matrix-shards.ts';
 export type { MergeMatrixShardsOptions } from './arrow/matrix-shards.ts';
+export { checkModelTrainedOn, trainedOnRecord } from './model-io.ts';
+export { readStageTimings } from './stage.ts';

@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { initBackend, tf } from './backend.ts';
 import { ElasticityError } from './errors.ts';
+import { sha256File } from './hash.ts';
 import { writeFilesAtomic } from './fs/atomic.ts';
 import { readInputFile, readJsonFile } from './fs/read.ts';
 
@@ -17,6 +18,8 @@ export interface ModelInfo {
   loss: 'mse' | 'bce';
   /** Whether the network's last layer applies a sigmoid (BCE models). */
   sigmoidOutput: boolean;
+  /** The data set the train stage trained on (its path as read, relative to the working directory, and SHA-256); see checkModelTrainedOn. */
+  trainedOn?: { dataset: string; sha256: string };
   [key: string]: unknown;
 }
 
@@ -88,4 +91,36 @@ export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel
   } catch (cause) {
     throw new ElasticityError(`cannot build the model (${(cause as Error).message})`, { file: jsonFile, field: 'modelTopology', cause });
   }
+}
+
+const TRAINED_ON_FIELD = 'userDefinedMetadata.elasticity.trainedOn';
+
+/** ModelInfo.trainedOn of a model trained on `datasetFile`: its path relative to the working directory, and its SHA-256. */
+export async function trainedOnRecord(datasetFile: string): Promise<{ dataset: string; sha256: string }> {
+  return { dataset: relative(process.cwd(), datasetFile), sha256: await sha256File(datasetFile) };
+}
+
+/**
+ * Refuses to use a model on a data set it was not trained on: the model's
+ * recorded trainedOn.sha256 must be the SHA-256 of `datasetFile` now. Every
+ * stage that reads a model together with a data set (probe, ntk, similarity)
+ * calls this before using either; the error is one line naming both files.
+ * `modelDir` is a folder written by saveModelDir (model/, init/, a checkpoint).
+ */
+export async function checkModelTrainedOn(modelDir: string, datasetFile: string): Promise<void> {
+  const { info, jsonFile } = await readModelJson(modelDir);
+  const dataset = relative(process.cwd(), datasetFile);
+  const recorded = info.trainedOn;
+  if (recorded === undefined || typeof recorded.sha256 !== 'string' || typeof recorded.dataset !== 'string') {
+    throw new ElasticityError(`records no data set it was trained on, so it cannot be checked against ${dataset}: re-run the train stage`, { file: jsonFile, field: TRAINED_ON_FIELD });
+  }
+  const now = await sha256File(datasetFile);
+  if (recorded.sha256 === now) return;
+  const hashes = `recorded SHA-256 ${recorded.sha256.slice(0, 12)}…, now ${now.slice(0, 12)}…`;
+  throw new ElasticityError(
+    recorded.dataset === dataset
+      ? `was trained on another version of ${dataset} (${hashes}): re-run the train stage`
+      : `was trained on ${recorded.dataset}, not on ${dataset} (${hashes}): re-run the train stage on ${dataset}`,
+    { file: jsonFile, field: TRAINED_ON_FIELD },
+  );
 }

@@ -45,8 +45,8 @@ test('mnist-sample end to end: dataset.arrow and test.arrow read back', async ()
     assert.equal(count(test.roles, (r) => r === 'primary'), 20);
     const trainIds = new Set(dataset.ids);
     assert.ok([...test.ids].every((id) => !trainIds.has(id)), 'test examples are held out');
-    // No staging folder left beside the output.
-    assert.deepEqual(await readdir(join(dir, 'run')), ['ingest']);
+    // No staging folder left beside the output; the stage's timings file is.
+    assert.deepEqual((await readdir(join(dir, 'run'))).sort(), ['ingest', 'ingest.timings.json']);
   });
 });
 
@@ -174,5 +174,18 @@ test('a failing ingest leaves no output folder', async () => {
       (e: unknown) => e instanceof ElasticityError && e.file === join(dir, 'absent'),
     );
     assert.deepEqual(await readdir(dir), []);
+  });
+});
+
+test('a failing first ingest of a pipeline leaves no empty data/NAME/ folder, and its earlier timings file goes with its output', async () => {
+  await withDir(async (dir) => {
+    await mkdir(join(dir, 'data'));
+    const outDir = join(dir, 'data', 'p', 'ingest');
+    await assert.rejects(runIngest({ config: { perClass: 5000 }, pipelineFile: 'p.json', outDir }), (e: unknown) => e instanceof ElasticityError && e.field === 'dataset.perClass');
+    assert.deepEqual(await readdir(join(dir, 'data')), [], 'data/p/ was made by the failed ingest: gone');
+    await runIngest({ config: { perClass: 5, testPerClass: 0 }, pipelineFile: 'p.json', outDir });
+    assert.deepEqual((await readdir(join(dir, 'data', 'p'))).sort(), ['ingest', 'ingest.timings.json']);
+    await assert.rejects(runIngest({ config: { perClass: 5000 }, pipelineFile: 'p.json', outDir }));
+    assert.deepEqual(await readdir(join(dir, 'data', 'p')), [], 'data/p/ held other outputs before: kept, emptied of this stage');
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, tf, writeDatasetFile } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, tf, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
@@ -49,7 +49,7 @@ test('runNtk writes the NTK over the primary examples of the chosen weights; non
   const { root, primaryX, d } = await fixture();
   try {
     const make = () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 5, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
-    const info = { model: 'MLPProb', loss: 'bce' as const, sigmoidOutput: true };
+    const info = { model: 'MLPProb', loss: 'bce' as const, sigmoidOutput: true, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) };
     await saveModelDir(make(), join(root, 'train', 'model'), info);
     await saveModelDir(make(), join(root, 'train', 'init'), info);
     const ids = [0, 10, 30, 40, 60, 70, 80];
@@ -67,7 +67,7 @@ test('runNtk writes the NTK over the primary examples of the chosen weights; non
     }
     // a tanh network is outside the MLP family: the generic path; the closed form is a clear error
     const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
-    await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false });
+    await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'tanh') };
     await assert.rejects(
       runNtk({ ...base, config: { method: 'closed-form' }, outDir: join(root, 'bad') }),
@@ -88,7 +88,7 @@ test('infinite kind: the ReLU NTK of the model depth; shards merged equal the un
   const { root, primaryX, d } = await fixture();
   try {
     const net = randomNet(createRng(6), d, [6, 6], ['relu', 'relu'], { readout: 'sum' });
-    await saveModelDir(netToModel(net), join(root, 'train', 'model'), { model: 'ResNet', loss: 'mse', sigmoidOutput: false });
+    await saveModelDir(netToModel(net), join(root, 'train', 'model'), { model: 'ResNet', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
     const config = { kind: ['empirical', 'infinite'], sigmaB2: 0.1 };
     await runNtk({ ...base, config, outDir: join(root, 'full') });

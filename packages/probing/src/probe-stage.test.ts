@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, tf, writeDatasetFile } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, tf, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
 import { parseProbeConfig } from './probe-config.ts';
@@ -44,7 +44,7 @@ async function fixture(sigmoidOutput: boolean): Promise<{ root: string; dataset:
     target: Float32Array.from(roles, (r) => (r === 'primary' ? 1 : 0)), classes: Int16Array.from({ length: n }, (_, i) => i % 2), roles,
   };
   await writeDatasetFile(join(root, 'dataset.arrow'), dataset, meta);
-  const info = { model: 'MLPNet', loss: sigmoidOutput ? 'bce' as const : 'mse' as const, sigmoidOutput };
+  const info = { model: 'MLPNet', loss: sigmoidOutput ? 'bce' as const : 'mse' as const, sigmoidOutput, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) };
   await saveModelDir(mlpToModel(randomMlp(rng, d, 7, 'relu', sigmoidOutput)), join(root, 'train', 'model'), info);
   await saveModelDir(mlpToModel(randomMlp(rng, d, 7, 'relu', sigmoidOutput)), join(root, 'train', 'init'), info);
   const primaryX = Float32Array.from(roles.flatMap((r, i) => (r === 'primary' ? Array.from(x.subarray(i * d, (i + 1) * d)) : [])));
@@ -109,7 +109,7 @@ test('method "fast" on a model outside the MLP family is a clear error; "auto" f
   const { root } = await fixture(false);
   try {
     const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
-    await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false });
+    await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow') };
     await assert.rejects(
       runProbe({ ...base, modelDir: join(root, 'tanh'), config: { method: 'fast' }, outDir: join(root, 'out') }),
@@ -122,7 +122,7 @@ test('method "fast" on a model outside the MLP family is a clear error; "auto" f
     const deep = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1 })],
     });
-    await saveModelDir(deep, join(root, 'deep', 'model'), { model: 'MLPNet3Layer', loss: 'mse', sigmoidOutput: false });
+    await saveModelDir(deep, join(root, 'deep', 'model'), { model: 'MLPNet3Layer', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     await runProbe({ ...base, modelDir: join(root, 'deep'), config: { kinds: ['relative'], eta: 0.01 }, outDir: join(root, 'deep-out') });
     assert.equal((await readMatrixFile(join(root, 'deep-out', 'relative.arrow'))).matrix.extra!.method, 'fast');
   } finally {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { check, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
+import { check, checkModelTrainedOn, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
 import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
 import type { MlpNet } from '@elasticity/mlp-engine';
@@ -73,6 +73,7 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
 
   const modelSub = join(options.modelDir, config.from === 'init' ? 'init' : 'model');
   const modelJson = join(modelSub, MODEL_JSON);
+  await checkModelTrainedOn(modelSub, datasetFile);
   const { model, info } = await loadModelDir(modelSub);
   const inspected = inspectMlpNet(model);
   const net: MlpNet | undefined = 'net' in inspected ? inspected.net : undefined;

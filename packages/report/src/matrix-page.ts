@@ -22,17 +22,17 @@ const num = (v: number | undefined, digits: number) => (v !== undefined && Numbe
 
 export const RUN_HEADER = ['run', 'labels', 'model', 'train accuracy', 'test accuracy', 'training time', 'backend'];
 
-/** One line per run: id, labels, model, training and held-out accuracy, training seconds, backend. */
-export function matrixRunRows(combos: MatrixCombo[]): string[][] {
-  return combos.map((c) => {
+/** One line per run: id, labels, model, training and held-out accuracy, training seconds (from the timings files, when present), backend. */
+export function matrixRunRows(combos: MatrixCombo[], trainingSeconds: (number | undefined)[] = []): string[][] {
+  return combos.map((c, i) => {
     const t = c.results.training;
     return [
       c.id, Object.entries(c.labels).map(([a, l]) => `${a}=${l}`).join(', '), t?.model ?? '–', num(t?.trainAccuracy, 4),
-      t && t.testAccuracy >= 0 ? num(t.testAccuracy, 4) : '–', t ? `${num(t.seconds, 1)} s` : '–', t ? String(t.backend) : '–',
+      t && t.testAccuracy >= 0 ? num(t.testAccuracy, 4) : '–', trainingSeconds[i] !== undefined ? `${num(trainingSeconds[i], 1)} s` : '–', t ? String(t.backend) : '–',
     ];
   });
 }
 
-export function matrixRunsMarkdown(combos: MatrixCombo[]): string {
-  return markdownTable(RUN_HEADER, matrixRunRows(combos));
+export function matrixRunsMarkdown(combos: MatrixCombo[], trainingSeconds: (number | undefined)[] = []): string {
+  return markdownTable(RUN_HEADER, matrixRunRows(combos, trainingSeconds));
 }

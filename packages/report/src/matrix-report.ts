@@ -9,6 +9,8 @@ import { formatMatrixMarkdown, matrixTableCaption } from './matrix-table-format.
 import { RUN_HEADER, matrixBarsSvg, matrixRunRows, matrixRunsMarkdown, matrixTableHtml } from './matrix-page.ts';
 import type { MatrixResults } from './matrix-results.ts';
 import { readPipelineResults } from './read-pipeline-results.ts';
+import { readTrainingSeconds } from './training-time.ts';
+import { plural } from './plural.ts';
 
 export interface MatrixReportOptions {
   /** The matrix pipeline's name. */
@@ -44,10 +46,11 @@ export async function runMatrixReport(options: MatrixReportOptions): Promise<Mat
   return runStage({ stage: 'matrix-report', outDir: options.outDir, params, seed: null, inputFiles: files }, async ({ dir, log }) => {
     const combos: MatrixCombo[] = [];
     for (const [i, c] of options.combos.entries()) combos.push({ id: c.id, labels: c.labels, results: await readPipelineResults(files[i]) });
+    const trainingSeconds = await Promise.all(combos.map((c) => readTrainingSeconds(c.results)));
     const table = buildMatrixTable(combos, { axes: options.axes, rowAxes: options.rowAxes, overAxis: options.overAxis });
-    const title = options.title ?? `${options.pipeline}: clustering accuracy over ${combos.length} run${combos.length === 1 ? '' : 's'}`;
+    const title = options.title ?? `${options.pipeline}: clustering accuracy over ${plural(combos.length, 'run')}`;
     const results: MatrixResults = { title, pipeline: options.pipeline, axes: options.axes, filter, table, combos };
-    const intro = `Matrix pipeline ${options.pipeline}: axes ${options.axes.join(', ')}; ${combos.length} run${combos.length === 1 ? '' : 's'}`
+    const intro = `Matrix pipeline ${options.pipeline}: axes ${options.axes.join(', ')}; ${plural(combos.length, 'run')}`
       + `${Object.keys(filter).length > 0 ? `; filter ${labelsText(filter)}` : ''}.`;
 
     const svg = await matrixBarsSvg(title, table);
@@ -55,18 +58,18 @@ export async function runMatrixReport(options: MatrixReportOptions): Promise<Mat
     const sections: HtmlSection[] = [];
     if (table.rows.length > 0) sections.push({ heading: 'Clustering (Table 1 layout)', html: matrixTableHtml('matrix-table', table) });
     if (svg) sections.push({ heading: 'Figure', html: htmlFigure('matrix-accuracy', matrixTableCaption(table), svg) });
-    sections.push({ heading: 'Runs', html: htmlTable('runs-table', 'Each combination of the matrix: model, training and held-out accuracy, training time and backend', RUN_HEADER, matrixRunRows(combos)) });
+    sections.push({ heading: 'Runs', html: htmlTable('runs-table', 'Each combination of the matrix: model, training and held-out accuracy, training time and backend', RUN_HEADER, matrixRunRows(combos, trainingSeconds)) });
 
     const md = [`# ${title}`, '', intro, ''];
     if (table.rows.length > 0) md.push(matrixTableCaption(table), '', formatMatrixMarkdown(table), '');
     else md.push('(no run of this matrix clusters)', '');
     if (svg) md.push('![Clustering accuracy](figures/matrix-accuracy.svg)', '');
-    md.push('Runs:', '', matrixRunsMarkdown(combos), '', 'Sortable tables and the data: report.html.', '');
+    md.push('Runs:', '', matrixRunsMarkdown(combos, trainingSeconds), '', 'Sortable tables and the data: report.html.', '');
 
     await writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     await writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
     await writeFileAtomic(join(dir, 'report.html'), renderHtmlDocument(title, intro, sections, results));
-    log.info(`${combos.length} runs, ${table.rows.length} rows x ${table.columns.length} columns${table.over ? `, mean over ${table.n} values of ${table.over}` : ''}`);
+    log.info(`${plural(combos.length, 'run')}, ${plural(table.rows.length, 'row')} x ${plural(table.columns.length, 'column')}${table.over ? `, mean over ${plural(table.n, 'value')} of ${table.over}` : ''}`);
     return results;
   });
 }

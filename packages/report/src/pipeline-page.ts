@@ -24,16 +24,17 @@ function binTable(r: PipelineResults): { header: string[]; rows: string[][] } {
 }
 
 /**
- * One line on the model and its training. The wall-clock time is left out
- * unless asked for: a pipeline's own report.md and report.html are then the
- * same bytes for the same seed and backend (the cross-pipeline report shows it).
+ * One line on the model and its training, with the wall-clock training time
+ * when given (the cross-pipeline report reads it from the timings file; a
+ * pipeline's own report never shows it, so it is the same bytes for the same
+ * seed and backend).
  */
-export function modelLine(r: PipelineResults, withTime = false): string | undefined {
+export function modelLine(r: PipelineResults, trainingSeconds?: number): string | undefined {
   const t = r.training;
   if (!t) return undefined;
   return `${t.model} (width ${t.width}, ${t.loss} loss, ${t.epochs} epochs${t.lr !== undefined ? `, lr ${t.lr}` : ''}${t.batch !== undefined ? `, batch ${t.batch}` : ''}`
     + `${t.seed !== undefined ? `, seed ${t.seed}` : ''}, backend ${t.backend}); final loss ${num(t.finalLoss)}, train accuracy ${num(t.trainAccuracy)}`
-    + `${t.testAccuracy >= 0 ? `, held-out accuracy ${num(t.testAccuracy)}` : ''}${withTime ? `; ${t.seconds.toFixed(1)} s training` : ''}.`;
+    + `${t.testAccuracy >= 0 ? `, held-out accuracy ${num(t.testAccuracy)}` : ''}${trainingSeconds !== undefined ? `; ${trainingSeconds.toFixed(1)} s training` : ''}.`;
 }
 
 /** Provenance rows: file, stage, seed, key contract values, input hashes. */
@@ -91,10 +92,8 @@ export function pipelineHtml(r: PipelineResults, svgs: string[]): string {
   sections.push({
     heading: 'Provenance',
     html: htmlTable('provenance-table', 'Upstream files read by this report, from their Arrow metadata', PROVENANCE_HEADER, provenanceRows(r))
-      + htmlTable('input-hashes', 'SHA-256 of the files this report read (training metrics aside: they hold wall-clock times)', ['file', 'SHA-256'],
+      + htmlTable('input-hashes', 'SHA-256 of the files this report read', ['file', 'SHA-256'],
         Object.entries(r.metadata?.reportInputs ?? {}).map(([file, hash]) => [file, hash])),
   });
-  // The page's data is results.json without the wall-clock time (see modelLine).
-  const data = r.training ? { ...r, training: { ...r.training, seconds: undefined } } : r;
-  return renderHtmlDocument(r.title, `Pipeline ${r.pipeline}: report of the local-elasticity toolkit.`, sections, data);
+  return renderHtmlDocument(r.title, `Pipeline ${r.pipeline}: report of the local-elasticity toolkit.`, sections, r);
 }

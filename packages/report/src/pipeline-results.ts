@@ -19,7 +19,7 @@ export interface PipelineResults {
   dataset: { name: string; examples: number; primary: number; synthetic?: string };
   training?: {
     model: string; width: unknown; loss: string; epochs: number; backend: unknown;
-    finalLoss: number; trainAccuracy: number; testAccuracy: number; seconds: number;
+    finalLoss: number; trainAccuracy: number; testAccuracy: number;
     lr?: unknown; batch?: unknown; seed?: unknown; activation?: unknown;
   };
   /** The effective pipeline sections of the run (as the CLI passes them), so runs can be compared parameter by parameter. */
@@ -30,9 +30,6 @@ export interface PipelineResults {
   /** Synthetic data: similarity and kernel distance against geodesic distance. */
   geodesic?: GeodesicSummary[];
   figures?: FigureRef[];
-  /**
-   * Provenance of every upstream Arrow file the report read, and the SHA-256
-   * of the report's inputs (except the training metrics, which hold wall-clock times).
-   */
+  /** Provenance of every upstream Arrow file the report read, and the SHA-256 of each of the report's inputs. */
   metadata?: { files: FileProvenance[]; reportInputs: Record<string, string> };
 }

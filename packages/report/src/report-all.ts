@@ -11,7 +11,9 @@ import type { Table1 } from './table1.ts';
 import { GEODESIC_HEADER, PROVENANCE_HEADER, geodesicRows, modelLine, provenanceRows } from './pipeline-page.ts';
 import type { PipelineResults } from './pipeline-results.ts';
 import { readPipelineResults } from './read-pipeline-results.ts';
+import { readTrainingSeconds } from './training-time.ts';
 import { markdownTable } from './table.ts';
+import { plural } from './plural.ts';
 
 export interface ReportAllOptions {
   /** Each pipeline's name and report folder (data/NAME/report), in the order to show them. */
@@ -31,15 +33,15 @@ function geodesicAllRows(pipelines: PipelineResults[]): string[][] {
   return pipelines.flatMap((p) => geodesicRows(p).map((row) => [p.dataset.name, p.training?.model ?? '–', p.pipeline, ...row]));
 }
 
-/** Run metadata per pipeline: model, sizes, seeds, backend, timing. */
-function runRows(pipelines: PipelineResults[]): string[][] {
-  return pipelines.map((p) => {
+/** Run metadata per pipeline: model, sizes, seeds, backend, training time (from the timings files, when present). */
+function runRows(pipelines: PipelineResults[], trainingSeconds: (number | undefined)[]): string[][] {
+  return pipelines.map((p, i) => {
     const t = p.training;
     const seedOf = (stage: string) => p.metadata?.files.find((f) => f.stage === stage)?.seed;
-    const seeds = [`data ${seedOf('ingest') ?? '–'}`, `train ${t?.seed ?? '–'}`, p.clustering ? `cluster ${p.clustering.seeds} seed(s)` : undefined].filter(Boolean).join(', ');
+    const seeds = [`data ${seedOf('ingest') ?? '–'}`, `train ${t?.seed ?? '–'}`, p.clustering ? `cluster ${plural(p.clustering.seeds, 'seed')}` : undefined].filter(Boolean).join(', ');
     return [
       p.pipeline, p.dataset.name, t?.model ?? '–', String(t?.width ?? '–'), String(t?.epochs ?? '–'), String(t?.lr ?? '–'),
-      String(t?.backend ?? '–'), seeds, t ? `${t.seconds.toFixed(1)} s` : '–',
+      String(t?.backend ?? '–'), seeds, trainingSeconds[i] !== undefined ? `${trainingSeconds[i]!.toFixed(1)} s` : '–',
     ];
   });
 }
@@ -71,8 +73,9 @@ export async function runReportAll(options: ReportAllOptions): Promise<AllResult
       for (const f of r.figures ?? []) svgs.push(await readFile(join(p.reportDir, f.file), 'utf8'));
       pipelineSvgs.push(svgs);
     }
+    const trainingSeconds = await Promise.all(pipelines.map(readTrainingSeconds));
     const table1 = buildTable1(pipelines);
-    const title = options.title ?? `Local elasticity: ${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}`;
+    const title = options.title ?? `Local elasticity: ${plural(pipelines.length, 'pipeline')}`;
     const all: AllResults = { title, pipelines, table1 };
 
     const figures: { id: string; caption: string; svg: string }[] = [];
@@ -109,7 +112,7 @@ export async function runReportAll(options: ReportAllOptions): Promise<AllResult
     if (figures.length > 0) sections.push({ heading: 'Summary figures', html: figures.map((f) => htmlFigure(f.id, f.caption, f.svg)).join('\n') });
     pipelines.forEach((p, i) => {
       if (!p.figures?.length) return;
-      const model = modelLine(p, true);
+      const model = modelLine(p, trainingSeconds[i]);
       sections.push({
         heading: `Pipeline ${p.pipeline}`,
         html: `<p class="note">${escapeHtml(`${p.dataset.name}${model ? ` — ${model}` : ''}`)}</p>\n`
@@ -118,7 +121,7 @@ export async function runReportAll(options: ReportAllOptions): Promise<AllResult
     });
     sections.push({
       heading: 'Run metadata',
-      html: htmlTable('run-table', 'Model, sizes, seeds, backend and training time of each pipeline', RUN_HEADER, runRows(pipelines))
+      html: htmlTable('run-table', 'Model, sizes, seeds, backend and training time of each pipeline', RUN_HEADER, runRows(pipelines, trainingSeconds))
         + htmlTable('provenance-table', 'Files behind each report, from their Arrow metadata (input hashes are SHA-256 prefixes)',
           ['pipeline', ...PROVENANCE_HEADER], pipelines.flatMap((p) => provenanceRows(p).map((row) => [p.pipeline, ...row]))),
     });
@@ -130,13 +133,13 @@ export async function runReportAll(options: ReportAllOptions): Promise<AllResult
       md.push('Similarity against geodesic distance:', '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`,
         ...geodesicAllRows(pipelines).map((r) => `| ${r.join(' | ')} |`), '');
     }
-    md.push('Runs:', '', `| ${RUN_HEADER.join(' | ')} |`, `|${RUN_HEADER.map(() => '---').join('|')}|`, ...runRows(pipelines).map((r) => `| ${r.join(' | ')} |`), '');
+    md.push('Runs:', '', `| ${RUN_HEADER.join(' | ')} |`, `|${RUN_HEADER.map(() => '---').join('|')}|`, ...runRows(pipelines, trainingSeconds).map((r) => `| ${r.join(' | ')} |`), '');
     md.push('Figures, per-pipeline figures and input hashes: report.html.', '');
 
     await writeFileAtomic(join(dir, 'results.json'), JSON.stringify(all, null, 2) + '\n');
     await writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
     await writeFileAtomic(join(dir, 'report.html'), renderHtmlDocument(title, `Cross-pipeline report over ${pipelines.map((p) => p.pipeline).join(', ')}.`, sections, all));
-    log.info(`${pipelines.length} pipelines, ${table1.rows.length} Table 1 rows, ${withGeodesic.length} with geodesic analysis; ${figures.length} summary figures`);
+    log.info(`${plural(pipelines.length, 'pipeline')}, ${plural(table1.rows.length, 'Table 1 row')}, ${withGeodesic.length} with geodesic analysis; ${plural(figures.length, 'summary figure')}`);
     return all;
   });
 }

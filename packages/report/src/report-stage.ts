@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import {
   ElasticityError, primaryIndices, readDatasetFile, readMatrixFile, readModelInfo, readTrainingMetricsFile, runStage, writeFileAtomic,
 } from '@elasticity/core';
@@ -142,7 +142,7 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       results.training = {
         model: info.model, width: info.width, loss: info.loss, epochs: records.length, backend: info.backend,
         finalLoss: last?.loss ?? NaN, trainAccuracy: last?.trainAccuracy ?? NaN, testAccuracy: last?.testAccuracy ?? NaN,
-        seconds: records.reduce((s, r) => s + r.seconds, 0), lr: info.lr, batch: info.batch, seed: info.seed, activation: info.activation,
+        lr: info.lr, batch: info.batch, seed: info.seed, activation: info.activation,
       };
     }
     const matrices: { matrix: ExampleMatrix; file: string }[] = [];
@@ -164,10 +164,8 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
     const provenanceFiles = [
       options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...(await arrowFilesIn(options.clusterDir)),
     ];
-    // SHA-256 of the files the report read; not of metrics.arrow, whose bytes hold wall-clock seconds and so differ between identical runs.
-    const timed = trainMetricsFile ? relative(process.cwd(), trainMetricsFile) : undefined;
-    const reportInputs = Object.fromEntries(Object.entries(meta.inputs).filter(([file]) => file !== timed));
-    results.metadata = { files: await Promise.all(provenanceFiles.map(readProvenance)), reportInputs };
+    // SHA-256 of every file the report read (all of them are functions of their inputs: no wall-clock time is in any).
+    results.metadata = { files: await Promise.all(provenanceFiles.map(readProvenance)), reportInputs: meta.inputs };
 
     const figures = await makeFigures(results, config, dataset, matrices, analyses, records);
     results.figures = figures.map(({ svg: _svg, ...ref }) => ref);

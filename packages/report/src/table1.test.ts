@@ -5,7 +5,7 @@ import type { PipelineResults } from './pipeline-results.ts';
 
 const s = (mean: number, sd = 0, n = 2) => ({ mean, sd, values: Array.from({ length: n }, () => mean) });
 const r = (input: string, method: string, acc: number) => ({ input, method, accuracy: s(acc, 0.01), ari: s(0), nmi: s(0) });
-const training = (model: string, loss: string) => ({ model, width: 8, loss, epochs: 1, backend: 'cpu', finalLoss: 0, trainAccuracy: 1, testAccuracy: -1, seconds: 0 });
+const training = (model: string, loss: string) => ({ model, width: 8, loss, epochs: 1, backend: 'cpu', finalLoss: 0, trainAccuracy: 1, testAccuracy: -1 });
 const pipeline = (name: string, dataset: string, model: string, loss: string, results: ReturnType<typeof r>[]): PipelineResults => ({
   pipeline: name, title: name, dataset: { name: dataset, examples: 4, primary: 2 }, training: training(model, loss), results,
 });

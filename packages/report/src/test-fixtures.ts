@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDatasetFile, writeMatrixFile } from '@elasticity/core';
+import { runStage, writeDatasetFile, writeMatrixFile } from '@elasticity/core';
 import type { Dataset, Role } from '@elasticity/core';
 import type { PipelineResults } from './pipeline-results.ts';
 import type { MatrixReportOptions } from './matrix-report.ts';
@@ -72,10 +72,10 @@ export async function writeClusterMetrics(dir: string, results: [string, string,
  */
 export function fakePipelineResults(options: {
   pipeline: string; dataset: string; model?: string | null; results: [string, string, number[]][];
-  training?: { trainAccuracy: number; testAccuracy: number; seconds: number; backend: string };
+  training?: { trainAccuracy: number; testAccuracy: number; backend: string };
 }): PipelineResults {
   const { pipeline, dataset, model = 'MLPNet', results } = options;
-  const t = options.training ?? { trainAccuracy: 1, testAccuracy: -1, seconds: 1.5, backend: 'cpu' };
+  const t = options.training ?? { trainAccuracy: 1, testAccuracy: -1, backend: 'cpu' };
   return {
     pipeline, title: `${pipeline}: ${dataset}`, dataset: { name: dataset, examples: 40, primary: 20 },
     ...(model === null ? {} : { training: { model, width: 8, loss: 'mse', epochs: 2, finalLoss: 0.1, ...t } }),
@@ -92,9 +92,23 @@ export async function writePipelineResults(dir: string, results: PipelineResults
 }
 
 /**
+ * A train stage that took `trainingSeconds` (its timings file, written by
+ * runStage beside `trainDir`), and the provenance entry of its metrics.arrow
+ * that a report's results.json would carry.
+ */
+async function fakeTrainRun(trainDir: string, trainingSeconds: number): Promise<NonNullable<PipelineResults['metadata']>['files'][number]> {
+  await runStage({ stage: 'train', outDir: trainDir, params: {}, seed: 0, inputFiles: [] }, async ({ timings }) => {
+    timings.trainingSeconds = trainingSeconds;
+  });
+  return { file: join(trainDir, 'metrics.arrow'), stage: 'train', seed: 0, params: {}, inputs: {}, extra: {} };
+}
+
+/**
  * A quick-scale matrix of 2 pairs x 2 models x 2 seeds written as report
  * folders: relative accuracy (two clustering seeds around it) is
- * base[pair] + 0.1 * (model is mse) + 0.02 * seed.
+ * base[pair] + 0.1 * (model is mse) + 0.02 * seed. The seed-0 runs trained
+ * in 12.25 s (timings files); the seed-1 runs have no timings (as when
+ * restored from the Nx cache).
  */
 export async function writeMatrixRun(dir: string, pipeline = 'table1'): Promise<MatrixReportOptions['combos']> {
   const combos: MatrixReportOptions['combos'] = [];
@@ -106,9 +120,11 @@ export async function writeMatrixRun(dir: string, pipeline = 'table1'): Promise<
         const rel = base[pair] + (model === 'relu-mse' ? 0.1 : 0) + 0.02 * seed;
         const results = fakePipelineResults({
           pipeline: `${pipeline}.${id}`, dataset: `mnist ${pair}`, model: model === 'relu-mse' ? 'MLPNet' : 'MLPProb',
-          training: { trainAccuracy: 0.99, testAccuracy: model === 'relu-mse' ? 0.975 : -1, seconds: 12.25, backend: 'wasm' },
+          training: { trainAccuracy: 0.99, testAccuracy: model === 'relu-mse' ? 0.975 : -1, backend: 'wasm' },
           results: [['raw', 'kmeans', [0.55, 0.57]], ['relative', 'kmeans', [rel - 0.01, rel + 0.01]]],
         });
+        const trainFile = seed === 0 ? await fakeTrainRun(join(dir, id, 'train'), 12.25) : { file: join(dir, id, 'train', 'metrics.arrow'), stage: 'train', seed: 0, params: {}, inputs: {}, extra: {} };
+        results.metadata = { files: [trainFile], reportInputs: {} };
         combos.push({ id, labels: { scale: 'quick', pair, model, seed: String(seed) }, reportDir: await writePipelineResults(join(dir, id, 'report'), results) });
       }
     }

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, saveModelDir, tf, writeDatasetFile, writeFeaturesFile,
+  ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, saveModelDir, tf, trainedOnRecord, writeDatasetFile, writeFeaturesFile,
   writeMatrixFile,
 } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
@@ -124,7 +124,7 @@ test('runSimilarity: ntk-infinite, normalised kernels, activation-cosine from th
     const w = Float32Array.from({ length: 20 }, () => rng.normal());
     model.layers[0].setWeights([tf.tensor2d(w, [5, 4]), tf.zeros([4])]);
     const modelDir = join(root, 'train');
-    await saveModelDir(model, join(modelDir, 'model'), { model: 'MLPNet', loss: 'mse', sigmoidOutput: false });
+    await saveModelDir(model, join(modelDir, 'model'), { model: 'MLPNet', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(datasetFile) });
     // A plain features file in another folder, named relative to the pipeline file.
     await writeFeaturesFile(join(root, 'features', 'emb.arrow'), { kind: 'x', ids: Int32Array.of(25, 24, 23, 22, 21, 20, 30), values: Float64Array.from({ length: 14 }, (_, t) => t), dim: 2 }, meta);
     const pipelineFile = join(root, 'pipelines', 'p.json');

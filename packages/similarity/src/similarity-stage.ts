@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  ElasticityError, MODEL_JSON, MODEL_WEIGHTS, initBackend, loadModelDir, primaryIndices, readDatasetFile, readMatrixFile, runStage,
+  ElasticityError, MODEL_JSON, MODEL_WEIGHTS, checkModelTrainedOn, initBackend, loadModelDir, primaryIndices, readDatasetFile, readMatrixFile, runStage,
   writeFeaturesFile, writeMatrixFile,
 } from '@elasticity/core';
 import type { Dataset, FeatureRows, Logger, StageMeta } from '@elasticity/core';
@@ -81,11 +81,12 @@ function planSources(config: SimilarityConfig, options: SimilarityOptions): Sour
   return plans;
 }
 
-async function assertExists(file: string, what: string, field: string): Promise<void> {
+/** Throws naming the file and the pipeline field when `file` is missing; `fix` says what to do (run a stage first, correct a path). */
+async function assertExists(file: string, what: string, field: string, fix: string): Promise<void> {
   try {
     await access(file);
   } catch {
-    throw new ElasticityError(`${what} not found (named in ${field}); run the stage that writes it first`, { file, field });
+    throw new ElasticityError(`${what} not found (named in ${field}); ${fix}`, { file, field });
   }
 }
 
@@ -162,10 +163,13 @@ export async function runSimilarity(options: SimilarityOptions): Promise<void> {
   const plans = planSources(config, options);
   for (const plan of plans) {
     const what = plan.source === 'activation-cosine' ? 'model for "activation-cosine"' : `input matrix for "${plan.source}"`;
-    for (const file of plan.inputs) await assertExists(file, what, `similarity.use[${plan.index}]`);
+    for (const file of plan.inputs) await assertExists(file, what, `similarity.use[${plan.index}]`, 'run the stage that writes it first');
+    if (plan.source === 'activation-cosine') await checkModelTrainedOn(dirname(plan.file), options.datasetFile);
   }
   const featureFiles = Object.entries(config.features).map(([name, path]) => ({ name, file: resolve(dirname(options.pipelineFile), path) }));
-  for (const { name, file } of featureFiles) await assertExists(file, `feature file "${name}"`, `similarity.features.${name}`);
+  for (const { name, file } of featureFiles) {
+    await assertExists(file, `feature file "${name}"`, `similarity.features.${name}`, 'correct the path (relative paths start at the pipeline file\'s folder)');
+  }
   const inputFiles = [options.datasetFile, ...plans.flatMap((p) => p.inputs), ...featureFiles.map((f) => f.file)];
   const seed = config.baselines.includes('autoencoder') ? config.autoencoder.seed : null;
   await runStage(

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import {
-  createRng, ElasticityError, initBackend, loadModelDir, readTrainingMetricsFile, tf, writeDatasetFile,
+  createRng, ElasticityError, initBackend, loadModelDir, readStageTimings, readTrainingMetricsFile, sha256File, tf, writeDatasetFile,
 } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
@@ -72,6 +72,7 @@ describe('runTrain', () => {
     assert.deepEqual(trained.info, {
       model: 'MLPNet', loss: 'mse', sigmoidOutput: false, width: 12, activation: 'relu', inputShape: [2, 2],
       lr: 0.05, epochs: 5, batch: 8, seed: 4, backend: trained.info.backend, workers: 1, preset: 'none', epochsTrained: 5,
+      trainedOn: { dataset: relative(process.cwd(), join(root, 'dataset.arrow')), sha256: await sha256File(join(root, 'dataset.arrow')) },
     });
     assert.ok(['tensorflow', 'wasm', 'cpu'].includes(trained.info.backend as string));
 
@@ -79,12 +80,16 @@ describe('runTrain', () => {
     assert.equal(metrics.meta.stage, 'train');
     assert.equal(metrics.meta.seed, 4);
     assert.equal(Object.keys(metrics.meta.inputs).length, 2);
-    assert.deepEqual(metrics.records.map(({ seconds: _s, ...r }) => r), records.map(({ seconds: _s, ...r }) => r));
+    assert.deepEqual(metrics.records, records.map(({ seconds: _s, ...r }) => r));
+    const timings = await readStageTimings(outDir);
+    assert.equal(timings?.stage, 'train');
+    assert.equal((timings?.epochSeconds as number[]).length, 5);
+    assert.ok((timings?.epochSeconds as number[]).every((s) => s >= 0) && timings!.seconds >= (timings!.trainingSeconds as number));
     assert.ok(metrics.records.every((r) => r.testAccuracy >= 0 && r.testAccuracy <= 1));
     for (const m of [reference, init.model, trained.model]) m.dispose();
   });
 
-  test('same seed -> identical saved weight bytes; test accuracy is -1 without a test file', async () => {
+  test('same seed -> identical output bytes (weights, model.json, metrics.arrow: no wall times); test accuracy is -1 without a test file', async () => {
     const dirs = [join(root, 'run-b'), join(root, 'run-c')];
     for (const outDir of dirs) await runTrain({ config: CONFIG, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), outDir });
     const [a, b] = await Promise.all(dirs.map((d) => readFile(join(d, 'model', 'weights.bin'))));
@@ -92,6 +97,8 @@ describe('runTrain', () => {
     assert.deepEqual(a, b);
     const [ja, jb] = await Promise.all(dirs.map((d) => readFile(join(d, 'model', 'model.json'), 'utf8')));
     assert.equal(ja, jb);
+    const [ma, mb] = await Promise.all(dirs.map((d) => readFile(join(d, 'metrics.arrow'))));
+    assert.ok(ma.equals(mb), 'metrics.arrow differs between two equal trainings');
     const metrics = await readTrainingMetricsFile(join(dirs[0], 'metrics.arrow'));
     assert.ok(metrics.records.every((r) => r.testAccuracy === -1));
   });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ElasticityError, initBackend, readDatasetFile, runStage, saveModelDir, writeTrainingMetricsFile } from '@elasticity/core';
+import { ElasticityError, initBackend, readDatasetFile, runStage, saveModelDir, trainedOnRecord, writeTrainingMetricsFile } from '@elasticity/core';
 import type { ModelInfo } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
 import { getModelSpec } from './models/zoo.ts';
@@ -36,13 +36,17 @@ export function checkpointDir(outDir: string, epoch: number): string {
  * saves the trained model to model/ and the per-epoch metrics to
  * metrics.arrow. All models are LayersModel folders (core saveModelDir)
  * whose ModelInfo carries { model, loss, sigmoidOutput, width, activation,
- * inputShape, lr, epochs, batch, seed, backend, workers, preset, epochsTrained }.
+ * inputShape, lr, epochs, batch, seed, backend, workers, preset, trainedOn,
+ * epochsTrained }; trainedOn (the data set's path and SHA-256) lets later
+ * stages refuse the model on other data (core checkModelTrainedOn). Wall
+ * times (per epoch and in all) go to the log and the stage's timings file,
+ * never into an output: the same training gives the same bytes.
  */
 export async function runTrain(options: RunTrainOptions): Promise<void> {
   const config = parseTrainConfig(options.config, options.pipelineFile);
   const backend = await initBackend(config.backend);
   const inputFiles = options.testFile ? [options.datasetFile, options.testFile] : [options.datasetFile];
-  await runStage({ stage: 'train', outDir: options.outDir, params: config, seed: config.seed, inputFiles }, async ({ dir, meta, log }) => {
+  await runStage({ stage: 'train', outDir: options.outDir, params: config, seed: config.seed, inputFiles }, async ({ dir, meta, log, timings }) => {
     const { dataset } = await readDatasetFile(options.datasetFile);
     let test: TrainData | undefined;
     if (options.testFile) {
@@ -72,6 +76,7 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
         model: spec.name, loss: config.loss, sigmoidOutput: spec.sigmoidOutput, width: spec.usesWidth ? config.width : 0,
         activation: spec.activation, inputShape: dataset.inputShape, lr: config.lr, epochs: config.epochs,
         batch, seed: config.seed, backend, workers, preset: config.preset,
+        trainedOn: await trainedOnRecord(options.datasetFile),
       };
       await saveModelDir(model, join(dir, TRAIN_OUTPUTS.init), { ...info, epochsTrained: 0 });
       const primary = dataset.roles.filter((r) => r === 'primary').length;
@@ -90,9 +95,11 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
       await writeTrainingMetricsFile(join(dir, TRAIN_OUTPUTS.metrics), records, {
         ...meta, extra: { model: spec.name, loss: config.loss, backend, workers: String(workers) },
       });
+      const trainingSeconds = records.reduce((s, r) => s + r.seconds, 0);
+      Object.assign(timings, { trainingSeconds, epochSeconds: records.map((r) => r.seconds) });
       const last = records[records.length - 1];
       log.info(`final loss ${last.loss.toPrecision(4)}, train accuracy ${last.trainAccuracy.toFixed(4)}`
-        + `${test ? `, test accuracy ${last.testAccuracy.toFixed(4)}` : ''}; ${records.reduce((s, r) => s + r.seconds, 0).toFixed(1)} s training`);
+        + `${test ? `, test accuracy ${last.testAccuracy.toFixed(4)}` : ''}; ${trainingSeconds.toFixed(1)} s training`);
     } finally {
       model.dispose();
     }

@@ -31,7 +31,12 @@ export interface TrainOptions {
   /** Pipeline file named by errors (the field is `train.lr`). */
   file?: string;
   log?: Logger;
-  onEpoch?: (record: EpochRecord) => void;
+  onEpoch?: (record: TimedEpochRecord) => void;
+}
+
+/** An epoch's record with its wall time (with the test pass): the time goes to the log and the stage's timings file, not into metrics.arrow. */
+export interface TimedEpochRecord extends EpochRecord {
+  seconds: number;
 }
 
 function rowsOf(data: TrainData): number {
@@ -83,13 +88,13 @@ function allFinite(model: tf.LayersModel): boolean {
  * naming the epoch and step (field train.lr: lower the learning rate).
  * All tensors and workers are freed, also on error.
  */
-export async function trainModel(model: tf.LayersModel, data: TrainData, options: TrainOptions): Promise<EpochRecord[]> {
+export async function trainModel(model: tf.LayersModel, data: TrainData, options: TrainOptions): Promise<TimedEpochRecord[]> {
   const n = rowsOf(data);
   if (n === 0) throw new ElasticityError('no training examples', { file: options.file, field: 'target' });
   if (data.x.length !== n * data.d) throw new Error(`x has ${data.x.length} values, expected ${n} x ${data.d}`);
   const steps = Math.ceil(n / options.batch);
   const rng = createRng(options.seed);
-  const records: EpochRecord[] = [];
+  const records: TimedEpochRecord[] = [];
   const diverged = (what: string, epoch: number, step: number) => new ElasticityError(
     `${what} at epoch ${epoch}, step ${step} (of ${steps} per epoch): training diverged; lower the learning rate (now ${options.lr})`,
     { file: options.file, field: 'train.lr' },
@@ -112,7 +117,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, options
         await engine.sync();
         if (!allFinite(model)) throw diverged('weights are not finite', epoch, steps);
       }
-      const record: EpochRecord = {
+      const record: TimedEpochRecord = {
         epoch,
         loss: stats.lossSum / n,
         trainAccuracy: stats.correct / n,

@@ -25,15 +25,15 @@ export const DATASET_CONTRACT: Contract = {
   requiredMeta: ['name', 'input_shape', 'scaling'],
 };
 
+/** Version 2 dropped the wall-clock `seconds` column: a stage output holds only what follows from the stage's inputs. */
 export const TRAINING_METRICS_CONTRACT: Contract = {
   name: 'training metrics',
-  schemaVersion: 1,
+  schemaVersion: 2,
   required: [
     { name: 'epoch', kind: 'int32' },
     { name: 'loss', kind: 'float64' },
     { name: 'train_accuracy', kind: 'float64' },
     { name: 'test_accuracy', kind: 'float64' },
-    { name: 'seconds', kind: 'float64' },
   ],
 };
 

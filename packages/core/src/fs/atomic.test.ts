@@ -62,3 +62,18 @@ test('staging folders of killed runs are removed by the next run; live ones are 
   await withStagingDir(join(root, 'stage'), async () => undefined);
   assert.deepEqual((await readdir(root)).sort(), [live, other, 'stage'].sort());
 });
+
+test('withStagingDir removes the parent folders it created when the work fails, and no folder that was there before', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'staging-'));
+  await mkdir(join(root, 'data'));
+  const fail = (out: string) => assert.rejects(withStagingDir(out, async () => {
+    throw new Error('boom');
+  }), /boom/);
+  await fail(join(root, 'data', 'run', 'nested', 'ingest'));
+  assert.deepEqual(await readdir(root), ['data'], 'data/ existed before: kept');
+  assert.deepEqual(await readdir(join(root, 'data')), [], 'data/run/nested/ was made by the failed call: gone');
+  await mkdir(join(root, 'data', 'run'));
+  await writeFile(join(root, 'data', 'run', 'other.txt'), 'kept');
+  await fail(join(root, 'data', 'run', 'ingest'));
+  assert.deepEqual(await readdir(join(root, 'data', 'run')), ['other.txt']);
+});

@@ -1,16 +1,18 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /**
  * Runs `work` with a fresh temp folder beside `outDir`; when it succeeds the
  * temp folder replaces `outDir` in one rename. When it fails (or the process
  * dies) nothing partial is left under `outDir`: the temp folder is removed
- * and so is any earlier output, which no longer matches the request.
+ * and so is any earlier output, which no longer matches the request, and
+ * so are the parent folders this call created (a failed first ingest leaves
+ * no empty data/NAME/).
  */
 export async function withStagingDir<T>(outDir: string, work: (stagingDir: string) => Promise<T>): Promise<T> {
   const parent = dirname(outDir);
-  await mkdir(parent, { recursive: true });
+  const created = await mkdir(parent, { recursive: true });
   await removeAbandonedStaging(parent, basename(outDir));
   const staging = join(parent, `.${basename(outDir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
@@ -22,7 +24,21 @@ export async function withStagingDir<T>(outDir: string, work: (stagingDir: strin
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     await rm(outDir, { recursive: true, force: true });
+    if (created !== undefined) await removeEmptyFolders(parent, created);
     throw error;
+  }
+}
+
+/** Removes `from` and its parents up to `upTo` (both included) while they are empty; stops at the first that is not (another stage wrote there meanwhile). */
+async function removeEmptyFolders(from: string, upTo: string): Promise<void> {
+  const last = resolve(upTo);
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return;
+    }
+    if (dir === last || dirname(dir) === dir) return;
   }
 }
 

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readStageTimings, runStage, stageTimingsFile } from './stage.ts';
+
+test('runStage keeps wall-clock facts out of the output folder: in <outDir>.timings.json beside it, removed when a later run fails', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'stage-'));
+  const outDir = join(root, 'train');
+  const request = { stage: 'train', outDir, params: {}, seed: 0, inputFiles: [] };
+  const before = Date.now();
+  await runStage(request, async ({ dir, timings }) => {
+    await writeFile(join(dir, 'out.txt'), 'result');
+    timings.epochSeconds = [0.5, 0.25];
+  });
+  assert.equal(stageTimingsFile(outDir), join(root, 'train.timings.json'));
+  assert.deepEqual(await readdir(outDir), ['out.txt'], 'the output folder holds only the output');
+  const timings = await readStageTimings(outDir);
+  assert.equal(timings?.stage, 'train');
+  assert.deepEqual(timings?.epochSeconds, [0.5, 0.25]);
+  assert.ok(timings!.seconds >= 0 && timings!.seconds < 60);
+  const finished = Date.parse(timings!.finished);
+  assert.ok(finished >= before - 1000 && finished <= Date.now() + 1000, timings!.finished);
+
+  await assert.rejects(runStage(request, async () => {
+    throw new Error('boom');
+  }), /boom/);
+  assert.equal(existsSync(outDir), false);
+  assert.equal(await readStageTimings(outDir), undefined);
+  assert.deepEqual(await readdir(root), []);
+});
