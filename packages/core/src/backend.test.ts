@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, currentBackend, tf } from './backend.ts';
+import { initBackend, currentBackend } from './backend.ts';
+import { tf } from './tf.ts';
 import { ElasticityError } from './errors.ts';
 
 test('concurrent callers get one backend: the first explicit choice, which later auto calls reuse', async () => {

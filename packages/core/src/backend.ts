@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ElasticityError } from './errors.ts';
 import { createLogger } from './log.ts';
+import type { tf as Tf } from './tf.ts';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -14,8 +13,10 @@ let chosen: string | undefined;
 let inFlight: Promise<string> | undefined;
 let inFlightChoice: BackendChoice | undefined;
 
+type TfModule = typeof Tf;
+
 /** Loads native TensorFlow (@tensorflow/tfjs-node) if it is installed and loads; never throws. */
-function tryNative(): boolean {
+function tryNative(tf: TfModule): boolean {
   try {
     require('@tensorflow/tfjs-node');
     return tf.findBackend('tensorflow') !== undefined;
@@ -24,8 +25,9 @@ function tryNative(): boolean {
   }
 }
 
-async function tryWasm(): Promise<boolean> {
+async function tryWasm(tf: TfModule): Promise<boolean> {
   try {
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     setWasmPaths(join(dir, 'dist') + '/');
     return await tf.setBackend('wasm');
@@ -37,6 +39,7 @@ async function tryWasm(): Promise<boolean> {
 /**
  * Chooses the TensorFlow.js backend once per process: native tfjs-node where
  * it loads, else wasm, else cpu ('auto'), or exactly the one asked for.
+ * The first call loads TensorFlow.js (@elasticity/core/tf).
  * The default comes from ELASTICITY_BACKEND (set by the CLI's --backend).
  * Logs which backend runs. Returns its name.
  */
@@ -61,10 +64,11 @@ async function chooseBackend(choice: BackendChoice): Promise<string> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new ElasticityError(`unknown backend "${choice}" (choose one of ${BACKEND_CHOICES.join(', ')})`, { field: '--backend' });
   }
+  const { tf } = await import('./tf.ts');
   let name: string | undefined;
-  if ((choice === 'auto' || choice === 'tensorflow') && tryNative() && (await tf.setBackend('tensorflow'))) name = 'tensorflow';
+  if ((choice === 'auto' || choice === 'tensorflow') && tryNative(tf) && (await tf.setBackend('tensorflow'))) name = 'tensorflow';
   else if (choice === 'tensorflow') throw new ElasticityError('native backend @tensorflow/tfjs-node is not installed or does not load here', { field: '--backend' });
-  if (name === undefined && (choice === 'auto' || choice === 'wasm') && (await tryWasm())) name = 'wasm';
+  if (name === undefined && (choice === 'auto' || choice === 'wasm') && (await tryWasm(tf))) name = 'wasm';
   else if (name === undefined && choice === 'wasm') throw new ElasticityError('wasm backend failed to initialise', { field: '--backend' });
   if (name === undefined) {
     await tf.setBackend('cpu');
@@ -80,5 +84,3 @@ async function chooseBackend(choice: BackendChoice): Promise<string> {
 export function currentBackend(): string | undefined {
   return chosen;
 }
-
-export { tf };

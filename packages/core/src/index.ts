@@ -19,7 +19,7 @@ export { withStagingDir } from './fs/staging.ts';
 export { readInputFile, readJsonFile, readJsonFileSync } from './fs/read.ts';
 export { runStage } from './stage.ts';
 export type { StageRequest, StageContext } from './stage.ts';
-export { initBackend, currentBackend, BACKEND_CHOICES, tf } from './backend.ts';
+export { initBackend, currentBackend, BACKEND_CHOICES } from './backend.ts';
 export type { BackendChoice } from './backend.ts';
 export { dot, matMulABt, matMul, rowNorms, symmetrize } from './linalg/gemm.ts';
 

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
-import { initBackend, tf } from './backend.ts';
+import { initBackend } from './backend.ts';
+import type { tf } from './tf.ts';
 import { ElasticityError } from './errors.ts';
 import { sha256File } from './hash.ts';
 import { writeFilesAtomic } from './fs/atomic.ts';
@@ -28,6 +29,7 @@ export interface ModelInfo {
  * weights.bin, readable by tf.loadLayersModel) into `dir`, atomically.
  */
 export async function saveModelDir(model: tf.LayersModel, dir: string, info: ModelInfo): Promise<void> {
+  const { tf } = await import('./tf.ts');
   let files: Record<string, Uint8Array | string> = {};
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -85,6 +87,7 @@ export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel
     throw new ElasticityError(`has ${bytes.byteLength} bytes, the manifest needs ${expected}`, { file: weightsFile, field: 'weights' });
   }
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const { tf } = await import('./tf.ts');
   try {
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }));
     return { model, info };

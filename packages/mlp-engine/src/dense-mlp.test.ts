@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf, ElasticityError } from '@elasticity/core';
+import { initBackend, ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { inspectDenseMlp, readDenseMlp } from './dense-mlp.ts';
 import { mlpHiddenFeatures } from './hidden-features.ts';
 import { sigmoid, sigmoidDifference } from './activation.ts';

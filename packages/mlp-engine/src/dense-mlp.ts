@@ -1,4 +1,5 @@
-import { tf, ElasticityError } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 /** Hidden activations of the 2-layer MLP family the exact MLP paths support. */
 export type HiddenActivation = 'relu' | 'linear' | 'sigmoid';

@@ -1,4 +1,4 @@
-import type { tf as TF } from '@elasticity/core';
+import type { tf as TF } from '@elasticity/core/tf';
 
 type Vec = Float32Array | Float64Array;
 

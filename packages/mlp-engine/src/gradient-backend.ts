@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 /**
  * The backend to take gradients of `model` on. TensorFlow.js's wasm

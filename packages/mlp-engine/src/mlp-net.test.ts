@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf, ElasticityError, createRng } from '@elasticity/core';
+import { initBackend, ElasticityError, createRng } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { inspectMlpNet, readMlpNet } from './mlp-net.ts';
 import { mlpNetFeatures } from './net-features.ts';
 import { createProducts } from './products.ts';

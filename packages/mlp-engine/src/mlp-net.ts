@@ -1,4 +1,5 @@
-import { tf, ElasticityError } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { DenseMlp, HiddenActivation } from './dense-mlp.ts';
 
 const HIDDEN: HiddenActivation[] = ['relu', 'linear', 'sigmoid'];

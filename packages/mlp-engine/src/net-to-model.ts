@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { MlpNet } from './mlp-net.ts';
 
 /** A tfjs model of the zoo contract's topology holding exactly the MlpNet's weights. */

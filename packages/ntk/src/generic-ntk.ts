@@ -1,4 +1,5 @@
-import { ElasticityError, tf } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { FLOAT64_PRODUCTS, gradientBackendFor, onBackend } from '@elasticity/mlp-engine';
 import type { Products } from '@elasticity/mlp-engine';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, initBackend, tf } from '@elasticity/core';
+import { createRng, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { createProducts, definitionOutput, mlpNetFeatures, onBackend, readoutWidth } from '@elasticity/mlp-engine';
 import type { Rng } from '@elasticity/core';
 import type { DenseMlp, HiddenActivation, MlpNet } from '@elasticity/mlp-engine';

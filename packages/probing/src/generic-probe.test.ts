@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, initBackend, tf } from '@elasticity/core';
+import { createRng, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { definitionOutput, onBackend, readMlpNet } from '@elasticity/mlp-engine';
 import type { HiddenActivation, MlpNet } from '@elasticity/mlp-engine';
 import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';

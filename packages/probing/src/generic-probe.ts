@@ -1,4 +1,5 @@
-import { ElasticityError, tf } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { gradientBackendFor, onBackend } from '@elasticity/mlp-engine';
 import { authorsEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';

@@ -2,7 +2,7 @@
  * Helpers for this package's tests only (not exported from index.ts):
  * random small MLPs, explicit parameter gradients, tfjs models with given weights.
  */
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { Rng } from '@elasticity/core';
 import type { DenseMlp, HiddenActivation, MlpNet } from '@elasticity/mlp-engine';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ElasticityError, initBackend, tf } from '@elasticity/core';
+import { ElasticityError, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { patternCosine, reluLayers, reluPatterns } from './activation-patterns.ts';
 
 /** Dense(3, relu) on 2 inputs with W rows (1, 0), (0, 1), (1, 1) and biases (0, 0, -1.5), then Dense(1). */

@@ -1,4 +1,5 @@
-import { ElasticityError, tf } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 /** Binary ReLU activation patterns 1[unit > 0] of n examples, packed 32 units per word. */
 export interface ReluPatterns {

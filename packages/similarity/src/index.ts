@@ -9,13 +9,11 @@ export { runSimilarity } from './similarity-stage.ts';
 export type { SimilarityOptions } from './similarity-stage.ts';
 export { symmetrizeMatrix, symmetrizeInPlace, assertOverIds } from './symmetrize-matrix.ts';
 export { normalizeKernel } from './normalize-kernel.ts';
-export { reluPatterns, reluLayers, patternCosine } from './activation-patterns.ts';
+// The activation patterns and the autoencoder need TensorFlow.js: runSimilarity imports them
+// when a pipeline asks for them, so that this entry does not load TensorFlow.js.
 export type { ReluPatterns } from './activation-patterns.ts';
 export { rawFeatures } from './baselines/raw.ts';
 export { pcaProject, pcaFeatures, pcaComponentCount } from './baselines/pca.ts';
 export type { PcaResult } from './baselines/pca.ts';
-export {
-  createAutoencoder, trainAutoencoder, imageShape, toChannelsLast, AUTOENCODER_SIDES, CODE_DIM,
-} from './baselines/autoencoder.ts';
 export type { Autoencoder, AutoencoderOptions, AutoencoderResult, ImageShape } from './baselines/autoencoder.ts';
 export { readUserFeatures } from './baselines/feature-file.ts';

@@ -7,13 +7,11 @@ import {
 import type { Dataset, FeatureRows, Logger, StageMeta } from '@elasticity/core';
 import { rawFeatures } from './baselines/raw.ts';
 import { pcaFeatures } from './baselines/pca.ts';
-import { imageShape, toChannelsLast, trainAutoencoder } from './baselines/autoencoder.ts';
 import { readUserFeatures } from './baselines/feature-file.ts';
 import { parseSimilarityConfig, parseSimilarityName } from './similarity-config.ts';
 import type { SimilarityConfig, SimilaritySource } from './similarity-config.ts';
 import { assertOverIds, symmetrizeInPlace } from './symmetrize-matrix.ts';
 import { normalizeKernel } from './normalize-kernel.ts';
-import { patternCosine, reluPatterns } from './activation-patterns.ts';
 
 export interface SimilarityOptions {
   /** The pipeline's `similarity` section. */
@@ -104,6 +102,8 @@ const seconds = (started: number) => ((performance.now() - started) / 1000).toFi
 /** The symmetrised matrix of one source over the primary examples, with the metadata to write. */
 async function sourceMatrix(plan: SourcePlan, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<{ values: Float64Array; extra: Record<string, string> }> {
   if (plan.source === 'activation-cosine') {
+    // Imported here: it needs TensorFlow.js, which the other sources do not load.
+    const { patternCosine, reluPatterns } = await import('./activation-patterns.ts');
     await initBackend();
     const { model, info } = await loadModelDir(dirname(plan.file));
     try {
@@ -139,6 +139,8 @@ async function writeMatrices(plan: SourcePlan, dir: string, meta: Omit<StageMeta
 }
 
 async function autoencoderFeatures(dataset: Dataset, config: SimilarityConfig, datasetFile: string, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<FeatureRows> {
+  // Imported here: it needs TensorFlow.js, which the other baselines do not load.
+  const { imageShape, toChannelsLast, trainAutoencoder } = await import('./baselines/autoencoder.ts');
   const shape = imageShape(dataset.inputShape, { file: datasetFile, field: 'input_shape' });
   const backend = await initBackend();
   const options = config.autoencoder;

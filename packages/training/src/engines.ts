@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { BackendChoice } from '@elasticity/core';
 import { batchRows } from './epoch-stats.ts';
 import type { EpochStats } from './epoch-stats.ts';

@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, initBackend, tf } from '@elasticity/core';
+import { createRng, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { conv2dFilterGrad, fastForward, matMulExplicitGrad } from './fast-forward.ts';
 import { trainableVariables } from './sgd.ts';
 import { allSpecs, smallCase } from './testing/zoo-cases.ts';

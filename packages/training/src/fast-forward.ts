@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 type SaveFn = (tensors: tf.Tensor[]) => void;
 

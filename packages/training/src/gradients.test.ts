@@ -6,7 +6,8 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf } from '@elasticity/core';
+import { initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { fastForward } from './fast-forward.ts';
 import { lossFunction } from './losses.ts';
 import { trainableVariables } from './sgd.ts';

@@ -1,4 +1,5 @@
-import { createRng, ElasticityError, tf } from '@elasticity/core';
+import { createRng, ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 /**
  * Fan-in of a kernel in TensorFlow.js layout: Dense [in, out] -> in;

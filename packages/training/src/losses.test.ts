@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf } from '@elasticity/core';
+import { initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { BCE_CLIP_HIGH, BCE_CLIP_LOW, bceLoss, bceLossJs, lossDerivativeJs, mseLoss, mseLossJs } from './losses.ts';
 
 before(async () => {

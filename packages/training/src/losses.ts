@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { LossKind } from './models/model-spec.ts';
 
 /**

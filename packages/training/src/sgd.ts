@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 /** The model's trainable variables, in layer order (kernel, bias, ...). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {

@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, ElasticityError, initBackend, tf } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { initPyTorchDefault } from './init.ts';
 import { getModelSpec } from './models/zoo.ts';
 import { accuracy, trainModel } from './train.ts';

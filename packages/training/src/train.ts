@@ -1,4 +1,5 @@
-import { createProgress, createRng, currentBackend, ElasticityError, permutation, tf } from '@elasticity/core';
+import { createProgress, createRng, currentBackend, ElasticityError, permutation } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { BackendChoice, EpochRecord, Logger } from '@elasticity/core';
 import { createEngine } from './engines.ts';
 import type { LossKind } from './models/model-spec.ts';

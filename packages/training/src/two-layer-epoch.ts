@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { batchRows } from './epoch-stats.ts';
 import type { EpochStats } from './epoch-stats.ts';
 import { outputHead } from './output-head.ts';

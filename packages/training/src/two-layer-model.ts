@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { ShardWeights, TwoLayerShape } from './two-layer-shard.ts';
 
 /** A 2-layer Dense MLP's shape and weights in the shards' transposed layout. */

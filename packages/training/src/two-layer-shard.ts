@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { HiddenActivation } from './models/model-spec.ts';
 
 /**

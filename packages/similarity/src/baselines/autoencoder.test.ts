@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ElasticityError, createRng, initBackend, tf } from '@elasticity/core';
+import { ElasticityError, createRng, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { conv, convTranspose, createAutoencoder, imageShape, toChannelsLast, trainAutoencoder } from './autoencoder.ts';
 
 /** n single-channel 28 x 28 images in [-1, 1]: background -1, one bright 8 x 8 square at a random place. */

@@ -1,4 +1,5 @@
-import { ElasticityError, createRng, permutation, tf } from '@elasticity/core';
+import { ElasticityError, createRng, permutation } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { Logger, Rng } from '@elasticity/core';
 
 /** Image geometry the autoencoder works on: channel-major as stored in dataset.arrow. */

@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { addConvStack, flatSize, imageDims } from './conv-stack.ts';
 import type { BuildOptions, ModelSpec } from './model-spec.ts';
 

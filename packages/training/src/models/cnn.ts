@@ -1,4 +1,5 @@
-import { ElasticityError, tf } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { addConvStack, flatSize, imageDims } from './conv-stack.ts';
 import { buildCnnCifar10 } from './cnn-cifar10.ts';
 import type { BuildOptions, ModelSpec } from './model-spec.ts';

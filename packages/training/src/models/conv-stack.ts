@@ -1,4 +1,5 @@
-import { ElasticityError, tf } from '@elasticity/core';
+import { ElasticityError } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { outputDense, zeroDense } from './layers.ts';
 import { flatSize } from './model-spec.ts';
 

@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 
 /**
  * A Dense layer with bias and zero initialisers (initPyTorchDefault sets

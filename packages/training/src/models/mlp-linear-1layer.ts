@@ -1,4 +1,4 @@
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { zeroDense } from './layers.ts';
 import { flatSize } from './model-spec.ts';
 import type { ModelSpec } from './model-spec.ts';

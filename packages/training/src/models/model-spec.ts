@@ -1,4 +1,4 @@
-import type { tf } from '@elasticity/core';
+import type { tf } from '@elasticity/core/tf';
 
 export type LossKind = 'mse' | 'bce';
 

@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, ElasticityError, initBackend, tf } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { getModelSpec, MODEL_ZOO, modelNames } from './zoo.ts';
 import { fanInOf, initPyTorchDefault } from '../init.ts';
 import { forwardJs, readMlpParams } from '../testing/reference-mlp.ts';

@@ -7,7 +7,8 @@
  * worker threads inherit the parent's execArgv.
  */
 import { parentPort } from 'node:worker_threads';
-import { initBackend, tf } from '@elasticity/core';
+import { initBackend } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { BarrierAborted, barrierAbort, barrierWait } from './barrier.ts';
 import { replicaEpoch } from './replica-epoch.ts';
 import type { ReplicaRun } from './replica-epoch.ts';

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { tf } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { BackendChoice } from '@elasticity/core';
 import { BARRIER_INTS } from './barrier.ts';
 import { startTsWorker } from './ts-worker.ts';

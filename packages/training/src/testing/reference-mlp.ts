@@ -4,7 +4,7 @@
  * sigmoid on top), with its closed-form gradients. Weights use the
  * TensorFlow.js layout: W is d x H row-major (W[k * H + j]: input k -> unit j).
  */
-import type { tf } from '@elasticity/core';
+import type { tf } from '@elasticity/core/tf';
 import { lossDerivativeJs } from '../losses.ts';
 import type { HiddenActivation, LossKind } from '../models/model-spec.ts';
 

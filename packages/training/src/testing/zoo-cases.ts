@@ -2,7 +2,8 @@
  * Test helper: a small instance of every zoo model (width 3-5, tiny images
  * for the CNNs) with PyTorch-default init and a batch that fits it.
  */
-import { createRng, tf } from '@elasticity/core';
+import { createRng } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import { initPyTorchDefault } from '../init.ts';
 import { MODEL_ZOO } from '../models/zoo.ts';
 import type { ModelSpec } from '../models/model-spec.ts';
