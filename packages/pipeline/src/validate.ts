@@ -1,17 +1,24 @@
 import { ElasticityError } from '@elasticity/core';
-import { SECTION_PARSERS } from './pipeline-schema.ts';
+import { effectiveSections } from './pipeline-schema.ts';
+import { checkAcrossSections } from './cross-checks.ts';
+import type { ParsedSections } from './cross-checks.ts';
 import { planPipeline } from './plan.ts';
 import type { Pipeline } from './read-pipeline.ts';
 
-/** Each section through its stage package's own parser (zod schema: defaults, types, ranges, unknown keys). */
+/**
+ * One pipeline (or matrix combination): each section through its stage
+ * package's parser (zod schema: defaults, types, ranges, unknown keys), then
+ * the rules between sections and against the data (cross-checks.ts).
+ */
 function validateSections(pipeline: Pipeline): void {
-  for (const spec of pipeline.stages) SECTION_PARSERS.find((p) => p.section === spec.section)!(pipeline.sections[spec.section], pipeline.file);
+  checkAcrossSections(effectiveSections(pipeline) as unknown as ParsedSections, pipeline.file);
 }
 
 /**
  * Checks every section of a pipeline (of a matrix pipeline: of every
- * combination) before anything runs, so a typo in the last section fails in
- * a second instead of after training. Throws the first section's
+ * combination) before anything runs, so a typo in the last section, a
+ * clustering input no stage writes or a perClass the data set cannot give
+ * fails in a second instead of after training. Throws the first
  * ElasticityError (file, JSON path, allowed values; for a matrix also the
  * combination).
  */
