@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchWorkspace, writePipeline, cli, cacheHits } from './workspace.ts';
+import { nx } from './workspace-copy.ts';
 
 const SWEEP = {
   matrix: {
@@ -20,7 +21,7 @@ const SWEEP = {
   report: {},
 };
 
-const folders = async (ws: string, stage: string) => (await readdir(join(ws, 'data/sweeps/tiny'))).filter((f) => new RegExp(`^${stage}-[0-9a-f]{10}$`).test(f)).sort();
+const folders = async (ws: string, stage: string) => (await readdir(join(ws, 'data/sweeps/tiny'), { withFileTypes: true })).filter((e) => e.isDirectory() && new RegExp(`^${stage}(-.+)?$`).test(e.name)).map((e) => e.name).sort();
 
 test('a matrix pipeline shares its upstream stages, reports mean ± sd over seeds, and an edit of one axis value re-runs only what it reaches', { timeout: 600_000 }, async () => {
   const ws = await scratchWorkspace({});
@@ -31,7 +32,14 @@ test('a matrix pipeline shares its upstream stages, reports mean ± sd over seed
   assert.equal(first.status, 0, first.stderr + first.stdout);
   // 1 data set, 2 models (one per seed) and their probes, 4 of each stage from similarity on
   assert.deepEqual(cacheHits(first.stdout), { fromCache: 0, total: 1 + 2 + 2 + 4 + 4 + 4 });
-  assert.deepEqual(await Promise.all(['ingest', 'train', 'probe', 'similarity', 'cluster', 'report'].map(async (s) => (await folders(ws, s)).length)), [1, 2, 2, 4, 4, 4]);
+  // each instance's folder is named by the combinations that share it: "_.0" is every similarity value at seed 0
+  const combos = ['kernelized.0', 'kernelized.1', 'relative.0', 'relative.1'];
+  assert.deepEqual(await folders(ws, 'ingest'), ['ingest']);
+  for (const s of ['train', 'probe']) assert.deepEqual(await folders(ws, s), [`${s}-_.0`, `${s}-_.1`]);
+  for (const s of ['similarity', 'cluster', 'report']) assert.deepEqual(await folders(ws, s), combos.map((c) => `${s}-${c}`));
+  // Nx projects: the matrix, its combinations and its shared part per seed, named by labels
+  const projects = nx(ws, ['show', 'projects']).output.split('\n').filter((l) => l.startsWith('sweeps/')).sort();
+  assert.deepEqual(projects, ['sweeps/tiny', 'sweeps/tiny/_.0', 'sweeps/tiny/_.1', ...combos.map((c) => `sweeps/tiny/${c}`)]);
   assert.match(first.stdout, /mean ± sd over the 2 values of seed/);
   assert.match(first.stdout, /relative · K-means/);
   assert.match(first.stdout, /kernelized · kernel K-means/);

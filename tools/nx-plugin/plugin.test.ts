@@ -1,11 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { TargetConfiguration } from 'nx/src/devkit-exports.js';
 import { planPipeline, readPipeline } from '@elasticity/pipeline';
-import { matrixProjects, projectFor } from './plugin.ts';
+import { parseSimilarityConfig } from '@elasticity/similarity';
+import { BACKEND, pipelineProjects, stageCodes } from './plugin.ts';
 import { stageKey } from './stage-key.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const code = stageCodes(ROOT);
 
 const BASE = {
   dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 10 },
@@ -25,14 +32,30 @@ async function pipelineFile(sections: object): Promise<string> {
   return file;
 }
 
-async function project(sections: object) {
-  return projectFor(readPipeline(await pipelineFile(sections)), 'pipelines/toy.json');
+async function projects(sections: object) {
+  const list = pipelineProjects(planPipeline(readPipeline(await pipelineFile(sections))), 'pipelines/toy.json', code);
+  return new Map(list.map((p) => [p.name, p]));
 }
 
-test('every stage is a cached target with the DAG of the stage table', async () => {
+async function project(sections: object) {
+  const all = await projects(sections);
+  assert.equal(all.size, 1);
+  return all.get('toy')!;
+}
+
+/** What Nx hashes of a project into each of its tasks (hash_project_config: root, tags, and each target's name, executor, options and outputs). */
+function hashedConfig(p: { root: string; tags?: string[]; targets: Record<string, TargetConfiguration> }) {
+  return { root: p.root, tags: p.tags, targets: Object.fromEntries(Object.entries(p.targets).map(([n, t]) => [n, [t.executor, t.options, t.outputs]])) };
+}
+
+type Input = NonNullable<TargetConfiguration['inputs']>[number];
+const runtimes = (t: TargetConfiguration) => t.inputs!.filter((i): i is { runtime: string } => typeof i === 'object' && 'runtime' in i).map((i) => i.runtime);
+const has = (t: TargetConfiguration, pred: (i: Input) => boolean) => t.inputs!.some(pred);
+
+test('a plain pipeline is one project whose targets are its stages, with the DAG of the stage table', async () => {
   const p = await project(BASE);
-  assert.equal(p.name, 'toy');
   assert.deepEqual(Object.keys(p.targets), STAGES);
+  assert.deepEqual(p.tags, ['pipeline']);
   assert.deepEqual(p.targets.ingest.dependsOn, []);
   assert.deepEqual(p.targets.probe.dependsOn, ['ingest', 'train']);
   assert.deepEqual(p.targets.similarity.dependsOn, ['ingest', 'train', 'probe', 'ntk']);
@@ -41,32 +64,74 @@ test('every stage is a cached target with the DAG of the stage table', async () 
     assert.equal(t.cache, true);
     assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/${name}`]);
     assert.equal((t.options as { command: string }).command, `node --import tsx packages/cli/src/bin.ts ${name} --pipeline pipelines/toy.json`);
-    assert.deepEqual(t.inputs![0], { runtime: `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ${name}` });
-    const upstreamHashed = t.inputs!.some((i) => typeof i === 'object' && 'dependentTasksOutputFiles' in i);
-    assert.equal(upstreamHashed, name !== 'ingest', name);
+    assert.match(runtimes(t)[0], new RegExp(`^echo ${name} section [0-9a-f]{16}$`));
+    assert.equal(has(t, (i) => typeof i === 'object' && 'dependentTasksOutputFiles' in i), name !== 'ingest', name);
   }
 });
 
-test('editing one section leaves the project configuration unchanged and changes only that stage\'s key', async () => {
-  const before = await pipelineFile(BASE);
-  const after = await pipelineFile({ ...BASE, cluster: { k: 2, seeds: 3 } });
-  // Nx hashes the whole project configuration into every target: it must not move.
-  assert.deepEqual(projectFor(readPipeline(before), 'pipelines/toy.json'), projectFor(readPipeline(after), 'pipelines/toy.json'));
+test('editing one section leaves what Nx hashes of the project unchanged and changes only that stage\'s inputs', async () => {
+  const before = await project(BASE);
+  const after = await project({ ...BASE, cluster: { k: 2, seeds: 3 } });
+  assert.deepEqual(hashedConfig(after), hashedConfig(before));
+  for (const stage of STAGES) assert.equal(runtimes(after.targets[stage])[0] === runtimes(before.targets[stage])[0], stage !== 'cluster', stage);
+});
+
+test('key order inside a section does not change its key; values do', async () => {
+  const key = async (train: object) => runtimes((await project({ ...BASE, train })).targets.train)[0];
+  const a = await key({ width: 8, epochs: 1 });
+  assert.equal(await key({ epochs: 1, width: 8 }), a);
+  assert.notEqual(await key({ epochs: 2, width: 8 }), a);
+});
+
+test('each stage is keyed on the code it runs: its package, the packages it depends on, their npm packages and the runner', async () => {
+  const p = await project(BASE);
+  const projectsOf = (stage: string) => (p.targets[stage].inputs!.find((i) => typeof i === 'object' && 'projects' in i) as { input: string; projects: string[] });
+  assert.deepEqual(projectsOf('train'), { input: 'production', projects: ['@elasticity/core', '@elasticity/training'] });
+  assert.deepEqual(projectsOf('probe').projects, ['@elasticity/core', '@elasticity/mlp-engine', '@elasticity/probing']);
+  assert.deepEqual(projectsOf('ntk').projects, ['@elasticity/core', '@elasticity/mlp-engine', '@elasticity/ntk']);
+  const external = (stage: string) => (p.targets[stage].inputs!.find((i) => typeof i === 'object' && 'externalDependencies' in i) as { externalDependencies: string[] }).externalDependencies;
+  assert.ok(external('similarity').includes('npm:ml-pca') && external('similarity').includes('npm:@tensorflow/tfjs'));
+  assert.ok(external('ingest').includes('npm:tar@7.5.23'), 'datasets\' own tar, not the hoisted one');
+  assert.ok(!external('train').includes('npm:ml-pca'));
   for (const stage of STAGES) {
-    const same = (await stageKey(before, stage)) === (await stageKey(after, stage));
-    assert.equal(same, stage !== 'cluster', stage);
+    assert.ok(external(stage).includes('npm:pure-rand') && external(stage).includes('npm:zod') && external(stage).includes('npm:yargs'), stage);
+    const files = p.targets[stage].inputs!.filter((i): i is string => typeof i === 'string');
+    assert.ok(files.includes(`{workspaceRoot}/packages/cli/src/commands/${stage}.ts`), stage);
+    assert.ok(files.includes('{workspaceRoot}/packages/pipeline/src/plan.ts'), stage);
+    assert.ok(!files.some((f) => /schema|validate/.test(f)), `${stage} does not run the pipeline schema`);
+    assert.ok(!files.some((f) => f.includes('/commands/') && !/\/commands\/(stage-command|sharded-stage|[a-z]+)\.ts$/.test(f)));
   }
 });
 
-test('key order inside a section does not change the key; values do', async () => {
-  const a = await stageKey(await pipelineFile(BASE), 'train');
-  assert.equal(a, await stageKey(await pipelineFile({ ...BASE, train: { epochs: 1, width: 8 } }), 'train'));
-  assert.notEqual(a, await stageKey(await pipelineFile({ ...BASE, train: { epochs: 2, width: 8 } }), 'train'));
+test('the stages whose numbers depend on TensorFlow.js carry the backend and Node version; similarity only when it runs TensorFlow.js', async () => {
+  const uses = (t: TargetConfiguration) => runtimes(t).includes(BACKEND);
+  const p = await project(BASE);
+  assert.deepEqual(STAGES.filter((s) => uses(p.targets[s])), ['train', 'probe', 'ntk']);
+  // the similarity defaults are plain JavaScript: the check on the raw section is exact
+  const defaults = parseSimilarityConfig({}, 'pipelines/toy.json');
+  assert.ok(!defaults.baselines.includes('autoencoder') && !defaults.use.includes('activation-cosine'));
+  assert.ok(uses((await project({ ...BASE, similarity: { use: [], baselines: ['autoencoder'] } })).targets.similarity));
+  assert.ok(uses((await project({ ...BASE, similarity: { use: ['activation-cosine'] } })).targets.similarity));
+});
+
+test('print-backend.mjs names the backend a stage would use and the Node major version; ELASTICITY_BACKEND wins', () => {
+  const run = (env: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, 'tools/nx-plugin/print-backend.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim();
+  const node = process.versions.node.split('.')[0];
+  assert.equal(run({ ELASTICITY_BACKEND: 'cpu' }), `tfjs-backend=cpu node=${node}`);
+  let nativeInstalled = true;
+  try {
+    createRequire(join(ROOT, 'packages/core/src/backend.ts')).resolve('@tensorflow/tfjs-node');
+  } catch {
+    nativeInstalled = false;
+  }
+  if (!nativeInstalled) assert.equal(run({ ELASTICITY_BACKEND: '' }), `tfjs-backend=wasm node=${node}`);
 });
 
 test('the ingest key follows the raw data folder\'s files', async () => {
   const raw = await mkdtemp(join(tmpdir(), 'raw-'));
   const file = await pipelineFile({ ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw } });
+  const p = pipelineProjects(planPipeline(readPipeline(file)), 'pipelines/toy.json', code)[0];
+  assert.deepEqual(runtimes(p.targets.ingest)[0], 'node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest');
   const empty = await stageKey(file, 'ingest');
   await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
   assert.notEqual(await stageKey(file, 'ingest'), empty);
@@ -119,56 +184,49 @@ const MATRIX = {
   use: { relative: { 'similarity.use': ['relative'] }, both: { 'similarity.use': ['relative', 'ntk'] } },
 };
 
-async function matrix(sections: object) {
-  const file = await pipelineFile(sections);
-  const projects = matrixProjects(planPipeline(readPipeline(file)), 'pipelines/toy.json');
-  return new Map(projects.map((p) => [p.name, p]));
-}
-
-test('a matrix becomes one project per stage instance, per combination and for the whole matrix', async () => {
-  const projects = await matrix({ ...BASE, matrix: MATRIX });
-  const names = [...projects.keys()];
-  const of = (stage: string) => names.filter((n) => new RegExp(`^toy/${stage}-[0-9a-f]{10}$`).test(n));
-  // shared upstream: 2 data sets, 2 models, 2 probes and NTKs; 4 of everything from similarity on
-  assert.deepEqual(['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'].map((s) => of(s).length), [2, 2, 2, 2, 4, 4, 4]);
-  assert.deepEqual(names.filter((n) => /^toy\/(4v9|5v8)\./.test(n)).sort(), ['toy/4v9.both', 'toy/4v9.relative', 'toy/5v8.both', 'toy/5v8.relative']);
-  assert.ok(projects.has('toy'));
-  // a stage target runs its instance and waits for its upstream instances' targets
-  const train = projects.get(of('train')[0])!;
-  const key = train.name.slice('toy/train-'.length);
-  const t = train.targets.train;
-  assert.equal((t.options as { command: string }).command, `node --import tsx packages/cli/src/bin.ts train --pipeline pipelines/toy.json --instance ${key}`);
-  assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/train-${key}`]);
-  const ingestDep = (t.dependsOn as { projects: string[]; target: string }[])[0];
-  assert.equal(ingestDep.target, 'ingest');
-  assert.ok(of('ingest').includes(ingestDep.projects[0]));
-  // the embedded sample needs no runtime input (the key in the command covers the section)
-  assert.ok(!t.inputs!.some((i) => typeof i === 'object' && 'runtime' in i));
-  // a combination waits for its leaf (report) instance
-  const combo = projects.get('toy/4v9.relative')!.targets.all;
-  assert.equal(combo.executor, 'nx:noop');
-  const [leaf] = combo.dependsOn as { projects: string[]; target: string }[];
-  assert.equal(leaf.target, 'report');
-  assert.ok(of('report').includes(leaf.projects[0]));
+test('a matrix is a project per combination and per shared part, named by labels; shared stage instances are one target', async () => {
+  const all = await projects({ ...BASE, matrix: MATRIX });
+  assert.deepEqual([...all.keys()].sort(), ['toy', 'toy/4v9._', 'toy/4v9.both', 'toy/4v9.relative', 'toy/5v8._', 'toy/5v8.both', 'toy/5v8.relative']);
+  // a data set, a model, a probe and an NTK per pair, shared by both similarity values
+  assert.deepEqual(Object.keys(all.get('toy/4v9._')!.targets), ['ingest', 'train', 'probe', 'ntk']);
+  assert.deepEqual(all.get('toy/4v9._')!.tags, ['pipeline-shared-stages', 'matrix:toy']);
+  const combo = all.get('toy/4v9.both')!;
+  assert.deepEqual(Object.keys(combo.targets), ['similarity', 'cluster', 'report', 'all']);
+  assert.deepEqual(combo.tags, ['pipeline-combination', 'matrix:toy']);
+  const train = all.get('toy/4v9._')!.targets.train;
+  assert.equal((train.options as { command: string }).command, 'node --import tsx packages/cli/src/bin.ts train --pipeline pipelines/toy.json --instance 4v9._');
+  assert.deepEqual(train.outputs, ['{workspaceRoot}/data/toy/train-4v9._']);
+  assert.deepEqual(train.dependsOn, ['ingest']);
+  assert.deepEqual(combo.targets.similarity.dependsOn, ['ingest', 'train', 'probe', 'ntk'].map((target) => ({ projects: ['toy/4v9._'], target })));
+  assert.deepEqual(combo.targets.all.dependsOn, [{ projects: ['toy/4v9.both'], target: 'report' }]);
+  assert.equal(combo.targets.all.executor, 'nx:noop');
+  assert.deepEqual(all.get('toy')!.targets.all.dependsOn, ['4v9.relative', '4v9.both', '5v8.relative', '5v8.both'].map((c) => ({ projects: [`toy/${c}`], target: 'all' })));
+  // no hashes in any project name, command or folder
+  for (const p of all.values()) {
+    assert.doesNotMatch(p.name, /[0-9a-f]{8}/);
+    for (const t of Object.values(p.targets)) assert.doesNotMatch(JSON.stringify([t.options, t.outputs]), /[0-9a-f]{10}/);
+  }
 });
 
-test('editing only the similarity axis leaves every data set, training, probe and NTK project unchanged', async () => {
-  const before = await matrix({ ...BASE, matrix: MATRIX });
-  const after = await matrix({ ...BASE, matrix: { ...MATRIX, use: { relative: { 'similarity.use': ['relative'] }, both: { 'similarity.use': ['ntk', 'relative'] } } } });
-  const upstream = (m: Map<string, { name: string }>) => [...m.keys()].filter((n) => /\/(ingest|train|probe|ntk)-/.test(n));
-  assert.deepEqual(upstream(after), upstream(before));
-  for (const name of upstream(before)) assert.deepEqual(after.get(name), before.get(name), name);
-  const changed = [...after.keys()].filter((n) => !before.has(n));
-  assert.deepEqual(changed.map((n) => n.replace(/-[0-9a-f]{10}$/, '')).sort(), ['toy/cluster', 'toy/cluster', 'toy/report', 'toy/report', 'toy/similarity', 'toy/similarity']);
+test('editing one axis value changes nothing Nx hashes of any project, and the inputs only of the stage instances it reaches', async () => {
+  const before = await projects({ ...BASE, matrix: MATRIX });
+  const after = await projects({ ...BASE, matrix: { ...MATRIX, use: { ...MATRIX.use, both: { 'similarity.use': ['ntk', 'relative'] } } } });
+  assert.deepEqual([...after.keys()], [...before.keys()]);
+  const changed: string[] = [];
+  for (const [name, p] of after) {
+    assert.deepEqual(hashedConfig(p), hashedConfig(before.get(name)!), name);
+    for (const [target, t] of Object.entries(p.targets)) if (JSON.stringify(t.inputs) !== JSON.stringify(before.get(name)!.targets[target].inputs)) changed.push(`${name}:${target}`);
+  }
+  assert.deepEqual(changed, ['toy/4v9.both:similarity', 'toy/5v8.both:similarity']);
 });
 
-test('matrix instances that read files outside the pipeline keep a runtime input with their key', async () => {
+test('matrix instances that read files outside the workspace keep a runtime input with their key', async () => {
   const raw = await mkdtemp(join(tmpdir(), 'raw-'));
   const file = await pipelineFile({ ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw }, matrix: MATRIX });
   const plan = planPipeline(readPipeline(file));
   const ingest = plan.instances.find((i) => i.stage === 'ingest')!;
-  const project = matrixProjects(plan, 'pipelines/toy.json').find((p) => p.name === `toy/${ingest.folder}`)!;
-  assert.deepEqual(project.targets.ingest.inputs![0], { runtime: `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest ${ingest.key}` });
+  const shared = pipelineProjects(plan, 'pipelines/toy.json', code).find((p) => p.name === `toy/${ingest.id}`)!;
+  assert.equal(runtimes(shared.targets.ingest)[0], `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest ${ingest.key}`);
   const empty = await stageKey(file, 'ingest', ingest.key);
   assert.match(empty, /"primary":\[4,9\]|"primary":\[5,8\]/);
   await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');

@@ -15,8 +15,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { stableStringify } from '../../packages/core/src/hash.ts';
-import { STAGES } from '../../packages/pipeline/src/stages.ts';
+import { stableStringify } from '@elasticity/core/light';
+import { STAGES } from '@elasticity/pipeline';
 
 export async function stageKey(file: string, stage: string, instanceKey?: string): Promise<string> {
   const spec = STAGES.find((s) => s.name === stage);

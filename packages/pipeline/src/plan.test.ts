@@ -54,10 +54,52 @@ test('matrix combinations share every stage instance whose section and upstream 
   const [a, b] = plan.combos.filter((c) => c.labels.pair === '4v9' && c.labels.model === 'relu');
   assert.equal(a.instances.train, b.instances.train);
   assert.notEqual(a.instances.similarity, b.instances.similarity);
-  // folders are STAGE-KEY, upstream links point at the shared instances
-  for (const i of plan.instances) assert.match(i.folder, new RegExp(`^${i.stage}-[0-9a-f]{10}$`));
+  // upstream links point at the shared instances
   assert.equal(a.instances.probe!.upstream.train, a.instances.train);
   assert.deepEqual(a.instances.train!.combos, [a.id, b.id]);
+});
+
+test('an instance is named by the combinations that share it: "_" for an axis over all its values', async () => {
+  const plan = planPipeline(await pipeline({ ...BASE, matrix: MATRIX }));
+  const ids = (stage: string) => plan.instances.filter((i) => i.stage === stage).map((i) => i.id);
+  assert.deepEqual(ids('ingest'), ['4v9._._', '5v8._._']);
+  assert.deepEqual(ids('train'), ['4v9.relu._', '4v9.linear._', '5v8.relu._', '5v8.linear._']);
+  assert.deepEqual(ids('probe'), ids('train'));
+  assert.deepEqual(ids('similarity'), plan.combos.map((c) => c.id));
+  assert.deepEqual(ids('cluster'), plan.combos.map((c) => c.id));
+  for (const i of plan.instances) assert.equal(i.folder, `${i.stage}-${i.id}`);
+  // an instance used by one combination is named (and held by) the combination
+  const combo = plan.combos[0];
+  assert.equal(combo.instances.similarity!.id, combo.id);
+});
+
+test('an instance alone in its stage has no id; some values of an axis are joined by "+"; a set that is no product lists its combinations', async () => {
+  const single = planPipeline(await pipeline({ ...BASE, matrix: { seed: { path: 'train.seed', values: [0, 1] } } }));
+  const ingest = single.instances.find((i) => i.stage === 'ingest')!;
+  assert.deepEqual([ingest.id, ingest.folder], ['', 'ingest']);
+  assert.deepEqual(single.instances.filter((i) => i.stage === 'train').map((i) => i.folder), ['train-0', 'train-1']);
+  // a1 and a2 give the same width: one model for both, on either seed
+  const subset = planPipeline(await pipeline({
+    ...BASE,
+    matrix: { width: { a1: { 'train.width': 8 }, a2: { 'train.width': 8 }, a3: { 'train.width': 16 } }, cut: { x: { 'cluster.k': 2 }, y: { 'cluster.k': 3 } } },
+  }));
+  assert.deepEqual(subset.instances.filter((i) => i.stage === 'train').map((i) => i.id), ['a1+a2._', 'a3._']);
+  // the last axis overrides the first: width 8 in a1.x, a1.y and a2.y, 16 in a2.x only
+  const tangled = planPipeline(await pipeline({
+    ...BASE,
+    matrix: { a: { a1: { 'train.width': 8 }, a2: { 'train.width': 16 } }, b: { x: {}, y: { 'train.width': 8 } } },
+  }));
+  assert.deepEqual(tangled.instances.filter((i) => i.stage === 'train').map((i) => i.id), ['a1.x+a1.y+a2.y', 'a2.x']);
+});
+
+test('ids do not change when an axis value\'s settings change, keys do', async () => {
+  const before = planPipeline(await pipeline({ ...BASE, matrix: MATRIX }));
+  const edited = structuredClone(MATRIX);
+  edited.similarity.kernelized['cluster.methods'] = [{ input: 'kernelized', method: 'kmeans' }];
+  const after = planPipeline(await pipeline({ ...BASE, matrix: edited }));
+  assert.deepEqual(after.instances.map((i) => [i.stage, i.id]), before.instances.map((i) => [i.stage, i.id]));
+  const changed = after.instances.filter((i, n) => i.key !== before.instances[n].key).map((i) => `${i.stage}-${i.id}`);
+  assert.deepEqual(changed, ['4v9.relu.kernelized', '4v9.linear.kernelized', '5v8.relu.kernelized', '5v8.linear.kernelized'].map((c) => `cluster-${c}`));
 });
 
 test('changing only the similarity axis keeps the key of every training, data set and probe instance', async () => {
@@ -74,15 +116,18 @@ test('changing only the similarity axis keeps the key of every training, data se
   assert.equal(clusterChanged.length, 4);
 });
 
-test('an instance is found by stage and key; a matrix needs the key', async () => {
+test('an instance is found by stage and id or key; a matrix needs one unless the stage has one instance', async () => {
   const plan = planPipeline(await pipeline({ ...BASE, matrix: MATRIX }));
   const train = plan.instances.find((i) => i.stage === 'train')!;
   const { instance, combo } = findInstance(plan, 'train', train.key);
   assert.equal(instance, train);
+  assert.equal(findInstance(plan, 'train', '4v9.relu._').instance, train);
   assert.ok(instance.combos.includes(combo.id));
   assert.equal(combo.pipeline.sections.train && (combo.pipeline.sections.train as { model: string }).model, 'MLPNet');
-  assert.throws(() => findInstance(plan, 'train', ''), /--instance: is a matrix pipeline: name the train instance with --instance KEY/);
-  assert.throws(() => findInstance(plan, 'train', '0123456789'), /--instance: has no train instance "0123456789"; instances: /);
+  assert.throws(() => findInstance(plan, 'train', ''), /--instance: is a matrix pipeline with 4 train instances: name one with --instance \(4v9\.relu\._, 4v9\.linear\._, 5v8\.relu\._, 5v8\.linear\._\)/);
+  assert.throws(() => findInstance(plan, 'train', '0123456789'), /--instance: has no train instance "0123456789"; instances: 4v9\.relu\._, /);
+  const single = planPipeline(await pipeline({ ...BASE, matrix: { seed: { path: 'train.seed', values: [0, 1] } } }));
+  assert.equal(findInstance(single, 'ingest', '').instance.folder, 'ingest');
   const plain = planPipeline(await pipeline(BASE, 'plain'));
   assert.throws(() => findInstance(plain, 'train', 'abc'), /--instance applies to matrix pipelines only/);
 });

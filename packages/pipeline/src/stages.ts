@@ -11,10 +11,12 @@ export interface StageSpec {
   section: string;
   /** Stages whose outputs this stage reads. */
   upstream: StageName[];
-  /** Workspace package that implements the stage. */
+  /**
+   * Workspace package that implements the stage. The Nx plugin keys the
+   * stage's tasks on it, the workspace packages it depends on and their npm
+   * packages (tools/nx-plugin/stage-code.ts).
+   */
   packageDir: string;
-  /** npm packages whose version changes should re-run the stage. */
-  externalDependencies: string[];
   /** May the section be left out (then the stage is not part of the pipeline)? */
   optional: boolean;
   /** Can its rows be split into shards (section key `shards`), each its own task? */
@@ -22,13 +24,13 @@ export interface StageSpec {
 }
 
 export const STAGES: StageSpec[] = [
-  { name: 'ingest', section: 'dataset', upstream: [], packageDir: 'packages/datasets', externalDependencies: ['mnist', 'apache-arrow', 'tar'], optional: false },
-  { name: 'train', section: 'train', upstream: ['ingest'], packageDir: 'packages/training', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true },
-  { name: 'probe', section: 'probe', upstream: ['ingest', 'train'], packageDir: 'packages/probing', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true, shardable: true },
-  { name: 'ntk', section: 'ntk', upstream: ['ingest', 'train'], packageDir: 'packages/ntk', externalDependencies: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'], optional: true, shardable: true },
-  { name: 'similarity', section: 'similarity', upstream: ['ingest', 'train', 'probe', 'ntk'], packageDir: 'packages/similarity', externalDependencies: ['ml-pca', 'ml-matrix', 'apache-arrow'], optional: false },
-  { name: 'cluster', section: 'cluster', upstream: ['ingest', 'similarity'], packageDir: 'packages/clustering', externalDependencies: ['ml-kmeans', 'ml-matrix', 'linear-sum-assignment', 'apache-arrow'], optional: true },
-  { name: 'report', section: 'report', upstream: ['ingest', 'train', 'similarity', 'cluster'], packageDir: 'packages/report', externalDependencies: ['apache-arrow', 'vega', 'vega-lite', 'ml-matrix'], optional: true },
+  { name: 'ingest', section: 'dataset', upstream: [], packageDir: 'packages/datasets', optional: false },
+  { name: 'train', section: 'train', upstream: ['ingest'], packageDir: 'packages/training', optional: true },
+  { name: 'probe', section: 'probe', upstream: ['ingest', 'train'], packageDir: 'packages/probing', optional: true, shardable: true },
+  { name: 'ntk', section: 'ntk', upstream: ['ingest', 'train'], packageDir: 'packages/ntk', optional: true, shardable: true },
+  { name: 'similarity', section: 'similarity', upstream: ['ingest', 'train', 'probe', 'ntk'], packageDir: 'packages/similarity', optional: false },
+  { name: 'cluster', section: 'cluster', upstream: ['ingest', 'similarity'], packageDir: 'packages/clustering', optional: true },
+  { name: 'report', section: 'report', upstream: ['ingest', 'train', 'similarity', 'cluster'], packageDir: 'packages/report', optional: true },
 ];
 
 export function stageSpec(name: StageName): StageSpec {
