@@ -2,8 +2,10 @@
  * The HTML reports in a real browser: Debian's Chromium driven by
  * playwright-core opens report.html from a file:// URL with the network
  * blocked, and checks that the page runs without console errors, shows the
- * tables with the expected rows and renders every figure. A screenshot of
- * each page is kept under test-output/ (git-ignored).
+ * tables with the expected rows, renders every figure and every panel in it
+ * (a heatmap per similarity matrix, a panel per clustering score with its
+ * chance line), and folds the provenance hashes under the run's facts. A
+ * screenshot of each page is kept under test-output/ (git-ignored).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,7 +51,9 @@ interface PageCheck {
   offline: string[];
   ready: string | undefined;
   rows: Record<string, number>;
-  figures: { id: string; width: number; height: number; marks: number }[];
+  figures: { id: string; width: number; height: number; marks: number; groups: Record<string, number>; texts: string[] }[];
+  /** The page's visible text. */
+  text: string;
 }
 
 /** Opens a report from disk and reads what a reader would see. */
@@ -75,12 +79,20 @@ async function openReport(page: Page, file: string, tables: string[], screenshot
   const figures = await page.$$eval('figure.figure', (nodes) => nodes.map((f) => {
     const svg = f.querySelector('svg');
     const box = svg?.getBoundingClientRect();
-    return { id: f.getAttribute('data-figure') ?? '', width: box?.width ?? 0, height: box?.height ?? 0, marks: svg ? svg.querySelectorAll('g.role-mark > *').length : 0 };
+    // Mark groups by type (one group per layer and panel) and the figure's text.
+    const groups: Record<string, number> = {};
+    svg?.querySelectorAll('g.role-mark').forEach((g: { classList: ArrayLike<string>; children: { length: number } }) => {
+      const type = Array.from(g.classList).find((c) => c.startsWith('mark-'))!.slice('mark-'.length);
+      if (g.children.length > 0) groups[type] = (groups[type] ?? 0) + 1;
+    });
+    const texts = svg ? Array.from(svg.querySelectorAll('text'), (t: { textContent: string | null }) => t.textContent ?? '') : [];
+    return { id: f.getAttribute('data-figure') ?? '', width: box?.width ?? 0, height: box?.height ?? 0, marks: svg ? svg.querySelectorAll('g.role-mark > *').length : 0, groups, texts };
   }));
+  const text = await page.evaluate<string>('document.body.innerText');
   await mkdir(join(REPO, 'test-output'), { recursive: true });
   await page.screenshot({ path: join(REPO, 'test-output', screenshot), fullPage: true });
   await page.unroute('**/*');
-  return { errors, offline, ready, rows, figures };
+  return { errors, offline, ready, rows, figures, text };
 }
 
 test('the HTML reports open from disk in Chromium with no errors, the expected tables and every figure drawn', { timeout: 120_000 }, async () => {
@@ -98,9 +110,9 @@ test('the HTML reports open from disk in Chromium with no errors, the expected t
   const torusReport = JSON.parse(await readFile(join(ws, 'data/torus/report/results.json'), 'utf8'));
   const all = JSON.parse(await readFile(join(ws, 'data/_all/results.json'), 'utf8'));
   const torusFigures: string[] = torusReport.figures.map((f: { id: string }) => `torus-${f.id}`);
-  assert.deepEqual(torusFigures, ['torus-geodesic-scatter', 'torus-similarity-heatmap', 'torus-training-curves']);
+  assert.deepEqual(torusFigures, ['torus-geodesic-scatter', 'torus-similarity-heatmaps', 'torus-training-curves']);
   const digitsFigures = all.pipelines.find((p: { pipeline: string }) => p.pipeline === 'digits').figures.map((f: { id: string }) => `digits-${f.id}`);
-  assert.deepEqual(digitsFigures, ['digits-similarity-heatmap', 'digits-training-curves', 'digits-clustering']);
+  assert.deepEqual(digitsFigures, ['digits-similarity-heatmaps', 'digits-training-curves', 'digits-clustering']);
   for (const html of [join(ws, 'data/torus/report/report.html'), join(ws, 'data/_all/report.html')]) {
     assert.doesNotMatch(await readFile(html, 'utf8'), /https?:\/\//, `${html} names no URL`);
   }
@@ -112,7 +124,7 @@ test('the HTML reports open from disk in Chromium with no errors, the expected t
   try {
     const page = await browser.newPage();
 
-    const one = await openReport(page, join(ws, 'data/torus/report/report.html'), ['geodesic-table', 'provenance-table'], 'report-browser-torus.png');
+    const one = await openReport(page, join(ws, 'data/torus/report/report.html'), ['geodesic-table', 'provenance-facts', 'provenance-table'], 'report-browser-torus.png');
     assert.deepEqual(one.errors, [], 'no console errors');
     assert.deepEqual(one.offline, [], 'nothing requested beyond the file');
     assert.equal(one.ready, 'true', 'the inline script ran');
@@ -120,7 +132,39 @@ test('the HTML reports open from disk in Chromium with no errors, the expected t
     assert.equal(one.rows['geodesic-table'], 2, 'relative similarity and kernel distance');
     assert.equal(one.rows['provenance-table'], torusReport.metadata.files.length);
     assert.deepEqual(one.figures.map((f) => f.id), torusFigures);
-    for (const f of one.figures) assert.ok(f.width > 100 && f.height > 100 && f.marks > 0, `figure ${f.id} drawn: ${JSON.stringify(f)}`);
+    for (const f of one.figures) assert.ok(f.width > 100 && f.height > 100 && f.marks > 0, `figure ${f.id} drawn: ${JSON.stringify({ ...f, texts: undefined })}`);
+    const torusHeat = one.figures.find((f) => f.id === 'torus-similarity-heatmaps')!;
+    assert.equal(torusHeat.groups.rect, 2, 'a heatmap for each of relative and kernelized');
+    for (const kind of ['relative', 'kernelized']) assert.ok(torusHeat.texts.includes(kind), `panel ${kind} titled`);
+    // The facts first and shown; the per-file tables folded until their summary is clicked.
+    assert.ok(one.rows['provenance-facts'] >= 5, 'code, Node.js, libraries, backend, machine, seeds, files');
+    assert.match(one.text, /code\s+git commit [0-9a-f]{40} of \d{4}-\d\d-\d\dT/);
+    assert.match(one.text, /libraries\s+.*apache-arrow \d+\.\d+\.\d+/);
+    assert.equal(await page.locator('table#provenance-table').isVisible(), false, 'hash table folded');
+    await page.locator('details summary').first().click();
+    assert.equal(await page.locator('table#provenance-table').isVisible(), true, 'and shown on click');
+    assert.doesNotMatch(one.text, /\(s\)/, 'proper plurals, no "seed(s)"');
+
+    const digits = await openReport(page, join(ws, 'data/digits/report/report.html'), ['results-table', 'provenance-facts'], 'report-browser-digits.png');
+    assert.deepEqual(digits.errors, []);
+    assert.deepEqual(digits.offline, []);
+    assert.equal(digits.rows['results-table'], 4);
+    for (const f of digits.figures) assert.ok(f.width > 100 && f.height > 100 && f.marks > 0, `figure ${f.id} drawn: ${JSON.stringify({ ...f, texts: undefined })}`);
+    const digitsReport = JSON.parse(await readFile(join(ws, 'data/digits/report/results.json'), 'utf8'));
+    const chance = digitsReport.clustering.chance;
+    assert.deepEqual(chance.classSizes, [12, 12], 'perClass 12 of digits 4 and 9');
+    assert.ok(chance.accuracy > 0.5 && chance.accuracy < 0.7, `chance of matched accuracy on 12 + 12: ${chance.accuracy}`);
+    const clustering = digits.figures.find((f) => f.id === 'digits-clustering')!;
+    assert.equal(clustering.groups.symbol, 3, 'accuracy, ARI and NMI each in a panel of its own');
+    assert.ok(clustering.texts.includes(`chance ${chance.accuracy.toFixed(3)}`) && clustering.texts.includes('chance 0.000'), 'chance lines for accuracy and ARI');
+    for (const axis of ['accuracy', 'ARI', 'NMI']) assert.ok(clustering.texts.includes(axis), `axis ${axis}`);
+    const digitsHeat = digits.figures.find((f) => f.id === 'digits-similarity-heatmaps')!;
+    assert.equal(digitsHeat.groups.rect, 2, 'relative and kernelized');
+    assert.equal(digitsHeat.groups.rule, 4, 'a vertical and a horizontal class edge in each');
+    assert.match(digits.text, /pca and raw are feature files .*not drawn/);
+    assert.match(digits.text, /mean ± sd over 2 seeds/);
+    assert.match(digits.text, /chance: accuracy 0\.\d{4} \(a random labelling into 2 clusters/);
+    assert.doesNotMatch(digits.text, /\(s\)/);
 
     const cross = await openReport(page, join(ws, 'data/_all/report.html'), ['table1', 'geodesic-table', 'run-table'], 'report-browser-all.png');
     assert.deepEqual(cross.errors, []);
@@ -131,7 +175,8 @@ test('the HTML reports open from disk in Chromium with no errors, the expected t
     assert.equal(cross.rows['geodesic-table'], 2);
     assert.equal(cross.rows['run-table'], 2);
     assert.deepEqual(cross.figures.map((f) => f.id), ['geodesic-correlations', 'table1-accuracy', ...digitsFigures, ...torusFigures]);
-    for (const f of cross.figures) assert.ok(f.width > 100 && f.height > 100 && f.marks > 0, `figure ${f.id} drawn: ${JSON.stringify(f)}`);
+    for (const f of cross.figures) assert.ok(f.width > 100 && f.height > 100 && f.marks > 0, `figure ${f.id} drawn: ${JSON.stringify({ ...f, texts: undefined })}`);
+    assert.doesNotMatch(cross.text, /\(s\)/);
     // Headers sort the table in the page (the inline script is live).
     await page.locator('table#run-table thead th').first().click();
     await page.locator('table#run-table thead th').first().click();

@@ -17,6 +17,17 @@ export function htmlFigure(id: string, caption: string, svg: string): string {
   return `<figure class="figure" id="figure-${escapeHtml(id)}" data-figure="${escapeHtml(id)}">${inlineSvg(svg)}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
+/** A two-column table of facts: a label per row (row header) and its value; no header row, not sortable. */
+export function htmlFacts(id: string, caption: string, rows: [string, string][]): string {
+  const body = rows.map(([what, value]) => `<tr><th scope="row">${escapeHtml(what)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
+  return `<table id="${escapeHtml(id)}" class="facts"><caption>${escapeHtml(caption)}</caption>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+/** A folded block: the summary line shows, the content opens on click. */
+export function htmlDetails(summary: string, html: string): string {
+  return `<details><summary>${escapeHtml(summary)}</summary>\n${html}\n</details>`;
+}
+
 export interface HtmlSection {
   heading: string;
   /** Trusted HTML built with the helpers above. */
@@ -33,6 +44,8 @@ th[scope=row], thead th:first-child { text-align: left; }
 thead th { background: #f3f3f3; cursor: pointer; }
 .figure { margin: 1rem 0 2rem; overflow-x: auto; } figcaption { font-size: 0.85rem; color: #555; }
 .note { color: #555; font-size: 0.9rem; } code { font-size: 0.85rem; word-break: break-all; }
+details { margin: 0.6rem 0; } summary { cursor: pointer; color: #333; }
+table.facts th[scope=row] { font-weight: 600; } table.facts td { text-align: left; }
 `;
 
 /** Click a header to sort a table by that column (numbers by value, text alphabetically). */

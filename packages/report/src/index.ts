@@ -18,7 +18,9 @@ export type { SuiteReportOptions, SuiteResults, SuiteEntry } from './suite-repor
 export { readClusterMetrics } from './results.ts';
 export type { ClusterMetrics, ClusterResult, Summary } from './results.ts';
 export { formatResultsTable, formatResultsMarkdown, formatTextTable, markdownTable } from './table.ts';
-export { formatPipelineSummary } from './summary.ts';
+export { formatPipelineSummary, chanceLine } from './summary.ts';
+export { chanceAccuracy, majorityFraction, chanceModel } from './chance.ts';
+export type { ChanceOptions } from './chance.ts';
 export { buildTable1, formatCell } from './table1.ts';
 export type { Table1 } from './table1.ts';
 export { methodLabel, shortMethodLabel } from './labels.ts';

@@ -2,6 +2,7 @@ import { shortMethodLabel } from './labels.ts';
 import { formatCell } from './table1.ts';
 import { formatTextTable, markdownTable } from './table.ts';
 import type { MatrixCell, MatrixRow, MatrixTable } from './matrix-table.ts';
+import { plural } from './plural.ts';
 
 /** "0.912 ± 0.010"; "(n=2)" after it when fewer runs than the over axis has values filled the cell. */
 export function formatMatrixCell(cell: MatrixCell | undefined, table: Pick<MatrixTable, 'over' | 'n'>): string {
@@ -17,7 +18,7 @@ export function matrixRowLabel(row: MatrixRow, table: Pick<MatrixTable, 'rowAxes
 /** What the cells are: over which runs or seeds, and the axes held at one label. */
 export function matrixTableCaption(table: MatrixTable): string {
   const cells = table.over
-    ? `mean ± sd over the ${table.n} values of ${table.over} of each run's mean over its clustering seeds ("(n=k)": only k runs)`
+    ? `mean ± sd over the ${plural(table.n, 'value')} of ${table.over} of each run's mean over its clustering seeds ("(n=k)": only k runs)`
     : 'mean ± sd over the clustering seeds';
   const fixed = Object.entries(table.fixed).map(([a, l]) => `${a}=${l}`).join(', ');
   return `Clustering accuracy of the primary pair, ${cells}${fixed ? `; fixed: ${fixed}` : ''}.`;

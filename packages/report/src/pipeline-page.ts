@@ -1,8 +1,11 @@
-import { escapeHtml, htmlFigure, htmlTable, renderHtmlDocument } from './html.ts';
+import { escapeHtml, htmlDetails, htmlFacts, htmlFigure, htmlTable, renderHtmlDocument } from './html.ts';
 import type { HtmlSection } from './html.ts';
 import { formatResultsMarkdown } from './table.ts';
 import { methodLabel } from './labels.ts';
 import { formatInputs } from './run-metadata.ts';
+import { plural } from './plural.ts';
+import { provenanceFacts, provenanceMarkdown } from './provenance-facts.ts';
+import { chanceLine } from './summary.ts';
 import type { PipelineResults } from './pipeline-results.ts';
 
 const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
@@ -32,10 +35,13 @@ function binTable(r: PipelineResults): { header: string[]; rows: string[][] } {
 export function modelLine(r: PipelineResults, trainingSeconds?: number): string | undefined {
   const t = r.training;
   if (!t) return undefined;
-  return `${t.model} (width ${t.width}, ${t.loss} loss, ${t.epochs} epochs${t.lr !== undefined ? `, lr ${t.lr}` : ''}${t.batch !== undefined ? `, batch ${t.batch}` : ''}`
+  return `${t.model} (width ${t.width}, ${t.loss} loss, ${plural(t.epochs, 'epoch')}${t.lr !== undefined ? `, lr ${t.lr}` : ''}${t.batch !== undefined ? `, batch ${t.batch}` : ''}`
     + `${t.seed !== undefined ? `, seed ${t.seed}` : ''}, backend ${t.backend}); final loss ${num(t.finalLoss)}, train accuracy ${num(t.trainAccuracy)}`
     + `${t.testAccuracy >= 0 ? `, held-out accuracy ${num(t.testAccuracy)}` : ''}${trainingSeconds !== undefined ? `; ${trainingSeconds.toFixed(1)} s training` : ''}.`;
 }
+
+/** The data set, its size and how many examples are primary. */
+const dataLine = (r: PipelineResults) => `${r.dataset.name} — ${plural(r.dataset.examples, 'example')}, ${r.dataset.primary} primary.`;
 
 /** Provenance rows: file, stage, seed, key contract values, input hashes. */
 export function provenanceRows(r: PipelineResults): string[][] {
@@ -46,7 +52,7 @@ export function provenanceRows(r: PipelineResults): string[][] {
 export const PROVENANCE_HEADER = ['file', 'stage', 'seed', 'contract', 'inputs (SHA-256 prefix)'];
 
 export function pipelineMarkdown(r: PipelineResults): string {
-  const lines = [`# ${r.title}`, '', `Data: ${r.dataset.name} — ${r.dataset.examples} examples, ${r.dataset.primary} primary.`, ''];
+  const lines = [`# ${r.title}`, '', `Data: ${dataLine(r)}`, ''];
   const model = modelLine(r);
   if (model) lines.push(`Model: ${model}`, '');
   if (r.geodesic && r.geodesic.length > 0) {
@@ -56,12 +62,16 @@ export function pipelineMarkdown(r: PipelineResults): string {
     lines.push('');
   }
   if (r.results.length > 0) {
-    lines.push(`Clustering of the primary examples (mean ± sd over ${r.clustering?.seeds ?? 1} seed(s)):`, '', formatResultsMarkdown(r.results), '');
+    lines.push(`Clustering of the primary examples (mean ± sd over ${plural(r.clustering?.seeds ?? 1, 'seed')}):`, '', formatResultsMarkdown(r.results), '');
+    const chance = chanceLine(r);
+    if (chance) lines.push(chance, '');
   }
   if (r.figures && r.figures.length > 0) {
     lines.push('Figures:', '', ...r.figures.map((f) => `- [${f.caption}](${f.file})`), '');
   }
-  lines.push('Full report with figures and provenance: report.html.', '');
+  const facts = provenanceMarkdown(r);
+  if (facts.length > 0) lines.push('Provenance:', '', ...facts, '');
+  lines.push('Full report with figures and per-file provenance: report.html.', '');
   return lines.join('\n');
 }
 
@@ -70,7 +80,7 @@ export function pipelineHtml(r: PipelineResults, svgs: string[]): string {
   const model = modelLine(r);
   sections.push({
     heading: 'Run',
-    html: `<p>Data: ${escapeHtml(`${r.dataset.name} — ${r.dataset.examples} examples, ${r.dataset.primary} primary.`)}</p>${model ? `<p>Model: ${escapeHtml(model)}</p>` : ''}`,
+    html: `<p>Data: ${escapeHtml(dataLine(r))}</p>${model ? `<p>Model: ${escapeHtml(model)}</p>` : ''}`,
   });
   if (r.geodesic && r.geodesic.length > 0) {
     sections.push({
@@ -80,20 +90,25 @@ export function pipelineHtml(r: PipelineResults, svgs: string[]): string {
     });
   }
   if (r.results.length > 0) {
+    const chance = chanceLine(r);
     const rows = r.results.map((c) => [methodLabel(c.input, c.method), ...[c.accuracy, c.ari, c.nmi].map((s) => `${num(s.mean)} ± ${num(s.sd)}`)]);
     sections.push({
       heading: 'Clustering',
-      html: htmlTable('results-table', `Clustering of the primary examples (mean ± sd over ${r.clustering?.seeds ?? 1} seed(s))`, ['method', 'accuracy', 'ARI', 'NMI'], rows),
+      html: htmlTable('results-table', `Clustering of the primary examples (mean ± sd over ${plural(r.clustering?.seeds ?? 1, 'seed')})`, ['method', 'accuracy', 'ARI', 'NMI'], rows)
+        + (chance ? `\n<p class="note">${escapeHtml(chance)}</p>` : ''),
     });
   }
   if (r.figures && r.figures.length > 0) {
     sections.push({ heading: 'Figures', html: r.figures.map((f, i) => htmlFigure(`${r.pipeline}-${f.id}`, f.caption, svgs[i])).join('\n') });
   }
+  const files = r.metadata?.files ?? [];
+  const inputs = Object.entries(r.metadata?.reportInputs ?? {});
   sections.push({
     heading: 'Provenance',
-    html: htmlTable('provenance-table', 'Upstream files read by this report, from their Arrow metadata', PROVENANCE_HEADER, provenanceRows(r))
-      + htmlTable('input-hashes', 'SHA-256 of the files this report read', ['file', 'SHA-256'],
-        Object.entries(r.metadata?.reportInputs ?? {}).map(([file, hash]) => [file, hash])),
+    html: htmlFacts('provenance-facts', 'The run at a glance', provenanceFacts(r))
+      + htmlDetails(`${plural(files.length, 'upstream file')}: stage, seed, contract and input hashes`,
+        htmlTable('provenance-table', 'Upstream files read by this report, from their Arrow metadata', PROVENANCE_HEADER, provenanceRows(r)))
+      + htmlDetails(`SHA-256 of the ${plural(inputs.length, 'file')} this report read`, htmlTable('input-hashes', 'SHA-256 of the files this report read', ['file', 'SHA-256'], inputs)),
   });
   return renderHtmlDocument(r.title, `Pipeline ${r.pipeline}: report of the local-elasticity toolkit.`, sections, r);
 }

@@ -1,6 +1,7 @@
 import type { ClusterResult } from './results.ts';
 import type { GeodesicAnalysis } from './geodesic-analysis.ts';
 import type { FileProvenance } from './run-metadata.ts';
+import type { RunEnvironment } from './run-environment.ts';
 
 /** One measure against geodesic distance, as results.json keeps it (the scatter stays in the figure). */
 export type GeodesicSummary = Omit<GeodesicAnalysis, 'scatter'>;
@@ -26,10 +27,15 @@ export interface PipelineResults {
   params?: Record<string, unknown>;
   /** Clustering results (empty when the pipeline does not cluster). */
   results: ClusterResult[];
-  clustering?: { k: number; seeds: number };
+  /**
+   * k and the clustering seeds; chance: the expected matched accuracy of a
+   * random labelling of the primary examples (see chanceAccuracy), the
+   * fraction of the largest class, and the class sizes they come from.
+   */
+  clustering?: { k: number; seeds: number; chance?: { accuracy: number; majority: number; classSizes: number[] } };
   /** Synthetic data: similarity and kernel distance against geodesic distance. */
   geodesic?: GeodesicSummary[];
   figures?: FigureRef[];
   /** Provenance of every upstream Arrow file the report read, and the SHA-256 of each of the report's inputs. */
-  metadata?: { files: FileProvenance[]; reportInputs: Record<string, string> };
+  metadata?: { files: FileProvenance[]; reportInputs: Record<string, string>; environment?: RunEnvironment };
 }

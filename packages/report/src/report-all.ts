@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ElasticityError, runStage, writeFileAtomic } from '@elasticity/core';
 import { renderSvg } from './figures/render-svg.ts';
 import { barsWithErrorsSpec } from './figures/cluster-bars.ts';
-import { escapeHtml, htmlFigure, htmlTable, renderHtmlDocument } from './html.ts';
+import { escapeHtml, htmlDetails, htmlFigure, htmlTable, renderHtmlDocument } from './html.ts';
 import type { HtmlSection } from './html.ts';
 import { buildTable1, formatCell } from './table1.ts';
 import type { Table1 } from './table1.ts';
@@ -122,8 +122,9 @@ export async function runReportAll(options: ReportAllOptions): Promise<AllResult
     sections.push({
       heading: 'Run metadata',
       html: htmlTable('run-table', 'Model, sizes, seeds, backend and training time of each pipeline', RUN_HEADER, runRows(pipelines, trainingSeconds))
-        + htmlTable('provenance-table', 'Files behind each report, from their Arrow metadata (input hashes are SHA-256 prefixes)',
-          ['pipeline', ...PROVENANCE_HEADER], pipelines.flatMap((p) => provenanceRows(p).map((row) => [p.pipeline, ...row]))),
+        + htmlDetails(`${plural(pipelines.reduce((s, p) => s + (p.metadata?.files.length ?? 0), 0), 'upstream file')} behind the reports: stage, seed, contract and input hashes`,
+          htmlTable('provenance-table', 'Files behind each report, from their Arrow metadata (input hashes are SHA-256 prefixes)',
+            ['pipeline', ...PROVENANCE_HEADER], pipelines.flatMap((p) => provenanceRows(p).map((row) => [p.pipeline, ...row])))),
     });
 
     const md = [`# ${title}`, ''];

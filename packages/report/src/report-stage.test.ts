@@ -4,10 +4,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ElasticityError, writeMatrixFile } from '@elasticity/core';
+import { ElasticityError, writeFeaturesFile, writeMatrixFile } from '@elasticity/core';
 import { parseReportConfig, runReport } from './report-stage.ts';
 import { runReportAll } from './report-all.ts';
 import { writeCircleRun, writeClusterMetrics } from './test-fixtures.ts';
+import { chanceAccuracy } from './chance.ts';
+import { formatPipelineSummary } from './summary.ts';
 
 async function withDir(fn: (dir: string) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'report-stage-'));
@@ -36,7 +38,7 @@ test('synthetic run: geodesic analysis, figures, and a self-contained HTML page'
     assert.equal(r.geodesic![0].bins.length, 6);
     assert.equal(r.dataset.synthetic, 'torus');
     assert.deepEqual(r.results, []);
-    assert.deepEqual(r.figures!.map((f) => f.id), ['geodesic-scatter', 'similarity-heatmap']);
+    assert.deepEqual(r.figures!.map((f) => f.id), ['geodesic-scatter', 'similarity-heatmaps']);
     for (const f of r.figures!) assert.match(await readFile(join(outDir, f.file), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.deepEqual(Object.keys(r.metadata!.reportInputs).sort(), [run.datasetFile, run.geodesicFile, join(run.similarityDir, 'kernelized.arrow'), join(run.similarityDir, 'relative.arrow')].map((f) => relative(process.cwd(), f)).sort());
     assert.deepEqual(r.metadata!.files.map((f) => f.stage), ['ingest', 'ingest', 'similarity', 'similarity']);
@@ -49,6 +51,16 @@ test('synthetic run: geodesic analysis, figures, and a self-contained HTML page'
     assert.equal(bodyRows(html, 'geodesic-table'), 2);
     assert.ok(bodyRows(html, 'geodesic-bins') >= 1 && bodyRows(html, 'geodesic-bins') <= 6);
     assert.equal(bodyRows(html, 'provenance-table'), 4);
+    // The facts first, then the per-file tables folded.
+    assert.ok(html.indexOf('id="provenance-facts"') < html.indexOf('<details>'));
+    assert.equal(count(html, /<details><summary>/g), 2);
+    assert.match(html, /<summary>4 upstream files: /);
+    const env = r.metadata!.environment!;
+    assert.equal(env.node, process.version);
+    assert.match(env.git!.commit, /^[0-9a-f]{40}$/, 'the tests run in the git checkout');
+    assert.ok(html.includes(`git commit ${env.git!.commit} of ${env.git!.date}`));
+    assert.ok(html.includes(`apache-arrow ${env.packages['apache-arrow']}`));
+    assert.ok(env.machine.cores >= 1 && html.includes(`${env.machine.cores} core`));
     const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]);
     assert.equal(data.geodesic[0].pearson, r.geodesic![0].pearson, 'the page carries the results as data');
     const md = await readFile(join(outDir, 'report.md'), 'utf8');
@@ -63,11 +75,15 @@ test('clustered run: results table and clustering figure; the cross-pipeline rep
     const clusterDir = await writeClusterMetrics(join(dir, 'a', 'cluster'), [['raw', 'kmeans', [0.6, 0.7]], ['relative', 'kmeans', [0.9, 0.8]]]);
     const r = await runReport({ config: {}, pipelineFile: 'a.json', pipelineName: 'a', datasetFile: a.datasetFile, similarityDir: a.similarityDir, clusterDir, outDir: join(dir, 'a', 'report') });
     assert.equal(r.geodesic, undefined, 'no geodesic file: no geodesic analysis');
-    assert.deepEqual(r.figures!.map((f) => f.id), ['similarity-heatmap', 'clustering']);
-    assert.deepEqual(r.clustering, { k: 2, seeds: 2 });
+    assert.deepEqual(r.figures!.map((f) => f.id), ['similarity-heatmaps', 'clustering']);
+    // The circle's primary examples are one class of 24.
+    assert.deepEqual(r.clustering, { k: 2, seeds: 2, chance: { accuracy: chanceAccuracy([ANGLES.length], { k: 2 }), majority: 1, classSizes: [ANGLES.length] } });
+    assert.match(formatPipelineSummary(r), /\nchance: accuracy 0\.\d{4} \(a random labelling into 2 clusters, best matching; classes of 24\), ARI 0$/);
     const html = await readFile(join(dir, 'a', 'report', 'report.html'), 'utf8');
     assert.equal(bodyRows(html, 'results-table'), 2);
     assert.ok(html.includes('0.6500 ± 0.0707'), 'accuracy mean ± sd of 0.6, 0.7');
+    assert.ok(html.includes('mean ± sd over 2 seeds') && !html.includes('seed(s)'));
+    assert.ok((await readFile(join(dir, 'a', 'report', 'report.md'), 'utf8')).includes(`chance: accuracy ${r.clustering!.chance!.accuracy.toFixed(4)}`));
 
     const b = await writeCircleRun(join(dir, 'b'), ANGLES.slice(0, 10));
     await runReport({ config: {}, pipelineFile: 'b.json', pipelineName: 'b', ...b, outDir: join(dir, 'b', 'report') });
@@ -83,6 +99,30 @@ test('clustered run: results table and clustering figure; the cross-pipeline rep
     assert.doesNotMatch(allHtml, /https?:\/\//);
     await assert.rejects(runReportAll({ pipelines: [{ name: 'c', reportDir: join(dir, 'c', 'report') }], outDir: join(dir, 'all2') }),
       (e: unknown) => e instanceof ElasticityError && e.message.includes(join(dir, 'c', 'report', 'results.json')));
+  });
+});
+
+test('every similarity matrix of the run is drawn, baselines named in the caption as feature files; ordered relative, kernelized, ntk, then by name', async () => {
+  await withDir(async (dir) => {
+    const run = await writeCircleRun(dir, ANGLES.slice(0, 8));
+    const ids = Int32Array.from({ length: 8 }, (_, i) => 2 * i);
+    const meta = { stage: 'similarity', params: {}, seed: null, inputs: {} };
+    const eye = Float64Array.from({ length: 64 }, (_, k) => (k % 9 === 0 ? 1 : 0.5));
+    await writeMatrixFile(join(run.similarityDir, 'ntk.arrow'), { kind: 'ntk', rowIds: ids, columnIds: ids, values: eye }, meta);
+    await writeMatrixFile(join(run.similarityDir, 'activation-cosine.arrow'), { kind: 'activation-cosine', rowIds: ids, columnIds: ids, values: eye }, meta);
+    await writeFeaturesFile(join(run.similarityDir, 'raw.arrow'), { kind: 'raw', ids, values: new Float64Array(16), dim: 2 }, meta);
+    const outDir = join(dir, 'report');
+    const r = await runReport({ config: {}, pipelineFile: 'p.json', pipelineName: 'p', ...run, outDir });
+    const heat = r.figures!.find((f) => f.id === 'similarity-heatmaps')!;
+    const svg = await readFile(join(outDir, heat.file), 'utf8');
+    const titles = ['relative', 'kernelized', 'ntk', 'activation-cosine'].map((k) => svg.indexOf(`>${k}</text>`));
+    assert.ok(titles.every((t, i) => t > 0 && (i === 0 || t > titles[i - 1])), `panels in order: ${titles}`);
+    assert.ok(svg.includes('mean over pairs 0.500'), 'one class: the mean over pairs i != j of the 0.5 matrix');
+    assert.match(heat.caption, /the 4 similarity matrices of the run \(relative, kernelized, ntk and activation-cosine\) over the 8 primary examples/);
+    assert.match(heat.caption, /raw is a feature file .*not drawn/);
+    assert.deepEqual(r.metadata!.files.filter((f) => f.stage === 'similarity').map((f) => f.file.split('/').pop()),
+      ['relative.arrow', 'kernelized.arrow', 'ntk.arrow', 'activation-cosine.arrow']);
+    assert.deepEqual(r.geodesic!.map((g) => g.source), ['relative', 'kernelized'], 'the geodesic analysis still prefers the kernelized probe');
   });
 });
 

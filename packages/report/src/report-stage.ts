@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, primaryIndices, readDatasetFile, readMatrixFile, readModelInfo, readTrainingMetricsFile, runStage, writeFileAtomic,
+  ElasticityError, MATRIX_CONTRACT, contractOfTable, primaryIndices, readArrowTable, readDatasetFile, readMatrixFile, readModelInfo, readTrainingMetricsFile,
+  runStage, writeFileAtomic,
 } from '@elasticity/core';
 import type { Dataset, EpochRecord, ExampleMatrix } from '@elasticity/core';
 import { readClusterMetrics } from './results.ts';
@@ -11,19 +12,19 @@ import type { ReportConfig } from './report-config.ts';
 import { analyzeGeodesics } from './geodesic-analysis.ts';
 import type { GeodesicAnalysis } from './geodesic-analysis.ts';
 import { readProvenance } from './run-metadata.ts';
-import { renderSvg } from './figures/render-svg.ts';
-import { geodesicScatterSpec } from './figures/geodesic-scatter.ts';
-import { similarityHeatmapSpec } from './figures/similarity-heatmap.ts';
-import { trainingCurvesSpec } from './figures/training-curves.ts';
-import { barsWithErrorsSpec } from './figures/cluster-bars.ts';
-import { methodLabel } from './labels.ts';
+import { readRunEnvironment } from './run-environment.ts';
+import { heatmapPanel } from './figures/similarity-heatmap.ts';
+import { chanceAccuracy, majorityFraction } from './chance.ts';
+import { pipelineFigures } from './pipeline-figures.ts';
+import type { HeatmapFigureInput } from './pipeline-figures.ts';
 import { pipelineHtml, pipelineMarkdown } from './pipeline-page.ts';
-import type { FigureRef, PipelineResults } from './pipeline-results.ts';
+import { plural } from './plural.ts';
+import type { PipelineResults } from './pipeline-results.ts';
 
 export { parseReportConfig };
 export type { ReportConfig, PipelineResults };
 
-/** Matrices of the similarity stage the report reads, in the order it prefers them for the heatmap. */
+/** Matrices of the similarity stage set against geodesic distance, in the order the report prefers them (the heatmaps draw every matrix). */
 export const SIMILARITY_MATRICES = ['relative', 'kernelized', 'ntk'] as const;
 
 export interface ReportOptions {
@@ -33,7 +34,7 @@ export interface ReportOptions {
   datasetFile: string;
   /** The train stage's output folder, when the pipeline trains a model. */
   trainDir?: string;
-  /** The similarity stage's output folder (relative / kernelized / ntk matrices). */
+  /** The similarity stage's output folder (similarity matrices and baseline feature files). */
   similarityDir?: string;
   /** geodesic.arrow of the ingest stage (synthetic data). */
   geodesicFile?: string;
@@ -44,10 +45,26 @@ export interface ReportOptions {
   params?: Record<string, unknown>;
 }
 
-async function similarityFiles(dir: string | undefined): Promise<string[]> {
-  if (!dir || !existsSync(dir)) return [];
-  const present = new Set(await readdir(dir));
-  return SIMILARITY_MATRICES.filter((k) => present.has(`${k}.arrow`)).map((k) => join(dir, `${k}.arrow`));
+/**
+ * The similarity stage's outputs by contract: every matrix file (relative,
+ * kernelized, ntk first, then the others by name) and the names of the
+ * feature files (baselines).
+ */
+async function similarityOutputs(dir: string | undefined): Promise<{ matrices: string[]; features: string[] }> {
+  if (!dir || !existsSync(dir)) return { matrices: [], features: [] };
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.arrow')).map((f) => f.slice(0, -'.arrow'.length));
+  const rank = (name: string) => {
+    const k = (SIMILARITY_MATRICES as readonly string[]).indexOf(name);
+    return k < 0 ? SIMILARITY_MATRICES.length : k;
+  };
+  names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const matrices: string[] = [], features: string[] = [];
+  for (const name of names) {
+    const file = join(dir, `${name}.arrow`);
+    if (contractOfTable(await readArrowTable(file)) === MATRIX_CONTRACT) matrices.push(file);
+    else features.push(name);
+  }
+  return { matrices, features };
 }
 
 async function arrowFilesIn(dir: string | undefined): Promise<string[]> {
@@ -63,43 +80,11 @@ function checkPrimary(m: ExampleMatrix, primaryIds: Int32Array, file: string): v
   }
 }
 
-interface Figure extends FigureRef {
-  svg: string;
-}
-
-async function makeFigures(
-  r: PipelineResults, config: ReportConfig, dataset: Dataset, matrices: { matrix: ExampleMatrix; file: string }[],
-  analyses: GeodesicAnalysis[], records: EpochRecord[] | undefined,
-): Promise<Figure[]> {
-  const figures: Figure[] = [];
-  const add = async (id: string, caption: string, spec: Parameters<typeof renderSvg>[0]) => {
-    figures.push({ id, caption, file: `figures/${id}.svg`, svg: await renderSvg(spec) });
-  };
-  const model = r.training ? ` (${r.training.model})` : '';
-  if (analyses.length > 0) {
-    await add('geodesic-scatter', `${r.pipeline}: every pair of class-1 points, similarity against geodesic distance; red: binned means ± 1 sd.`,
-      geodesicScatterSpec(`${r.dataset.name}${model}: similarity vs geodesic distance`, analyses));
-  }
-  const heat = matrices[0];
-  if (heat) {
-    const rows = primaryIndices(dataset);
-    const within = dataset.coord && dataset.coordDim ? rows.map((i) => dataset.coord![i * dataset.coordDim!]) : undefined;
-    await add('similarity-heatmap', `${r.pipeline}: ${heat.matrix.kind} similarity of the primary examples, ordered by true class${within ? ' and intrinsic coordinate' : ''}.`,
-      similarityHeatmapSpec(`${r.dataset.name}${model}: ${heat.matrix.kind} similarity`, {
-        kind: heat.matrix.kind, n: rows.length, values: heat.matrix.values, classes: rows.map((i) => dataset.classes[i]), within,
-      }, config.heatmapCells));
-  }
-  if (records && records.length > 0) {
-    await add('training-curves', `${r.pipeline}: training loss and accuracy per epoch.`, trainingCurvesSpec(`${r.dataset.name}${model}: training`, records));
-  }
-  if (r.results.length > 0) {
-    const values = r.results.flatMap((c) => ([['accuracy', c.accuracy], ['ARI', c.ari], ['NMI', c.nmi]] as const).map(([series, s]) => ({
-      group: methodLabel(c.input, c.method), series, mean: s.mean, sd: s.sd,
-    })));
-    await add('clustering', `${r.pipeline}: clustering of the primary examples, mean ± sd over ${r.clustering?.seeds ?? 1} seed(s).`,
-      barsWithErrorsSpec(`${r.dataset.name}${model}: clustering`, values, 'score'));
-  }
-  return figures;
+/** Sizes of the primary classes, in class order. */
+function classSizes(dataset: Dataset, rows: number[]): { label: number; size: number }[] {
+  const counts = new Map<number, number>();
+  for (const i of rows) counts.set(dataset.classes[i], (counts.get(dataset.classes[i]) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a - b).map(([label, size]) => ({ label, size }));
 }
 
 /**
@@ -112,7 +97,8 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
   const metricsFile = options.clusterDir ? join(options.clusterDir, 'metrics.json') : undefined;
   const trainMetricsFile = options.trainDir ? join(options.trainDir, 'metrics.arrow') : undefined;
   const hasTraining = trainMetricsFile !== undefined && existsSync(trainMetricsFile);
-  const simFiles = await similarityFiles(options.similarityDir);
+  const similarity = await similarityOutputs(options.similarityDir);
+  const simFiles = similarity.matrices;
   const geodesicFile = options.geodesicFile && existsSync(options.geodesicFile) ? options.geodesicFile : undefined;
   const inputFiles = [
     options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...(metricsFile ? [metricsFile] : []),
@@ -129,10 +115,12 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       ...(options.params ? { params: options.params } : {}),
       results: [],
     };
+    const classes = classSizes(dataset, primary);
     if (metricsFile) {
       const metrics = await readClusterMetrics(metricsFile);
       results.results = metrics.results;
-      results.clustering = { k: metrics.k, seeds: metrics.seeds };
+      const sizes = classes.map((c) => c.size);
+      results.clustering = { k: metrics.k, seeds: metrics.seeds, chance: { accuracy: chanceAccuracy(sizes, { k: metrics.k }), majority: majorityFraction(sizes), classSizes: sizes } };
     }
     let records: EpochRecord[] | undefined;
     if (hasTraining) {
@@ -145,11 +133,16 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
         lr: info.lr, batch: info.batch, seed: info.seed, activation: info.activation,
       };
     }
+    // One matrix in memory at a time, except those the geodesic analysis needs: each is drawn as a panel of block means as soon as it is read.
+    const within = dataset.coord && dataset.coordDim ? primary.map((i) => dataset.coord![i * dataset.coordDim!]) : undefined;
+    const primaryClasses = primary.map((i) => dataset.classes[i]);
+    const heatmaps: HeatmapFigureInput = { panels: [], classes, byCoordinate: within !== undefined, featureInputs: similarity.features };
     const matrices: { matrix: ExampleMatrix; file: string }[] = [];
     for (const file of simFiles) {
       const { matrix } = await readMatrixFile(file);
       checkPrimary(matrix, primaryIds, file);
-      matrices.push({ matrix, file });
+      heatmaps.panels.push(heatmapPanel({ kind: matrix.kind, n: primary.length, values: matrix.values, classes: primaryClasses, within }, config.heatmapCells));
+      if (geodesicFile && (SIMILARITY_MATRICES as readonly string[]).includes(matrix.kind)) matrices.push({ matrix, file });
     }
     let analyses: GeodesicAnalysis[] = [];
     if (geodesicFile) {
@@ -158,22 +151,22 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       const started = performance.now();
       analyses = analyzeGeodesics(matrices, geodesic, { bins: config.bins, components: config.components });
       results.geodesic = analyses.map(({ scatter: _scatter, ...summary }) => summary);
-      for (const a of analyses) log.info(`${a.measure} (${a.source}) vs geodesic distance over ${a.pairs} pairs: Pearson ${a.pearson.toFixed(4)}, Spearman ${a.spearman.toFixed(4)}`);
+      for (const a of analyses) log.info(`${a.measure} (${a.source}) vs geodesic distance over ${plural(a.pairs, 'pair')}: Pearson ${a.pearson.toFixed(4)}, Spearman ${a.spearman.toFixed(4)}`);
       log.info(`geodesic analysis in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     }
     const provenanceFiles = [
       options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...(await arrowFilesIn(options.clusterDir)),
     ];
     // SHA-256 of every file the report read (all of them are functions of their inputs: no wall-clock time is in any).
-    results.metadata = { files: await Promise.all(provenanceFiles.map(readProvenance)), reportInputs: meta.inputs };
+    results.metadata = { files: await Promise.all(provenanceFiles.map(readProvenance)), reportInputs: meta.inputs, environment: await readRunEnvironment() };
 
-    const figures = await makeFigures(results, config, dataset, matrices, analyses, records);
+    const figures = await pipelineFigures(results, analyses, heatmaps, records);
     results.figures = figures.map(({ svg: _svg, ...ref }) => ref);
     for (const f of figures) await writeFileAtomic(join(dir, f.file), f.svg);
     await writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     await writeFileAtomic(join(dir, 'report.md'), pipelineMarkdown(results));
     await writeFileAtomic(join(dir, 'report.html'), pipelineHtml(results, figures.map((f) => f.svg)));
-    log.info(`${figures.length} figures, report.md and report.html`);
+    log.info(`${plural(figures.length, 'figure')}, report.md and report.html`);
     return results;
   });
 }

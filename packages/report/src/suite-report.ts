@@ -7,6 +7,7 @@ import { formatMatrixMarkdown, matrixTableCaption } from './matrix-table-format.
 import { matrixBarsSvg, matrixTableHtml } from './matrix-page.ts';
 import { readMatrixResults } from './matrix-results.ts';
 import type { MatrixTable } from './matrix-table.ts';
+import { plural } from './plural.ts';
 
 export interface SuiteReportOptions {
   title: string;
@@ -32,7 +33,7 @@ export interface SuiteResults {
 }
 
 const filterText = (filter: Record<string, string>) => Object.entries(filter).map(([a, l]) => `${a}=${l}`).join(', ');
-const about = (e: SuiteEntry) => `Matrix pipeline ${e.pipeline}: ${e.runs} run${e.runs === 1 ? '' : 's'} over ${e.axes.join(', ')}`
+const about = (e: SuiteEntry) => `Matrix pipeline ${e.pipeline}: ${plural(e.runs, 'run')} over ${e.axes.join(', ')}`
   + `${Object.keys(e.filter).length > 0 ? `; filter ${filterText(e.filter)}` : ''}.`;
 
 /**
@@ -84,8 +85,8 @@ export async function runSuiteReport(options: SuiteReportOptions): Promise<Suite
     }
     await writeFileAtomic(join(dir, 'results.json'), JSON.stringify(suite, null, 2) + '\n');
     await writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
-    await writeFileAtomic(join(dir, 'report.html'), renderHtmlDocument(options.title, `${reports.length} matrix report${reports.length === 1 ? '' : 's'}: ${reports.map((e) => e.name).join(', ')}.`, sections, suite));
-    log.info(`${reports.length} matrix reports, ${reports.reduce((s, e) => s + e.table.rows.length, 0)} table rows`);
+    await writeFileAtomic(join(dir, 'report.html'), renderHtmlDocument(options.title, `${plural(reports.length, 'matrix report')}: ${reports.map((e) => e.name).join(', ')}.`, sections, suite));
+    log.info(`${plural(reports.length, 'matrix report')}, ${plural(reports.reduce((s, e) => s + e.table.rows.length, 0), 'table row')}`);
     return suite;
   });
 }

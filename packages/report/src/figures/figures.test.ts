@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { inlineSvg, renderSvg, roundGeometry } from './render-svg.ts';
 import { barsWithErrorsSpec } from './cluster-bars.ts';
 import { geodesicScatterSpec } from './geodesic-scatter.ts';
-import { heatmapCells, heatmapOrder, similarityHeatmapSpec } from './similarity-heatmap.ts';
+import { heatmapBounds, heatmapOrder, heatmapPanel, similarityHeatmapsSpec } from './similarity-heatmap.ts';
+import { clusteringScoresSpec } from './clustering-scores.ts';
 import { thinRecords, trainingCurvesSpec } from './training-curves.ts';
 import type { GeodesicAnalysis } from '../geodesic-analysis.ts';
 
@@ -55,20 +56,56 @@ test('scatter: one point per pair, a rule per non-empty bin, the correlations in
   assert.ok(svg.includes('Pearson -0.500, Spearman -0.250, 4 pairs'));
 });
 
-test('heatmap: ordered by class then coordinate, block means, one rect per cell', async () => {
+test('heatmap: ordered by class then coordinate, blocks inside classes, diagonal left out of the means', async () => {
   // 4 points: classes [1, 0, 1, 0], coordinates [3, 2, 1, 0] -> order 3, 1, 2, 0.
   const input = { kind: 'relative', n: 4, values: Float64Array.from({ length: 16 }, (_, k) => k), classes: [1, 0, 1, 0], within: [3, 2, 1, 0] };
   assert.deepEqual(heatmapOrder(input), [3, 1, 2, 0]);
   assert.deepEqual(heatmapOrder({ n: 3, classes: [2, 1, 2] }), [1, 0, 2]);
-  const { cells, blocks } = heatmapCells(input, 2);
-  assert.equal(blocks, 2);
-  // Block (0, 0) = rows {3, 1} x cols {3, 1}: values 15, 13, 7, 5 -> mean 10.
-  assert.equal(cells.find((c) => c.r === 0 && c.c === 0)!.value, 10);
+  const p = heatmapPanel(input, 2);
+  assert.deepEqual(p.classEdges, [2]);
+  assert.equal(p.cells.length, 4);
+  // Block (0, 0) = rows {3, 1} x cols {3, 1} without (3, 3) and (1, 1): values 13 and 7 -> 10.
+  assert.deepEqual(p.cells.find((c) => c.y === 0 && c.x === 0), { x: 0, x2: 2, y: 0, y2: 2, value: 10 });
   // Block (0, 1) = rows {3, 1} x cols {2, 0}: 14, 12, 6, 4 -> 9.
-  assert.equal(cells.find((c) => c.r === 0 && c.c === 1)!.value, 9);
-  const svg = await renderSvg(similarityHeatmapSpec('heat', input, 3));
-  assert.equal(marks(svg).rect, 9);
-  assert.ok(svg.includes('2 of class 0, 2 of class 1'));
+  assert.equal(p.cells.find((c) => c.y === 0 && c.x === 2)!.value, 9);
+  // Same class: (0, 2), (2, 0), (1, 3), (3, 1) = 2, 8, 7, 13; other class: the remaining 8 off-diagonal values, sum 120 - 30 - 30 = 60.
+  assert.equal(p.sameClass, 30 / 4);
+  assert.equal(p.otherClass, 60 / 8);
+  // One block per example: the diagonal cells have nothing to average and are not drawn.
+  assert.equal(heatmapPanel(input, 4).cells.length, 12);
+  const svg = await renderSvg(similarityHeatmapsSpec('heat', '4 points', [p, { ...p, kind: 'ntk' }]));
+  const m = marks(svg);
+  assert.equal(m.rect, 2 * 4, 'a rect per cell in each panel');
+  assert.equal(m.rule, 2 * 2, 'a vertical and a horizontal class edge in each panel');
+  assert.ok(svg.includes('>relative<') && svg.includes('>ntk<'), 'a panel title per matrix');
+  assert.ok(svg.includes('mean same class 7.50, other class 7.50'));
+});
+
+test('heatmap blocks: shared out by class size, never across a class edge, at most one per example', () => {
+  assert.deepEqual(heatmapBounds([500, 500], 40), { bounds: [0, ...Array.from({ length: 40 }, (_, b) => 25 * (b + 1))], classEdges: [500] });
+  // 90 + 10 over 10 cells: 9 blocks of 10, then 1 block of 10.
+  assert.deepEqual(heatmapBounds([90, 10], 10).bounds, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  // A class of 2 gets at least one block; 3 points over 40 cells: one block each.
+  assert.deepEqual(heatmapBounds([98, 2], 10), { bounds: [0, 10, 20, 29, 39, 49, 59, 69, 78, 88, 98, 100], classEdges: [98] });
+  assert.deepEqual(heatmapBounds([3], 40), { bounds: [0, 1, 2, 3], classEdges: [] });
+});
+
+test('clustering scores: a panel per score, a dot and an error bar per method, a tick per seed, chance lines where given', async () => {
+  const s = (values: number[], sd: number) => ({ mean: values.reduce((a, b) => a + b, 0) / values.length, sd, values });
+  const methods = [
+    { method: 'K-means on pixels', accuracy: s([0.54, 0.56], 0.02), ARI: s([0.01, 0.02], 0.005), NMI: s([0.01, 0.01], 0) },
+    { method: 'NTK + kernel K-means', accuracy: s([0.6, 0.6], 0), ARI: s([0.03, 0.05], 0.01), NMI: s([0.02, 0.03], 0.005) },
+  ];
+  const svg = await renderSvg(clusteringScoresSpec('scores', methods, { accuracy: 0.513, ARI: 0 }));
+  const m = marks(svg);
+  assert.equal(m.symbol, 3 * 2, 'a dot per method in each of the three panels');
+  assert.equal(m.rule, 3 * 2 + 2, 'an error bar per method and panel, and two chance lines');
+  assert.ok(svg.includes('>chance 0.513<') && svg.includes('>chance 0.000<'));
+  // Ticks: each seed value, per panel (marks counts drawn ticks as rects).
+  assert.equal((svg.match(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/g) ?? []).join('').match(/<path/g)?.length, 3 * 4);
+  // Own scale per panel: the accuracy axis carries accuracy-sized labels, the ARI axis small ones.
+  assert.ok(svg.includes('>0.56<') || svg.includes('>0.55<'), 'accuracy axis around 0.5-0.6');
+  assert.ok(svg.includes('>0.04<') || svg.includes('>0.040<'), 'ARI axis around 0.01-0.05');
 });
 
 test('training curves: loss and accuracy lines; long runs are thinned to at most 400 points keeping both ends', async () => {

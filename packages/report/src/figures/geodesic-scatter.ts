@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { GeodesicAnalysis } from '../geodesic-analysis.ts';
+import { plural } from '../plural.ts';
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
 
@@ -12,7 +13,7 @@ export function geodesicScatterSpec(title: string, analyses: GeodesicAnalysis[])
     const bins = a.bins.filter((b) => b.count > 0).map((b) => ({ center: b.center, mean: b.mean, lo: b.mean - b.sd, hi: b.mean + b.sd }));
     const x = { field: 'geodesic', type: 'quantitative' as const, title: 'geodesic distance' };
     return {
-      title: { text: `${a.measure} (${a.source})`, subtitle: `Pearson ${fmt(a.pearson)}, Spearman ${fmt(a.spearman)}, ${a.pairs} pairs` },
+      title: { text: `${a.measure} (${a.source})`, subtitle: `Pearson ${fmt(a.pearson)}, Spearman ${fmt(a.spearman)}, ${plural(a.pairs, 'pair')}` },
       width: 300,
       height: 220,
       layer: [

@@ -11,6 +11,27 @@ export interface HeatmapInput {
   within?: ArrayLike<number>;
 }
 
+/** One block of the reordered matrix: rows y..y2 against columns x..x2 (positions in the ordered examples), and its mean. */
+export interface HeatmapCell {
+  x: number;
+  x2: number;
+  y: number;
+  y2: number;
+  value: number;
+}
+
+/** What one similarity panel draws, computed once from the n x n matrix (which can then be dropped). */
+export interface HeatmapPanel {
+  kind: string;
+  n: number;
+  cells: HeatmapCell[];
+  /** Positions (in the ordered examples) where one class ends and the next begins. */
+  classEdges: number[];
+  /** Mean over pairs i != j of the same class, and of different classes (NaN when there are none). */
+  sameClass: number;
+  otherClass: number;
+}
+
 /** Row order for the heatmap: by true class, then by `within`, then by position (stable). */
 export function heatmapOrder(input: Pick<HeatmapInput, 'n' | 'classes' | 'within'>): number[] {
   const { n, classes, within } = input;
@@ -18,43 +39,116 @@ export function heatmapOrder(input: Pick<HeatmapInput, 'n' | 'classes' | 'within
 }
 
 /**
- * Block means of the reordered matrix on a grid of at most maxCells x
- * maxCells: cell (r, c) averages the rows of block r against the columns of
- * block c (blocks as equal as possible).
+ * Block bounds over the class-ordered examples: each class gets a share of
+ * the about maxCells blocks in proportion to its size (at least one, at most
+ * one per example), cut as evenly as possible, so no block straddles two
+ * classes. Returns the bounds and the class edges among them.
  */
-export function heatmapCells(input: HeatmapInput, maxCells = 40): { cells: { r: number; c: number; value: number }[]; blocks: number; bounds: number[] } {
-  const order = heatmapOrder(input);
-  const blocks = Math.min(input.n, maxCells);
-  const bounds = Array.from({ length: blocks + 1 }, (_, b) => Math.round((b * input.n) / blocks));
-  const cells = [];
-  for (let r = 0; r < blocks; r++) {
-    for (let c = 0; c < blocks; c++) {
-      let sum = 0;
-      for (let i = bounds[r]; i < bounds[r + 1]; i++) {
-        for (let j = bounds[c]; j < bounds[c + 1]; j++) sum += input.values[order[i] * input.n + order[j]];
-      }
-      cells.push({ r, c, value: sum / ((bounds[r + 1] - bounds[r]) * (bounds[c + 1] - bounds[c])) });
-    }
-  }
-  return { cells, blocks, bounds };
+export function heatmapBounds(sizes: number[], maxCells: number): { bounds: number[]; classEdges: number[] } {
+  const n = sizes.reduce((a, b) => a + b, 0);
+  const bounds = [0];
+  const classEdges: number[] = [];
+  let start = 0;
+  sizes.forEach((size, k) => {
+    const blocks = Math.min(size, Math.max(1, Math.round((maxCells * size) / n)));
+    for (let b = 1; b <= blocks; b++) bounds.push(start + Math.round((b * size) / blocks));
+    start += size;
+    if (k < sizes.length - 1) classEdges.push(start);
+  });
+  return { bounds, classEdges };
 }
 
-/** The similarity matrix as a heatmap, rows and columns ordered by true class. */
-export function similarityHeatmapSpec(title: string, input: HeatmapInput, maxCells = 40): TopLevelSpec {
-  const { cells, blocks } = heatmapCells(input, maxCells);
-  const classes = [...new Set(Array.from(input.classes))].sort((a, b) => a - b);
-  const per = classes.map((k) => `${Array.from(input.classes).filter((v) => v === k).length} of class ${k}`).join(', ');
-  const axis = { type: 'ordinal' as const, axis: null };
+/**
+ * The panel of one similarity matrix: block means of the class-ordered
+ * matrix on a grid of about maxCells x maxCells, the diagonal (each example
+ * with itself) left out of every mean, and the mean similarity within and
+ * between classes over all pairs i != j.
+ */
+export function heatmapPanel(input: HeatmapInput, maxCells = 40): HeatmapPanel {
+  const { n, values, classes } = input;
+  const order = heatmapOrder(input);
+  const labels = [...new Set(Array.from(classes))].sort((a, b) => a - b);
+  const sizes = labels.map((k) => Array.from(classes).filter((c) => c === k).length);
+  const { bounds, classEdges } = heatmapBounds(sizes, maxCells);
+  const cells: HeatmapCell[] = [];
+  for (let r = 0; r + 1 < bounds.length; r++) {
+    for (let c = 0; c + 1 < bounds.length; c++) {
+      let sum = 0, count = 0;
+      for (let i = bounds[r]; i < bounds[r + 1]; i++) {
+        for (let j = bounds[c]; j < bounds[c + 1]; j++) {
+          if (i === j) continue;
+          sum += values[order[i] * n + order[j]];
+          count++;
+        }
+      }
+      if (count > 0) cells.push({ x: bounds[c], x2: bounds[c + 1], y: bounds[r], y2: bounds[r + 1], value: sum / count });
+    }
+  }
+  let same = 0, sameCount = 0, other = 0, otherCount = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      if (classes[i] === classes[j]) {
+        same += values[i * n + j];
+        sameCount++;
+      } else {
+        other += values[i * n + j];
+        otherCount++;
+      }
+    }
+  }
+  return { kind: input.kind, n, cells, classEdges, sameClass: same / sameCount, otherClass: other / otherCount };
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : v.toPrecision(3)) : 'n/a');
+
+/** A panel's subtitle: the within- and between-class means, or the mean of all pairs for one class. */
+export function panelSubtitle(p: HeatmapPanel): string {
+  return p.classEdges.length === 0 ? `mean over pairs ${fmt(p.sameClass)}` : `mean same class ${fmt(p.sameClass)}, other class ${fmt(p.otherClass)}`;
+}
+
+/**
+ * Every similarity matrix of a run side by side (`columns` panels a row),
+ * rows and columns in the same class order, white lines between classes;
+ * each panel has its own colour scale, since the measures have different units.
+ */
+export function similarityHeatmapsSpec(title: string, subtitle: string, panels: HeatmapPanel[], columns = 3): TopLevelSpec {
+  const size = panels.length === 1 ? 320 : 230;
   return {
-    title: { text: title, subtitle: `${input.kind}, ${input.n} primary points ordered by class (${per})${input.within ? ' and intrinsic coordinate' : ''}; ${blocks} x ${blocks} block means` },
-    width: 320,
-    height: 320,
-    data: { values: cells },
-    mark: { type: 'rect' },
-    encoding: {
-      x: { field: 'c', ...axis },
-      y: { field: 'r', ...axis },
-      color: { field: 'value', type: 'quantitative', title: input.kind, scale: { scheme: 'viridis' } },
-    },
+    title: { text: title, subtitle },
+    columns: Math.min(columns, panels.length),
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+    concat: panels.map((p) => {
+      const position = (field: string, reverse = false) => ({
+        field, type: 'quantitative' as const, axis: null, scale: { domain: [0, p.n], nice: false, zero: false, reverse },
+      });
+      return {
+        title: { text: p.kind, subtitle: panelSubtitle(p) },
+        width: size,
+        height: size,
+        layer: [
+          {
+            data: { values: p.cells },
+            mark: { type: 'rect' as const },
+            encoding: {
+              x: position('x'), x2: { field: 'x2' }, y: position('y', true), y2: { field: 'y2' },
+              color: { field: 'value', type: 'quantitative' as const, title: p.kind, scale: { scheme: 'viridis' }, legend: { gradientLength: size - 20 } },
+            },
+          },
+          ...(p.classEdges.length === 0 ? [] : [
+            {
+              data: { values: p.classEdges.map((edge) => ({ edge })) },
+              mark: { type: 'rule' as const, color: 'white', strokeWidth: 1.5 },
+              encoding: { x: position('edge') },
+            },
+            {
+              data: { values: p.classEdges.map((edge) => ({ edge })) },
+              mark: { type: 'rule' as const, color: 'white', strokeWidth: 1.5 },
+              encoding: { y: position('edge', true) },
+            },
+          ]),
+        ],
+      };
+    }),
   } as TopLevelSpec;
 }
