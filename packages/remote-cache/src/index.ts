@@ -8,3 +8,7 @@ export type { CacheStore, GetResult, PutResult, PutLimits } from './cache-store.
 export { isNxHash } from './nx-hash.ts';
 export { accessOf } from './tokens.ts';
 export type { Access, CacheTokens } from './tokens.ts';
+export { startCacheRelay, withRemoteCache } from './relay.ts';
+export type { CacheRelay, CacheRelayOptions, RemoteCacheEnv } from './relay.ts';
+export { probeCacheServer } from './probe.ts';
+export type { CacheServerProbe } from './probe.ts';

@@ -22,10 +22,10 @@ test('probe: a server that accepts but never answers times out; a bad address is
   await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   try {
-    assert.deepEqual(await probeCacheServer(url, WRITE_TOKEN, 200), { ok: false, reason: `cache server ${url} unreachable (no answer within 200 ms)` });
+    assert.deepEqual(await probeCacheServer(url, WRITE_TOKEN, 200), { ok: false, reason: `cache server ${url} unresponsive (no answer within 200 ms)` });
   } finally {
     for (const socket of sockets) socket.destroy();
     silent.close();
   }
-  assert.deepEqual(await probeCacheServer('not a url', WRITE_TOKEN), { ok: false, reason: 'cache server address "not a url" is not a URL' });
+  assert.deepEqual(await probeCacheServer('not a url', WRITE_TOKEN), { ok: false, reason: 'cache server address "not a url" is not an http(s) URL' });
 });
