@@ -1,24 +1,93 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, ElasticityError, initBackend } from '@elasticity/core';
-import { AUTHORS_ETA_START, authorsEta } from './eta.ts';
-import { fastMlpProbe } from './fast-mlp-probe.ts';
+import { createProducts, definitionOutput, mlpNetFeatures, mlpNetFromDense } from '@elasticity/mlp-engine';
+import type { MlpNet } from '@elasticity/mlp-engine';
+import { AUTHORS_ETA_FACTOR, AUTHORS_ETA_START, authorsEta, float32Change } from './eta.ts';
+import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
-import { float32SelfDelta } from './mlp-float32.ts';
-import { referenceMlpProbe } from './reference-probe.ts';
-import { forward64, mlpToModel, randomInputs, randomMlp } from './test-support.ts';
+import type { ProbeLoss } from './probe-loss.ts';
+import type { ProbeMode } from './probe-result.ts';
+import { referenceNetProbe } from './reference-probe.ts';
+import { matrixSelfChange } from './self-change.ts';
+import { forward64, mlpToModel, outputGradient, randomInputs, randomMlp, zooNets } from './test-support.ts';
 
 await initBackend();
 
-test('authorsEta multiplies 1e-6 by 3 until the change is not 0', () => {
+test('authorsEta multiplies 1e-6 by 3 until the change is not 0', async () => {
   const tried: number[] = [];
-  const eta = authorsEta((e) => {
+  const eta = await authorsEta((e) => {
     tried.push(e);
     return e > 2e-5 ? 1e-9 : 0;
   });
   assert.deepEqual(tried.map((e) => Math.round(e / AUTHORS_ETA_START)), [1, 3, 9, 27]);
   assert.equal(eta, tried[3]);
-  assert.throws(() => authorsEta(() => 0, { file: 'p.json', field: 'probe.eta' }), (e: unknown) => e instanceof ElasticityError && /p\.json: probe\.eta/.test(e.message));
+  await assert.rejects(authorsEta(() => 0, { file: 'p.json', field: 'probe.eta' }), (e: unknown) => e instanceof ElasticityError && /p\.json: probe\.eta/.test(e.message));
+});
+
+test('float32Change is the difference of the two outputs rounded to float32', () => {
+  // 1 and 1 + 2^-23 are neighbours in float32: half the gap rounds to even (back to 1), more than half does not
+  assert.equal(float32Change(1, 2 ** -24), 0);
+  assert.equal(float32Change(1, 1.01 * 2 ** -24), 2 ** -23);
+  assert.equal(float32Change(1, -(2 ** -26)), 0);
+  assert.equal(float32Change(1, -1.01 * 2 ** -25), -(2 ** -24));
+  // ulp(1e-3) in float32 is 2^-33 (1.2e-10): a change of three of them always shows, at any position between neighbours
+  assert.notEqual(float32Change(1e-3, 3.5e-10), 0);
+  assert.equal(float32Change(1e-3, 1e-13), Math.fround(1e-3 + 1e-13) - Math.fround(1e-3));
+});
+
+/**
+ * The authors' search row by row from the definition: for each step of the
+ * schedule, the float64 reference probe of that one row (explicit gradient,
+ * weight step, two forward passes) and its two outputs rounded to float32.
+ * Online mode: each row's step is then kept, as the probe keeps it.
+ */
+function rowByRowEtas(net0: MlpNet, x: Float32Array, n: number, targets: ArrayLike<number>, rows: number[], loss: ProbeLoss, mode: ProbeMode = 'reset'): number[] {
+  let net = net0;
+  return rows.map((i) => {
+    const ex = { x, n, targets, rows: [i], columns: [i] };
+    const out = definitionOutput(net, x, i * net.d);
+    let eta = AUTHORS_ETA_START;
+    while (float32Change(out, referenceNetProbe(net, ex, loss, eta).result.self[0]) === 0) eta *= AUTHORS_ETA_FACTOR;
+    if (mode === 'online') net = referenceNetProbe(net, ex, loss, eta, 'online').net;
+    return eta;
+  });
+}
+
+/** Targets that leave each example's residual f - y at the given size: tiny residuals need several factors of 3. */
+function targetsWithResiduals(net: MlpNet, x: Float32Array, n: number, loss: ProbeLoss, residuals: number[]): Float64Array {
+  return Float64Array.from({ length: n }, (_, j) => {
+    const f = definitionOutput(net, x, j * net.d);
+    const r = residuals[j % residuals.length];
+    // BCE: p - y with y in (0, 1)
+    return loss === 'bce' ? f - r * Math.min(f, 1 - f) : f - r;
+  });
+}
+
+test("the batched authors' search picks the row-by-row search's eta on every row of every MLP-family model (several factors of 3 included), and the probe at those etas is the same to the bit", async () => {
+  const rng = createRng(31);
+  const d = 7, h = 12, n = 10;
+  const x = randomInputs(rng, n, d);
+  const residuals = [0.3, 1e-4, -3e-6, 2e-7, -5e-8, 1e-8, 2e-9];
+  let multi = 0;
+  for (const [name, net] of Object.entries(zooNets(rng, d, h))) {
+    const loss: ProbeLoss = net.sigmoidOutput ? 'bce' : 'mse';
+    const targets = targetsWithResiduals(net, x, n, loss, residuals);
+    const rows = [0, 1, 2, 3, 4, 5, 6, 9];
+    const ex = { x, n, targets, rows };
+    const want = rowByRowEtas(net, x, n, targets, rows, loss);
+    const { result } = await fastNetProbe(net, ex, loss, 'authors');
+    assert.deepEqual(Array.from(result.eta), want, `${name}: authors' eta per row`);
+    multi += want.filter((e) => e >= AUTHORS_ETA_START * AUTHORS_ETA_FACTOR ** 2 * 0.999).length;
+    // given the same etas, the probe is the one the search ran
+    const given = (await fastNetProbe(net, ex, loss, want)).result;
+    assert.deepEqual(Array.from(given.delta), Array.from(result.delta), `${name}: probe at the searched etas`);
+    assert.deepEqual(Array.from(given.self), Array.from(result.self));
+    // online mode (layer by layer) searches at the weights each step starts from
+    const online = await fastNetProbe(net, ex, loss, 'authors', { mode: 'online' });
+    assert.deepEqual(Array.from(online.result.eta), rowByRowEtas(net, x, n, targets, rows, loss, 'online'), `${name}: online`);
+  }
+  assert.ok(multi >= 20, `rows needing two or more factors of 3: ${multi}`);
 });
 
 test("the authors' schedule picks a larger eta where the float32 change vanishes, and records it per row", async () => {
@@ -34,19 +103,76 @@ test("the authors' schedule picks a larger eta where the float32 change vanishes
   const k = Math.log(fast.eta[0] / AUTHORS_ETA_START) / Math.log(3);
   assert.ok(k >= 1 && Math.abs(k - Math.round(k)) < 1e-9, `eta ${fast.eta[0]} is 1e-6 * 3^${k}`);
   assert.equal(fast.eta[1], AUTHORS_ETA_START, 'a badly fitted example needs no search');
-  // the exact change at eta = 1e-6 is not 0: it is float32 that loses it (the weight updates fall below float32 resolution)
-  const exact = referenceMlpProbe(mlp, { ...ex, rows: [0] }, 'mse', AUTHORS_ETA_START).delta[0];
-  assert.ok(exact !== 0 && Math.abs(exact) < 1e-9, `exact change at 1e-6: ${exact}`);
-  const self32 = float32SelfDelta(mlp, x, 0, 1, 'mse');
-  assert.equal(self32(fast.eta[0] / 3), 0);
-  assert.notEqual(self32(fast.eta[0]), 0);
-  // a real float32 framework (tfjs) agrees within one factor of 3
+  // the exact change is not 0 at any step: float32 outputs lose it below the chosen one
+  const net = mlpNetFromDense(mlp);
+  const out = forward64(mlp, x, 0).out;
+  const selfAt = (eta: number) => referenceNetProbe(net, { ...ex, rows: [0], columns: [0] }, 'mse', eta).result.self[0];
+  assert.ok(selfAt(fast.eta[0] / 3) !== 0 && Math.abs(selfAt(fast.eta[0] / 3)) < 6e-8, `exact change one step below: ${selfAt(fast.eta[0] / 3)}`);
+  assert.equal(float32Change(out, selfAt(fast.eta[0] / 3)), 0);
+  assert.notEqual(float32Change(out, selfAt(fast.eta[0])), 0);
+  // a float32 framework (tfjs) also rounds every weight update to float32: at this step most of them round
+  // away (w - eta g == w in float32) and its two forward passes give the same output, so it needs a larger step
+  const g = outputGradient(mlp, x, 0);
+  const w = [...mlp.W, ...mlp.b, ...mlp.a, mlp.c];
+  const slope = 2 * (out - 1);
+  const moved = w.filter((v, q) => Math.fround(v - Math.fround(fast.eta[0] * Math.fround(slope * g[q]))) !== v).length;
+  assert.ok(moved < 0.1 * w.length, `${moved} of ${w.length} weights move in float32`);
   const generic = await genericProbe(mlpToModel(mlp), ex, 'mse', 'authors');
-  assert.ok(Math.abs(Math.log(generic.eta[0] / fast.eta[0]) / Math.log(3)) <= 1.0001, `tfjs eta ${generic.eta[0]} vs ${fast.eta[0]}`);
+  const factors = Math.log(generic.eta[0] / fast.eta[0]) / Math.log(3);
+  assert.ok(factors > 0.999 && factors < 3.001, `tfjs eta ${generic.eta[0]} vs ${fast.eta[0]}`);
   assert.equal(generic.eta[1], AUTHORS_ETA_START);
   // a fixed eta is recorded on every row
   assert.deepEqual(Array.from((await fastMlpProbe(mlp, ex, 'mse', 0.25)).eta), [0.25, 0.25]);
 });
+
+test('float32 features: the change at the probed example (near-zero list, or its row of h once steps reach past it) equals the float64 reference for small and large steps', async () => {
+  const rng = createRng(45);
+  const d = 40, h = 300, n = 30;
+  const x = randomInputs(rng, n, d);
+  const rows = [4, 0, 29, 11, 11, 17];
+  const products = createProducts({ precision: 'float32', threads: 0 });
+  for (const sigmoidOutput of [false, true]) {
+    const net = mlpNetFromDense(randomMlp(rng, d, h, 'relu', sigmoidOutput));
+    const lean = await mlpNetFeatures(net, x, n, products, { masks: true, rowMajor: false });
+    assert.ok(!lean.pre[0] && lean.kMajor?.[0]?.nearZero, 'k-major float32 features with a near-zero list');
+    const self = await matrixSelfChange(net, lean, x, rows, products);
+    let switchedOff = 0;
+    for (const e of [1e-9, 1e-4, 3e-2, 0.3]) {
+      for (const [r, i] of rows.entries()) {
+        // the reference takes eta l'; a target with l' = 1 (squared loss: y = f - 1/2; sigmoid: its logit change through d out/d logit)
+        const got = await self(r, e);
+        const want = referenceLogitChange(net, x, i, e);
+        assert.ok(Math.abs(got - want) <= 1e-6 * Math.abs(want), `sigmoid ${sigmoidOutput}, e ${e}, row ${r}: ${got} vs ${want}`);
+        if (e === 0.3) switchedOff += unitsSwitchedOff(net, x, i, e);
+      }
+    }
+    assert.ok(switchedOff > 0, 'large steps must switch units off at the probed examples themselves');
+  }
+});
+
+/** The logit change at x_i after w <- w - e grad_w logit(x_i), by the definition (float64 reference probe of a linear-output copy of the net). */
+function referenceLogitChange(net: MlpNet, x: Float32Array, i: number, e: number): number {
+  const linear = { ...net, sigmoidOutput: false };
+  const f = definitionOutput(linear, x, i * net.d);
+  // squared loss with y = f - 1/2 gives l' = 1, so eta = e
+  const targets = new Float64Array(x.length / net.d);
+  targets[i] = f - 0.5;
+  return referenceNetProbe(linear, { x, n: targets.length, targets, rows: [i], columns: [i] }, 'mse', e).result.self[0];
+}
+
+/** ReLU units on at x_i that the step w <- w - e grad logit(x_i) switches off there. */
+function unitsSwitchedOff(net: MlpNet, x: Float32Array, i: number, e: number): number {
+  const { W, b, units, inputs } = net.layers[0];
+  let g = 1;
+  for (let p = 0; p < inputs; p++) g += x[i * inputs + p] ** 2;
+  let count = 0;
+  for (let k = 0; k < units; k++) {
+    let v = b[k];
+    for (let p = 0; p < inputs; p++) v += W[k * inputs + p] * x[i * inputs + p];
+    if (v > 0 && v - e * g * net.a[k] <= 0) count++;
+  }
+  return count;
+}
 
 test('an example the model fits exactly (zero gradient) gives a clear error under the authors schedule', async () => {
   const rng = createRng(9);

@@ -10,15 +10,15 @@ export const AUTHORS_ETA_MAX_TRIES = 40;
 
 /**
  * The authors' schedule: eta = 1e-6, multiplied by 3 until the float32
- * forward difference delta_i(x_i) = f32(x_i; w+) - f32(x_i; w) is not 0.
- * `selfDelta32(eta)` must compute that float32 difference. The search only
- * exists because a float32 difference of two nearly equal outputs can be 0;
- * it is kept to reproduce the paper.
+ * change at the probed example, delta_i(x_i) as the difference of two
+ * float32 outputs, is not 0. `selfDelta32(eta)` gives that difference. The
+ * search only exists because a float32 difference of two nearly equal
+ * outputs can be 0; it is kept to reproduce the paper.
  */
-export function authorsEta(selfDelta32: (eta: number) => number, where: { file?: string; field?: string } = {}): number {
+export async function authorsEta(selfDelta32: (eta: number) => number | Promise<number>, where: { file?: string; field?: string } = {}): Promise<number> {
   let eta = AUTHORS_ETA_START;
   for (let t = 0; t < AUTHORS_ETA_MAX_TRIES; t++) {
-    const change = selfDelta32(eta);
+    const change = await selfDelta32(eta);
     if (Number.isNaN(change)) break;
     if (change !== 0) return eta;
     eta *= AUTHORS_ETA_FACTOR;
@@ -29,7 +29,23 @@ export function authorsEta(selfDelta32: (eta: number) => number, where: { file?:
   );
 }
 
-/** eta for one probe: the fixed value, or the authors' search. */
-export function chooseEta(setting: EtaSetting, selfDelta32: () => (eta: number) => number, where: { file?: string; field?: string } = {}): number {
-  return setting === 'authors' ? authorsEta(selfDelta32(), where) : setting;
+/**
+ * The difference of two float32 outputs, fl32(output + change) - fl32(output),
+ * for an output and its exact change: what the authors' search tests, from
+ * the change a fast probe computes without cancellation.
+ */
+export function float32Change(output: number, change: number): number {
+  return Math.fround(output + change) - Math.fround(output);
+}
+
+/**
+ * eta for one probe of the fast paths: the fixed value, or the authors'
+ * search on the exact change at the probed example, `selfChange(eta)` =
+ * f(x_i; w+) - f(x_i; w), whose output f(x_i; w) is `output`.
+ */
+export async function chooseEta(
+  setting: EtaSetting, output: number, selfChange: (eta: number) => number | Promise<number>, where: { file?: string; field?: string } = {},
+): Promise<number> {
+  if (setting !== 'authors') return setting;
+  return authorsEta(async (eta) => float32Change(output, await selfChange(eta)), where);
 }

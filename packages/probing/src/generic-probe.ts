@@ -89,7 +89,7 @@ export async function genericProbe(
         stepTo(step);
         return Math.fround(forwardOne(xi) - out);
       };
-      const step = eta === 'authors' ? authorsEta(selfChange, options.where) : typeof eta === 'number' ? eta : eta[t];
+      const step = eta === 'authors' ? await authorsEta(selfChange, options.where) : typeof eta === 'number' ? eta : eta[t];
       stepTo(step);
       const plus = predictAll();
       if (r >= 0) {

@@ -3,7 +3,6 @@ import { activate, activationSlope, cloneMlpNet, FLOAT64_PRODUCTS, mlpNetFeature
 import type { HiddenActivation, MlpNet, MlpNetFeatures, Products } from '@elasticity/mlp-engine';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
-import { float32SelfDeltaNet } from './mlp-float32.ts';
 import { lossSlope } from './probe-loss.ts';
 import type { ProbeLoss } from './probe-loss.ts';
 import { allIndices } from './probe-result.ts';
@@ -48,17 +47,20 @@ function backwardAt(net: MlpNet, F: MlpNetFeatures, i: number): Float64Array[] {
 }
 
 /**
- * The exact change of every example's logit after one SGD step at example i
- * with e = eta l'_i dOutput/dlogit_i, layer by layer, each change built
- * term by term (never as a difference of two outputs):
+ * The exact change of the logit at examples `cols` (default all, in
+ * order) after one SGD step at example i with e = eta l'_i dOutput/dlogit_i,
+ * layer by layer, each change built term by term (never as a difference
+ * of two outputs):
  *   dh_1(x_j) = -e (x_i.x_j + 1) g_1            (rank one: no pass through layer 1)
  *   dz_l = s(h_l + dh_l) - s(h_l)                 (exact per activation)
  *   dh_l = W_l dz_{l-1} - e g_l (z_{l-1,i}.(z_{l-1,j} + dz_{l-1,j}) + 1)
  *   dlogit = a.dr - e (r_i.(r_j + dr_j) + 1)
- * (g_l = d logit / d h_l at x_i). Returns the changes of each layer too (online updates).
+ * (g_l = d logit / d h_l at x_i). Returns the changes of each layer too
+ * (rows in the order of cols; online updates use all examples).
  */
-async function stepChanges(net: MlpNet, F: MlpNetFeatures, x: Float32Array | Float64Array, i: number, e: number, products: Products) {
-  const N = F.n;
+async function stepChanges(net: MlpNet, F: MlpNetFeatures, x: Float32Array | Float64Array, i: number, e: number, products: Products, cols?: number[]) {
+  const N = cols ? cols.length : F.n;
+  const col = cols ? (t: number) => cols[t] : (t: number) => t;
   const L = net.layers.length;
   const g = backwardAt(net, F, i);
   const dPre: Float64Array[] = [];
@@ -68,15 +70,19 @@ async function stepChanges(net: MlpNet, F: MlpNetFeatures, x: Float32Array | Flo
   for (let l = 0; l < L; l++) {
     const { units, inputs, activation } = net.layers[l];
     const dh = dzPrev ? await products.abt(dzPrev, net.layers[l].W, N, units, inputs) : new Float64Array(N * units);
-    for (let j = 0; j < N; j++) {
+    for (let t = 0; t < N; t++) {
+      const j = col(t);
       let s = dot(zPrev, i * inputs, zPrev, j * inputs, inputs) + 1;
-      if (dzPrev) s += dot(zPrev, i * inputs, dzPrev, j * inputs, inputs);
+      if (dzPrev) s += dot(zPrev, i * inputs, dzPrev, t * inputs, inputs);
       const coef = -e * s;
-      for (let k = 0; k < units; k++) dh[j * units + k] += coef * g[l][k];
+      for (let k = 0; k < units; k++) dh[t * units + k] += coef * g[l][k];
     }
     const dz = new Float64Array(N * units);
     const pre = F.pre[l];
-    for (let q = 0; q < N * units; q++) dz[q] = activationChange(activation, pre[q], dh[q]);
+    for (let t = 0; t < N; t++) {
+      const o = col(t) * units;
+      for (let k = 0; k < units; k++) dz[t * units + k] = activationChange(activation, pre[o + k], dh[t * units + k]);
+    }
     dPre.push(dh);
     dAct.push(dz);
     zPrev = F.act[l];
@@ -92,14 +98,15 @@ async function stepChanges(net: MlpNet, F: MlpNetFeatures, x: Float32Array | Flo
     }
   }
   const dLogit = new Float64Array(N);
-  for (let j = 0; j < N; j++) {
+  for (let t = 0; t < N; t++) {
+    const j = col(t);
     let s = dot(F.readin, i * R, F.readin, j * R, R) + 1;
     let adr = 0;
     if (dr) {
-      s += dot(F.readin, i * R, dr, j * R, R);
-      adr = dot(net.a, 0, dr, j * R, R);
+      s += dot(F.readin, i * R, dr, t * R, R);
+      adr = dot(net.a, 0, dr, t * R, R);
     }
-    dLogit[j] = adr - e * s;
+    dLogit[t] = adr - e * s;
   }
   return { g, dPre, dAct, dLogit };
 }
@@ -120,7 +127,6 @@ export async function layerwiseNetProbe(
   const products = options.products ?? FLOAT64_PRODUCTS;
   const { x, n: N, rows } = ex;
   const columns = ex.columns ?? allIndices(N);
-  const d = net0.d;
   const net = mode === 'online' ? cloneMlpNet(net0) : net0;
   const F = options.features ?? (await mlpNetFeatures(net, x, N, products));
   if (mode === 'online' && options.features) throw new Error('layerwiseNetProbe: online mode updates its own features; do not pass them');
@@ -138,12 +144,14 @@ export async function layerwiseNetProbe(
     const out = F.output[i];
     const q = net.sigmoidOutput ? sigmoid(-F.logit[i]) : 1 - out;
     const slope = lossSlope(loss, out, y, q);
-    const stepSize = typeof eta === 'number' || eta === 'authors'
-      ? chooseEta(eta, () => float32SelfDeltaNet(net, x, i * d, y, loss), options.where)
-      : eta[t];
-    const e = stepSize * slope * (net.sigmoidOutput ? out * q : 1);
+    const stepOf = (h: number): number => h * slope * (net.sigmoidOutput ? out * q : 1);
+    const outputChange = (j: number, dz: number): number => (net.sigmoidOutput ? sigmoidDifference(F.logit[j], dz) : dz);
+    // the authors' search: the change at x_i alone for each step it tries
+    const selfChange = async (h: number): Promise<number> => outputChange(i, (await stepChanges(net, F, x, i, stepOf(h), products, [i])).dLogit[0]);
+    const stepSize = typeof eta === 'number' || eta === 'authors' ? await chooseEta(eta, out, selfChange, options.where) : eta[t];
+    const e = stepOf(stepSize);
     const ch = await stepChanges(net, F, x, i, e, products);
-    const change = (j: number): number => (net.sigmoidOutput ? sigmoidDifference(F.logit[j], ch.dLogit[j]) : ch.dLogit[j]);
+    const change = (j: number): number => outputChange(j, ch.dLogit[j]);
     if (r >= 0) {
       for (let c = 0; c < n; c++) delta[r * n + c] = change(columns[c]);
       self[r] = change(i);

@@ -1,28 +1,17 @@
-import { dot, rowNorms } from '@elasticity/core';
-import { FLOAT64_PRODUCTS, gatherRows, layerPreActivations, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/mlp-engine';
+import { FLOAT64_PRODUCTS, gatherRows, mlpNetFeatures, sigmoid, sigmoidDifference } from '@elasticity/mlp-engine';
 import type { MlpNet, MlpNetFeatures, Products } from '@elasticity/mlp-engine';
 import { chooseEta } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
-import { float32SelfDeltaNet } from './mlp-float32.ts';
 import { lossSlope } from './probe-loss.ts';
 import type { ProbeLoss } from './probe-loss.ts';
 import { allIndices } from './probe-result.ts';
 import type { ProbeExamples, ProbeResult } from './probe-result.ts';
+import { reluFlips } from './relu-flips.ts';
+import { matrixSelfChange } from './self-change.ts';
 
 /** Whether the matrix form applies: the 1-layer model, or 2 layers with a ReLU or linear hidden layer. */
 export function hasMatrixForm(net: MlpNet): boolean {
   return net.layers.length === 0 || (net.layers.length === 1 && net.layers[0].activation !== 'sigmoid');
-}
-
-/** Exact term minus the assumed (state-keeping) term of a ReLU unit whose state may change. */
-function reluFlipCorrection(hj: number, dh: number, a: number, s: number, e: number): number {
-  const hp = hj + dh;
-  const on = hj > 0;
-  if (on === hp > 0) return 0;
-  // on -> off: exact a (0 - hj) + da 0; assumed a dh - e s hp
-  if (on) return -a * hj - (a * dh - e * s * hp);
-  // off -> on: exact (a - e s) hp; assumed 0
-  return (a - e * s) * hp;
 }
 
 export interface MatrixProbeOptions {
@@ -49,6 +38,9 @@ export interface MatrixProbeOptions {
  * their term replaced by the exact one. Products run through `products`
  * (float64, or float32 K-blocks with float64 sums for large widths; the
  * pre-activations near 0 are then recomputed in float64 so ReLU states stay exact).
+ * With eta 'authors' each row's step is decided first from the change at
+ * its own example (matrixSelfChange: O(width) per row and step tried), then
+ * all rows run at once, each with its eta.
  */
 export async function matrixNetProbe(
   net: MlpNet, ex: ProbeExamples, loss: ProbeLoss, eta: EtaSetting | ArrayLike<number>, options: MatrixProbeOptions = {},
@@ -62,20 +54,29 @@ export async function matrixNetProbe(
   // a ReLU layer run as float32 tiles: its k-major copies are all the products need
   const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true, rowMajor: !relu }));
   const nr = rows.length;
-  // step sizes and loss slopes per row
+  // loss slopes per row, then step sizes: fixed, given, or the authors' search on each row's own change (O(width) per row)
   const etas = new Float64Array(nr);
   const slopes = new Float64Array(nr);
-  const e = new Float64Array(nr);
+  const outScale = new Float64Array(nr);
   rows.forEach((i, r) => {
-    const y = ex.targets[i];
     const out = F.output[i];
     const q = net.sigmoidOutput ? sigmoid(-F.logit[i]) : 1 - out;
-    slopes[r] = lossSlope(loss, out, y, q);
-    etas[r] = typeof eta === 'number' || eta === 'authors'
-      ? chooseEta(eta, () => float32SelfDeltaNet(net, x, i * d, y, loss), options.where)
-      : eta[r];
-    e[r] = etas[r] * slopes[r] * (net.sigmoidOutput ? out * q : 1);
+    slopes[r] = lossSlope(loss, out, ex.targets[i], q);
+    outScale[r] = net.sigmoidOutput ? out * q : 1;
   });
+  const stepOf = (r: number, eta: number): number => eta * slopes[r] * outScale[r];
+  if (eta === 'authors') {
+    const selfLogit = await matrixSelfChange(net, F, x, rows, products);
+    for (let r = 0; r < nr; r++) {
+      const i = rows[r];
+      const selfChange = async (h: number): Promise<number> => {
+        const dz = await selfLogit(r, stepOf(r, h));
+        return net.sigmoidOutput ? sigmoidDifference(F.logit[i], dz) : dz;
+      };
+      etas[r] = await chooseEta(eta, F.output[i], selfChange, options.where);
+    }
+  } else for (let r = 0; r < nr; r++) etas[r] = typeof eta === 'number' ? eta : eta[r];
+  const e = Float64Array.from(etas, (h, r) => stepOf(r, h));
   const G = await products.abt(gatherRows(x, d, rows), x, nr, N, d);
   const dz = new Float64Array(nr * N);
   if (net.layers.length === 0) {
@@ -141,104 +142,4 @@ export async function matrixNetProbe(
     options.onRow?.();
   }
   return { rows, columns, n, delta, self, eta: etas, lossSlope: slopes };
-}
-
-/**
- * Sum over the ReLU units that change state of (exact term - assumed term),
- * per (row, example). Candidates per example j: units with
- * |h_jk| <= max_r |e_r G~_rj| |a_k| (+ the error bound of h, 2 bound |x_j| |W_k|,
- * inside which the features hold the float64 value; other candidates are
- * recomputed in float64); each is then checked exactly per row.
- * Float32 features list the entries within twice that zone: an example
- * whose steps reach less than the zone is served from the list, any other
- * by a scan of all units of its row of h (the row-major features' when
- * kept, else recomputed for those examples only). The state and the
- * activation of unit k at a probed example come from the row-major features
- * when kept, else from the k-major mask and float32 activations (the
- * activation enters only the small term e s of a flip's correction).
- */
-async function reluFlips(net: MlpNet, F: MlpNetFeatures<boolean>, x: Float32Array | Float64Array, rows: number[], e: Float64Array, G: Float64Array, products: Products): Promise<Float64Array> {
-  const layer = net.layers[0];
-  const { units: H, inputs: d, W, b } = layer;
-  const a = net.a;
-  const N = F.n, nr = rows.length;
-  const flips = new Float64Array(nr * N);
-  const kf = F.kMajor?.[0];
-  const rowPre = F.pre[0], rowAct = F.act[0];
-  const mask = kf?.mask;
-  if (!(rowPre && rowAct) && !mask) throw new Error('matrixNetProbe: features hold neither k-major masks nor row-major pre-activations');
-  const kAct = kf?.act;
-  /** s_ik where unit k is on at probed example i, else -1. */
-  const onAct = rowPre && rowAct
-    ? (i: number, k: number) => (rowPre[i * H + k] > 0 ? rowAct[i * H + k] : -1)
-    : (i: number, k: number) => (mask![k * N + i] === 1 ? kAct![k * N + i] : -1);
-  /** Float64 h of example j at unit k (as the features recompute it near 0). */
-  const exactPre = (j: number, k: number): number => dot(W, k * d, x, j * d, d) + b[k];
-  const featureBound = kf?.bound;
-  const bound = featureBound ?? products.errorBound(N, H, d);
-  const absA = Float64Array.from(a, Math.abs);
-  const xNorm = rowNorms(x, N, d);
-  let wNorm = kf?.wNorm;
-  const norms = (): Float64Array => (wNorm ??= rowNorms(W, H, d));
-  if (bound > 0) norms();
-  const near = kf?.nearZero;
-  let maxRatio = 0;
-  if (near) for (let k = 0; k < H; k++) maxRatio = Math.max(maxRatio, wNorm![k] > 0 ? absA[k] / wNorm![k] : Infinity);
-  // per example: the largest step's reach (over rows) and the zone's scale 2 bound |x_j| of its h values
-  const cmax = new Float64Array(N);
-  const slack = new Float64Array(N);
-  for (let j = 0; j < N; j++) {
-    let c = 0;
-    for (let r = 0; r < nr; r++) c = Math.max(c, Math.abs(-e[r] * (G[r * N + j] + 1)));
-    cmax[j] = c;
-    slack[j] = 2 * bound * xNorm[j];
-  }
-  /** Unit k at example j, h = its pre-activation, exact within 0.99 slack_j |W_k| when `exactZone`. */
-  const visit = (j: number, k: number, h: number, exactZone: boolean): void => {
-    const reach = cmax[j] * absA[k];
-    const zone = slack[j] > 0 ? slack[j] * wNorm![k] : 0;
-    if (Math.abs(h) > reach + zone) return;
-    // (0.99: a margin for the rounding of the zone's own computation)
-    const hj = zone > 0 && !(exactZone && Math.abs(h) <= 0.99 * zone) ? exactPre(j, k) : h;
-    // no row's step reaches |h|: nothing flips
-    const need = Math.abs(hj);
-    if (need > reach) return;
-    for (let r = 0; r < nr; r++) {
-      const g = -e[r] * (G[r * N + j] + 1);
-      const dh = g * a[k];
-      // |dh| < |h| cannot change the sign of h
-      if (Math.abs(dh) < need) continue;
-      const s = onAct(rows[r], k);
-      if (s < 0) continue; // the step does not move unit k
-      if (hj * (hj + dh) <= 0) flips[r * N + j] += reluFlipCorrection(hj, dh, a[k], s, e[r]);
-    }
-  };
-  // every candidate |h| <= reach + zone < 2 zone is listed when the steps reach less than 0.98 zone
-  const listed = Uint8Array.from({ length: N }, (_, j) => (near && cmax[j] * maxRatio < 0.98 * slack[j] ? 1 : 0));
-  if (near) {
-    for (let t = 0; t < near.length; t += 2) {
-      const q = near[t];
-      const j = Math.floor(q / H);
-      if (listed[j]) visit(j, q - j * H, near[t + 1], featureBound !== undefined);
-    }
-  }
-  const unlisted = Array.from({ length: N }, (_, j) => j).filter((j) => !listed[j]);
-  if (rowPre) {
-    for (const j of unlisted) for (let k = 0; k < H; k++) visit(j, k, rowPre[j * H + k], featureBound !== undefined);
-    return flips;
-  }
-  // k-major features only: the rows of h of the unlisted examples, recomputed in chunks (within their bound of 0 in float64)
-  const chunk = Math.max(1, Math.floor(2 ** 22 / H));
-  for (let c0 = 0; c0 < unlisted.length; c0 += chunk) {
-    const js = unlisted.slice(c0, c0 + chunk);
-    const m = js.length;
-    const h = await layerPreActivations(layer, gatherRows(x, d, js), m, products);
-    const rowBound = products.errorBound(m, H, d);
-    if (rowBound > 0) norms();
-    js.forEach((j, t) => {
-      slack[j] = 2 * rowBound * xNorm[j];
-      for (let k = 0; k < H; k++) visit(j, k, h[t * H + k], true);
-    });
-  }
-  return flips;
 }
