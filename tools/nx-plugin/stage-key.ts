@@ -1,16 +1,13 @@
 /**
- * Prints what one stage's cache key depends on in a pipeline file: its own
- * section in canonical form (sorted keys; for a matrix stage instance, its
- * effective section) and, for ingest, a fingerprint of the raw data folder
- * (file names, sizes, modification times); for similarity, the user feature
- * files' hashes.
+ * Prints what a stage's cache key depends on in a pipeline file when the
+ * stage reads files outside the workspace: its own section in canonical form
+ * (sorted keys; for a matrix stage instance, its effective section) and, for
+ * ingest, a fingerprint of the raw data folder (file names, sizes,
+ * modification times); for similarity, the user feature files' hashes.
  *
- * Nx runs this as a `runtime` input of the stage's target. Nothing of the
- * section goes into the project configuration itself, because Nx hashes the
- * whole project configuration into every target of the project: an edit of
- * one section would otherwise re-run every stage.
- *
- * print-stage-key.ts is the command Nx runs.
+ * Nx runs print-stage-key.ts as a `runtime` input of those targets only
+ * (plugin.ts): every other stage's section enters its key as a hash the
+ * plugin computes, printed by a shell `echo`, which costs no Node start.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
