@@ -1,68 +1,16 @@
 // The server against the real Nx client (the repository's nx 23, native HttpRemoteCache), loopback only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { READ_TOKEN, WRITE_TOKEN, storedEntries, withCacheServer } from './test-harness.ts';
+import { createWorkspace, runNx as runNxIn, timestampCommand, writeProject } from './nx-workspace.ts';
 
-const NX_ROOT = dirname(createRequire(import.meta.url).resolve('nx/package.json'));
-const NX_BIN = join(NX_ROOT, 'dist', 'bin', 'nx.js');
-
-/** A one-project workspace whose cached `build` writes the time in nanoseconds to app/out/result.txt. */
-async function createWorkspace(root: string, command = 'mkdir -p app/out && date +%s%N > app/out/result.txt'): Promise<void> {
-  await mkdir(join(root, 'app'), { recursive: true });
-  await mkdir(join(root, 'node_modules'));
-  await symlink(NX_ROOT, join(root, 'node_modules', 'nx'), 'dir'); // Nx insists on finding itself in the workspace
-  await writeFile(join(root, 'nx.json'), '{}\n');
-  await writeProject(root, command);
-}
-
-async function writeProject(root: string, command: string): Promise<void> {
-  await writeFile(join(root, 'app', 'project.json'), JSON.stringify({
-    name: 'app',
-    targets: { build: { executor: 'nx:run-commands', cache: true, outputs: ['{projectRoot}/out'], options: { command } } },
-  }));
-}
-
-interface NxRun {
-  code: number | null;
-  output: string;
-  /** app/out/result.txt after the run, or undefined. */
-  result: string | undefined;
-}
-
-/**
- * `nx run app:build` as a fresh clone would: no outputs, no workspace data,
- * an empty local cache folder of its own (NX_CACHE_DIRECTORY), no daemon, no
- * Nx Cloud, the given remote cache.
- */
-async function runNx(root: string, remote: { url: string; token: string }): Promise<NxRun> {
-  await rm(join(root, 'app', 'out'), { recursive: true, force: true });
-  await rm(join(root, '.nx'), { recursive: true, force: true });
-  const cacheDir = await mkdtemp(join(tmpdir(), 'nx-local-cache-'));
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
-  Object.assign(env, {
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_TUI: 'false',
-    NX_CACHE_DIRECTORY: cacheDir,
-    NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url,
-    NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: remote.token,
-  });
-  try {
-    const child = spawn(process.execPath, [NX_BIN, 'run', 'app:build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const result = await readFile(join(root, 'app', 'out', 'result.txt'), 'utf8').catch(() => undefined);
-    return { code, output, result };
-  } finally {
-    await rm(cacheDir, { recursive: true, force: true });
-  }
+/** `nx run app:build` in the one-project workspace; `result` is app/out/result.txt. */
+async function runNx(root: string, remote: { url: string; token: string }) {
+  const run = await runNxIn(root, ['app'], remote, ['run', 'app:build']);
+  return { ...run, result: run.results.app };
 }
 
 const puts = (logs: string[], status: number) => logs.filter((l) => new RegExp(`^PUT /v1/cache/\\d+ ${status} `).test(l)).length;
@@ -71,7 +19,7 @@ const gets = (logs: string[], status: number) => logs.filter((l) => new RegExp(`
 test('Nx 23 round trip: run 1 stores, run 2 with an empty local cache restores from the server; read-only, corrupt, wrong token, server down', { timeout: 180_000 }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'nx-remote-cache-ws-'));
   try {
-    await createWorkspace(root);
+    await createWorkspace(root, { app: { command: timestampCommand('app') } });
     await withCacheServer(async (server) => {
       const remote = (token: string) => ({ url: server.url, token });
 
@@ -105,7 +53,7 @@ test('Nx 23 round trip: run 1 stores, run 2 with an empty local cache restores f
       assert.deepEqual([...(await storedEntries(server.dir)).keys()], [hash]);
 
       // Read-only token on a task the server lacks: Nx takes the 403 on upload quietly; nothing stored.
-      await writeProject(root, 'mkdir -p app/out && echo read-only > app/out/result.txt');
+      await writeProject(root, 'app', 'mkdir -p app/out && echo read-only > app/out/result.txt');
       const readOnly = await runNx(root, remote(READ_TOKEN));
       assert.equal(readOnly.code, 0, readOnly.output);
       assert.equal(readOnly.result, 'read-only\n');
@@ -115,8 +63,8 @@ test('Nx 23 round trip: run 1 stores, run 2 with an empty local cache restores f
       // Wrong token: Nx 23.3 does not fall back to local work. It stops at
       // the first cache read (exit 1, the task skipped) and prints the
       // server's 401 text. (nrwl/nx#36036, #36107: fixed upstream by making
-      // remote cache errors warnings; a caller can probe the server first,
-      // see probe.ts.)
+      // remote cache errors warnings. withRemoteCache's relay turns both
+      // cases into misses: nx-relay.test.ts.)
       const wrong = await runNx(root, remote('wrong-token-0123456789'));
       assert.equal(wrong.code, 1, wrong.output);
       assert.match(wrong.output, /Unauthorized: missing or invalid cache token \(NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN\)/);
