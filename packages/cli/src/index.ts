@@ -1,2 +1,2 @@
 export { main } from './main.ts';
-export { runNx } from './commands/run-nx.ts';
+export { runNx } from './run/run-nx.ts';

@@ -1,24 +1,16 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ElasticityError, BACKEND_CHOICES } from '@elasticity/core';
-import { ingestCommand } from './commands/ingest.ts';
-import { trainCommand } from './commands/train.ts';
-import { probeCommand } from './commands/probe.ts';
-import { ntkCommand } from './commands/ntk.ts';
-import { similarityCommand } from './commands/similarity.ts';
-import { clusterCommand } from './commands/cluster.ts';
-import { reportCommand } from './commands/report.ts';
-import { runCommand } from './commands/run.ts';
-import { reproduceCommand } from './commands/reproduce.ts';
-import { inspectCommand } from './commands/inspect.ts';
-import { compareCommand } from './commands/compare.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { downloadCommand } from './commands/download.ts';
+import { ElasticityError, BACKEND_CHOICES } from '@elasticity/core/light';
+import { COMMANDS, commandOf } from './command-table.ts';
 
-/** Runs the `elasticity` command line; resolves to the exit code. */
+/**
+ * Runs the `elasticity` command line; resolves to the exit code. Only the
+ * module of the command that runs is loaded (see command-table.ts): the
+ * others are listed by name and description.
+ */
 export async function main(argv = hideBin(process.argv)): Promise<number> {
   try {
-    await yargs(argv)
+    const parser = yargs(argv)
       .scriptName('elasticity')
       .usage('$0 <command> [options]\n\nLocal elasticity of neural networks (He & Su, ICLR 2020) as a cached pipeline of stages.')
       .option('backend', {
@@ -27,20 +19,13 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       })
       .middleware((args) => {
         if (typeof args.backend === 'string') process.env.ELASTICITY_BACKEND = args.backend;
-      })
-      .command(runCommand)
-      .command(reproduceCommand)
-      .command(inspectCommand)
-      .command(compareCommand)
-      .command(schemaCommand)
-      .command(ingestCommand)
-      .command(trainCommand)
-      .command(probeCommand)
-      .command(ntkCommand)
-      .command(similarityCommand)
-      .command(clusterCommand)
-      .command(reportCommand)
-      .command(downloadCommand)
+      });
+    const running = commandOf(argv);
+    for (const entry of COMMANDS) {
+      const body = entry === running ? await entry.load() : { builder: {}, handler: () => {} };
+      parser.command({ ...body, command: entry.command, describe: entry.describe });
+    }
+    await parser
       .demandCommand(1, 'name a command')
       .strict()
       .fail((message, error) => {

@@ -1,6 +1,6 @@
 export { STAGES, SECTION_KEYS, stageSpec } from './stages.ts';
 export type { StageName, StageSpec } from './stages.ts';
-export { readPipeline, resolvePipelineFile, presentUpstream, stagesOf, PIPELINE_NAME } from './read-pipeline.ts';
+export { readPipeline, resolvePipelineFile, pipelineNames, skipBrokenPipeline, presentUpstream, stagesOf, PIPELINE_NAME } from './read-pipeline.ts';
 export type { Pipeline } from './read-pipeline.ts';
 export { parseMatrix, expandMatrix, parseComboFilter, matchesFilter } from './matrix.ts';
 export type { MatrixAxis, MatrixValue, Combination } from './matrix.ts';

@@ -1,5 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
-import { ElasticityError, readJsonFileSync, suggestName } from '@elasticity/core/light';
+import { ElasticityError, createLogger, readJsonFileSync, suggestName } from '@elasticity/core/light';
 import { parseMatrix } from './matrix.ts';
 import type { MatrixAxis } from './matrix.ts';
 import { SECTION_KEYS, STAGES } from './stages.ts';
@@ -21,10 +22,33 @@ export interface Pipeline {
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 const TOP_LEVEL_KEYS = ['$schema', 'description', 'matrix'];
 
-/** pipelines/NAME.json for a NAME (which may contain "/" for subfolders), else the .json path as given. */
+/**
+ * pipelines/NAME.json for a NAME (which may contain "/" for subfolders), else
+ * the .json path as given. A NAME with no file is an error listing the
+ * pipelines there are.
+ */
 export function resolvePipelineFile(nameOrFile: string, root = process.cwd()): string {
   if (nameOrFile.endsWith('.json')) return resolve(root, nameOrFile);
-  return join(root, 'pipelines', `${nameOrFile}.json`);
+  const file = join(root, 'pipelines', `${nameOrFile}.json`);
+  if (!existsSync(file)) {
+    const names = pipelineNames(root);
+    throw new ElasticityError(`no pipeline "${nameOrFile}"; ${names.length > 0 ? `the pipelines are: ${names.join(', ')}` : 'pipelines/ holds none'}`, { file });
+  }
+  return file;
+}
+
+/** The names of the pipeline files under ROOT/pipelines (subfolders give FOLDER/NAME), sorted; schema files are not pipelines. */
+export function pipelineNames(root = process.cwd()): string[] {
+  const names: string[] = [];
+  const visit = (folder: string, prefix: string) => {
+    if (!existsSync(folder)) return;
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isDirectory()) visit(join(folder, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.name.endsWith('.json') && !entry.name.endsWith('.schema.json')) names.push(prefix + entry.name.slice(0, -'.json'.length));
+    }
+  };
+  visit(join(root, 'pipelines'), '');
+  return names.sort();
 }
 
 /** The pipeline name of a file: its path under the nearest enclosing pipelines/ folder, else its base name. */
@@ -66,6 +90,22 @@ export function readPipeline(file: string): Pipeline {
   const matrix = rawMatrix === undefined ? undefined : parseMatrix(rawMatrix, SECTION_KEYS, file);
   const stages = stagesOf(sections);
   return { name, file, sections, stages, ...(matrix ? { matrix } : {}) };
+}
+
+/**
+ * `work` on one pipeline file, or undefined when the file does not read (bad
+ * JSON, an unknown section, a bad matrix: an ElasticityError), after one
+ * warning naming it: what reads every pipeline (the Nx plugin, `report
+ * --all`) leaves a broken file out instead of failing for all the others.
+ */
+export function skipBrokenPipeline<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof ElasticityError)) throw error;
+    createLogger('pipelines').warn(`${error.message} (this pipeline is left out; the others run)`);
+    return undefined;
+  }
 }
 
 /** The stages a stage reads from that are present in this pipeline. */

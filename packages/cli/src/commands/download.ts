@@ -1,5 +1,5 @@
-import type { Argv, CommandModule } from 'yargs';
-import { downloadDataset } from '@elasticity/datasets';
+import type { Argv } from 'yargs';
+import type { CommandBody } from '../command-table.ts';
 
 interface DownloadArgs {
   dataset: 'mnist' | 'cifar10';
@@ -7,15 +7,14 @@ interface DownloadArgs {
   'base-url'?: string;
 }
 
-export const downloadCommand: CommandModule<object, DownloadArgs> = {
-  command: 'download <dataset>',
-  describe: 'download MNIST (IDX) or CIFAR-10 (binary version) into data/raw, verifying SHA-256 (needs network access)',
+export const downloadCommand: CommandBody = {
   builder: (y: Argv) =>
     y
       .positional('dataset', { choices: ['mnist', 'cifar10'] as const, demandOption: true })
       .option('dest', { type: 'string', default: 'data/raw', describe: 'folder for raw data sets' })
-      .option('base-url', { type: 'string', describe: 'mirror to download from instead of the public location' }) as unknown as Argv<DownloadArgs>,
-  handler: async (args) => {
+      .option('base-url', { type: 'string', describe: 'mirror to download from instead of the public location' }),
+  handler: async (args: DownloadArgs) => {
+    const { downloadDataset } = await import('@elasticity/datasets');
     const dir = await downloadDataset(args.dataset, { rawDir: args.dest, baseUrl: args['base-url'] });
     process.stdout.write(`${args.dataset}: ${dir}\n`);
   },

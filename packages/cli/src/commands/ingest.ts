@@ -1,6 +1,5 @@
-import { runIngest } from '@elasticity/datasets';
 import { stageCommand } from './stage-command.ts';
 
-export const ingestCommand = stageCommand('ingest', 'select and scale the examples of the "dataset" section; writes dataset.arrow', async (inv) => {
+export const ingestCommand = stageCommand('ingest', () => import('@elasticity/datasets'), async ({ runIngest }, inv) => {
   await runIngest({ config: inv.config, pipelineFile: inv.pipeline.file, outDir: inv.dir('ingest') });
 });

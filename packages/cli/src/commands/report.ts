@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
-import { ElasticityError, createLogger } from '@elasticity/core';
-import { formatPipelineSummary, runReport, runReportAll } from '@elasticity/report';
-import { readPipeline, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
-import { stageInvocation } from './stage-command.ts';
+import type { Argv } from 'yargs';
+import { ElasticityError, createLogger } from '@elasticity/core/light';
+import { readPipeline, skipBrokenPipeline, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import type { CommandBody } from '../command-table.ts';
+import { loadStage, stageInvocation } from './stage-command.ts';
 import type { StageInvocation } from './stage-command.ts';
 
 interface ReportArgs {
@@ -19,7 +19,10 @@ interface ReportArgs {
 /** Where `report --all` writes by default: a folder no pipeline can be named (names start with a letter or digit). */
 export const ALL_REPORT_DIR = '_all';
 
+const loadReport = () => loadStage('report', () => import('@elasticity/report'));
+
 async function reportOne(inv: StageInvocation): Promise<void> {
+  const { formatPipelineSummary, runReport } = await loadReport();
   const has = (name: string) => inv.pipeline.stages.some((s) => s.name === name);
   const geodesicFile = join(inv.dir('ingest'), 'geodesic.arrow');
   const results = await runReport({
@@ -38,15 +41,15 @@ async function reportOne(inv: StageInvocation): Promise<void> {
   if (process.env.ELASTICITY_RUN !== '1') process.stdout.write(`${formatPipelineSummary(results)}\n`);
 }
 
-/** Every pipelines/*.json of the workspace whose report stage has run. */
+/** Every pipelines/*.json of the workspace whose report stage has run (a file that does not read is left out with a warning). */
 function reportedPipelines(data: string): { name: string; reportDir: string }[] {
   const folder = join(process.cwd(), 'pipelines');
   if (!existsSync(folder)) throw new ElasticityError('no pipelines/ folder in the working directory', { file: folder });
   const log = createLogger('report');
   const out = [];
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
-    const pipeline = readPipeline(join(folder, file));
-    if (pipeline.matrix) continue; // a matrix has its own combined report (elasticity run NAME)
+    const pipeline = skipBrokenPipeline(() => readPipeline(join(folder, file)));
+    if (!pipeline || pipeline.matrix) continue; // a matrix has its own combined report (elasticity run NAME)
     const reportDir = stageDir(data, pipeline.name, 'report');
     if (!pipeline.stages.some((s) => s.name === 'report')) continue;
     if (!existsSync(join(reportDir, 'results.json'))) {
@@ -58,9 +61,7 @@ function reportedPipelines(data: string): { name: string; reportDir: string }[] 
   return out;
 }
 
-export const reportCommand: CommandModule<object, ReportArgs> = {
-  command: 'report',
-  describe: 'collect a pipeline\'s results (--pipeline): results.json, report.md, report.html and figures; or with --all one report across every pipeline that has run',
+export const reportCommand = {
   builder: (y: Argv) =>
     y
       .option('pipeline', { type: 'string', describe: 'pipeline name or file (pipelines/NAME.json)' })
@@ -74,15 +75,17 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         if (args.all === (args.pipeline !== undefined)) return 'give either --pipeline NAME or --all';
         if (!args.all && (args.out !== undefined || args.title !== undefined)) return '--out and --title go with --all';
         return true;
-      }) as unknown as Argv<ReportArgs>,
-  handler: async (args) => {
+      }),
+  handler: async (args: ReportArgs) => {
     if (!args.all) {
       await reportOne(stageInvocation('report', { pipeline: args.pipeline!, data: args.data, instance: args.instance }));
       return;
     }
     const outDir = args.out ?? join(args.data, ALL_REPORT_DIR);
-    const all = await runReportAll({ pipelines: reportedPipelines(args.data), outDir, title: args.title });
+    const pipelines = reportedPipelines(args.data);
+    const { formatPipelineSummary, runReportAll } = await loadReport();
+    const all = await runReportAll({ pipelines, outDir, title: args.title });
     for (const p of all.pipelines) process.stdout.write(`\n${p.title}\n${formatPipelineSummary(p)}\n`);
     process.stdout.write(`\n${relative(process.cwd(), join(outDir, 'report.html')) || 'report.html'}\n`);
   },
-};
+} satisfies CommandBody;

@@ -1,29 +1,30 @@
-import type { Argv, CommandModule } from 'yargs';
-import { ElasticityError } from '@elasticity/core';
-import { PIPELINE_SCHEMA_FILE, pipelineSchemaIsCurrent, writePipelineSchema } from '@elasticity/pipeline/schema';
+import type { Argv } from 'yargs';
+import { ElasticityError } from '@elasticity/core/light';
+import type { CommandBody } from '../command-table.ts';
 
 interface SchemaArgs {
-  out: string;
+  out?: string;
   check: boolean;
 }
 
 /** `elasticity schema`: writes (or checks) the JSON Schema of pipeline files that editors validate against. */
-export const schemaCommand: CommandModule<object, SchemaArgs> = {
-  command: 'schema',
-  describe: `write the JSON Schema of pipeline files (${PIPELINE_SCHEMA_FILE}) for editors, from each stage's config schema`,
+export const schemaCommand = {
   builder: (y: Argv) =>
     y
-      .option('out', { type: 'string', default: PIPELINE_SCHEMA_FILE, describe: 'file to write' })
-      .option('check', { type: 'boolean', default: false, describe: 'write nothing; fail if the file is not what the code generates' }) as unknown as Argv<SchemaArgs>,
-  handler: async (args) => {
+      .option('out', { type: 'string', describe: 'file to write (default: the one pipeline files name in "$schema")' })
+      .option('check', { type: 'boolean', default: false, describe: 'write nothing; fail if the file is not what the code generates' }),
+  handler: async (args: SchemaArgs) => {
+    // The schema is built from every stage's config schema: the stage packages load only here.
+    const { PIPELINE_SCHEMA_FILE, pipelineSchemaIsCurrent, writePipelineSchema } = await import('@elasticity/pipeline/schema');
+    const out = args.out ?? PIPELINE_SCHEMA_FILE;
     if (args.check) {
-      if (!(await pipelineSchemaIsCurrent(args.out))) {
-        throw new ElasticityError('is missing or out of date; regenerate it with `elasticity schema`', { file: args.out });
+      if (!(await pipelineSchemaIsCurrent(out))) {
+        throw new ElasticityError('is missing or out of date; regenerate it with `elasticity schema`', { file: out });
       }
-      process.stdout.write(`${args.out} is up to date\n`);
+      process.stdout.write(`${out} is up to date\n`);
       return;
     }
-    await writePipelineSchema(args.out);
-    process.stdout.write(`wrote ${args.out}\n`);
+    await writePipelineSchema(out);
+    process.stdout.write(`wrote ${out}\n`);
   },
-};
+} satisfies CommandBody;

@@ -1,7 +1,8 @@
-import type { Argv, CommandModule } from 'yargs';
-import { ElasticityError } from '@elasticity/core';
+import type { Argv } from 'yargs';
+import { ElasticityError } from '@elasticity/core/light';
 import type { StageName } from '@elasticity/pipeline';
-import { stageInvocation, stageOptions } from './stage-command.ts';
+import type { CommandBody } from '../command-table.ts';
+import { loadStage, stageInvocation, stageOptions } from './stage-command.ts';
 import type { StageArgs, StageInvocation } from './stage-command.ts';
 
 interface ShardedArgs extends StageArgs {
@@ -27,31 +28,30 @@ function parseShard(text: string): Shard {
  * data/NAME/STAGE, byte-identical to an unsharded run. The Nx plugin makes
  * each shard its own cached task, so `--parallel` runs them side by side and
  * a re-run after an interruption redoes only the unfinished shards.
+ * `load` imports the stage's package; `run` and `merge` call it.
  */
-export function shardedStageCommand(
+export function shardedStageCommand<P>(
   stage: StageName,
-  describe: string,
-  run: (inv: StageInvocation, outDir: string, shard: Shard | undefined) => Promise<void>,
-  merge: (shardDirs: string[], outDir: string) => Promise<void>,
-): CommandModule<object, ShardedArgs> {
+  load: () => Promise<P>,
+  run: (pkg: P, inv: StageInvocation, outDir: string, shard: Shard | undefined) => Promise<void>,
+  merge: (pkg: P, shardDirs: string[], outDir: string) => Promise<void>,
+): CommandBody {
   return {
-    command: stage,
-    describe,
     builder: (y: Argv) =>
       stageOptions(y)
         .option('shard', { type: 'string', describe: 'compute only shard INDEX/COUNT of the rows' })
         .option('merge', { type: 'number', describe: 'join COUNT finished shards into the stage output' })
-        .conflicts('shard', 'merge') as unknown as Argv<ShardedArgs>,
-    handler: async (args) => {
+        .conflicts('shard', 'merge'),
+    handler: async (args: ShardedArgs) => {
       const inv = stageInvocation(stage, args);
       if (args.merge !== undefined) {
         if (!Number.isInteger(args.merge) || args.merge < 1) throw new ElasticityError(`must be a positive integer, got ${args.merge}`, { field: '--merge' });
         const dirs = Array.from({ length: args.merge }, (_, i) => inv.shardDir(i));
-        await merge(dirs, inv.dir(stage));
+        await merge(await loadStage(stage, load), dirs, inv.dir(stage));
         return;
       }
       const shard = args.shard === undefined ? undefined : parseShard(args.shard);
-      await run(inv, shard ? inv.shardDir(shard.index) : inv.dir(stage), shard);
+      await run(await loadStage(stage, load), inv, shard ? inv.shardDir(shard.index) : inv.dir(stage), shard);
     },
   };
 }

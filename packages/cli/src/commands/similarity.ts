@@ -1,7 +1,6 @@
-import { runSimilarity } from '@elasticity/similarity';
 import { stageCommand } from './stage-command.ts';
 
-export const similarityCommand = stageCommand('similarity', 'symmetrised similarity matrices and baseline features; writes one .arrow each', async (inv) => {
+export const similarityCommand = stageCommand('similarity', () => import('@elasticity/similarity'), async ({ runSimilarity }, inv) => {
   const has = (name: string) => inv.pipeline.stages.some((s) => s.name === name);
   await runSimilarity({
     config: inv.config,

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
-import { ElasticityError } from '@elasticity/core';
+import type { Argv } from 'yargs';
+import { ElasticityError, createLogger } from '@elasticity/core/light';
 import { findInstance, planPipeline, readPipeline, resolvePipelineFile, shardDir, stageDir, stageSpec, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import type { Pipeline, PlannedCombination, StageInstance, StageName } from '@elasticity/pipeline';
+import type { CommandBody } from '../command-table.ts';
 
 export interface StageArgs {
   pipeline: string;
@@ -58,16 +59,27 @@ export function stageOptions<T>(y: Argv<T>): Argv<T & StageArgs> {
 }
 
 /**
- * Builds the yargs module of one stage. Every stage command reads its section
- * of --pipeline and writes data/NAME/STAGE; Nx runs exactly these commands.
+ * Loads a stage's package (the one import a stage process makes beyond the
+ * pipeline model) and logs, at debug level, how long after the process
+ * started its work begins: the start-up tools/bench/cli-startup.ts measures.
  */
-export function stageCommand(stage: StageName, describe: string, run: (inv: StageInvocation) => Promise<void>): CommandModule<object, StageArgs> {
+export async function loadStage<P>(stage: StageName, load: () => Promise<P>): Promise<P> {
+  const pkg = await load();
+  createLogger(stage).debug(`started ${(performance.now() / 1000).toFixed(3)} s after the process`);
+  return pkg;
+}
+
+/**
+ * Builds the command module of one stage. Every stage command reads its
+ * section of --pipeline and writes data/NAME/STAGE; Nx runs exactly these
+ * commands. `load` imports the stage's package, `run` calls it.
+ */
+export function stageCommand<P>(stage: StageName, load: () => Promise<P>, run: (pkg: P, inv: StageInvocation) => Promise<void>): CommandBody {
   return {
-    command: stage,
-    describe,
     builder: (y: Argv) => stageOptions(y),
-    handler: async (args) => {
-      await run(stageInvocation(stage, args));
+    handler: async (args: StageArgs) => {
+      const inv = stageInvocation(stage, args);
+      await run(await loadStage(stage, load), inv);
     },
   };
 }

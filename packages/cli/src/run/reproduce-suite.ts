@@ -1,7 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
-import { ElasticityError, createLogger } from '@elasticity/core';
+import { ElasticityError, createLogger } from '@elasticity/core/light';
 import { parseIngestConfig } from '@elasticity/datasets';
 import { runSuiteReport } from '@elasticity/report';
 import { planPipeline, readPipeline, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
@@ -10,11 +9,12 @@ import { validatePipeline } from '@elasticity/pipeline/schema';
 import { matrixReportDir, runMatrices } from './run-matrix.ts';
 import type { MatrixSelection } from './run-matrix.ts';
 
-interface ReproduceArgs {
+export interface ReproduceArgs {
   scale: string;
   suite: string;
   parallel: number;
   'skip-cache': boolean;
+  verbose: boolean;
 }
 
 /** The raw folder a combination's ingest reads, or null when its data is embedded (sample, synthetic). */
@@ -54,41 +54,32 @@ export function suiteSelection(pipeline: Pipeline, scale: string): { selection?:
   return { skipped: `raw data not found at ${[...new Set(missing)].join(', ')} (download it with \`elasticity download\` or set dataset.path)` };
 }
 
-export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
-  command: 'reproduce',
-  describe: 'run the paper suite (every matrix pipeline in pipelines/paper/) at one scale through Nx, then write the combined report',
-  builder: (y: Argv) =>
-    y
-      .option('scale', { type: 'string', default: 'quick', describe: 'quick (minutes on 2 cores) or paper (the authors\' widths and epochs)' })
-      .option('suite', { type: 'string', default: 'pipelines/paper', describe: 'folder of the suite\'s matrix pipelines' })
-      .option('parallel', { type: 'number', default: 2, describe: 'how many stage tasks may run at once' })
-      .option('skip-cache', { type: 'boolean', default: false, describe: 'ignore cached stage outputs' }) as unknown as Argv<ReproduceArgs>,
-  handler: async (args) => {
-    const log = createLogger('reproduce');
-    const folder = join(process.cwd(), args.suite);
-    if (!existsSync(folder)) throw new ElasticityError('no such suite folder', { file: folder, field: '--suite' });
-    const files = readdirSync(folder).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort();
-    if (files.length === 0) throw new ElasticityError('holds no pipeline files', { file: folder, field: '--suite' });
-    const selections: MatrixSelection[] = [];
-    for (const file of files) {
-      const pipeline = readPipeline(join(folder, file));
-      validatePipeline(pipeline);
-      const { selection, skipped } = suiteSelection(pipeline, args.scale);
-      if (selection) {
-        log.info(`${pipeline.name}: ${JSON.stringify(selection.filter)}`);
-        selections.push(selection);
-      } else log.warn(`${pipeline.name}: skipped: ${skipped}`);
-    }
-    if (selections.length === 0) throw new ElasticityError('no suite pipeline has its data here', { file: folder, field: '--suite' });
-    const started = performance.now();
-    const results = await runMatrices(selections, { parallel: args.parallel, skipCache: args['skip-cache'] });
-    const outDir = join(DEFAULT_DATA_ROOT, `reproduce-${args.scale}`);
-    const minutes = (performance.now() - started) / 60000;
-    await runSuiteReport({
-      title: `Local elasticity: the paper suite at scale "${args.scale}"`,
-      reports: selections.filter((_, i) => results[i] !== undefined).map((s) => ({ name: s.pipeline.name.split('/').pop()!, dir: matrixReportDir(DEFAULT_DATA_ROOT, s.pipeline, s.filter) })),
-      outDir,
-    });
-    process.stdout.write(`\nsuite at scale ${args.scale}: ${selections.length} matrix pipeline(s) in ${minutes.toFixed(1)} min\nreport: ${relative(process.cwd(), join(outDir, 'report.html'))}\n`);
-  },
-};
+/** `elasticity reproduce`: every suite pipeline at one scale through one Nx run, then the suite's combined report. */
+export async function reproduceSuite(args: ReproduceArgs): Promise<void> {
+  const log = createLogger('reproduce');
+  const folder = join(process.cwd(), args.suite);
+  if (!existsSync(folder)) throw new ElasticityError('no such suite folder', { file: folder, field: '--suite' });
+  const files = readdirSync(folder).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort();
+  if (files.length === 0) throw new ElasticityError('holds no pipeline files', { file: folder, field: '--suite' });
+  const selections: MatrixSelection[] = [];
+  for (const file of files) {
+    const pipeline = readPipeline(join(folder, file));
+    validatePipeline(pipeline);
+    const { selection, skipped } = suiteSelection(pipeline, args.scale);
+    if (selection) {
+      log.info(`${pipeline.name}: ${JSON.stringify(selection.filter)}`);
+      selections.push(selection);
+    } else log.warn(`${pipeline.name}: skipped: ${skipped}`);
+  }
+  if (selections.length === 0) throw new ElasticityError('no suite pipeline has its data here', { file: folder, field: '--suite' });
+  const started = performance.now();
+  const results = await runMatrices(selections, { parallel: args.parallel, skipCache: args['skip-cache'], verbose: args.verbose });
+  const outDir = join(DEFAULT_DATA_ROOT, `reproduce-${args.scale}`);
+  const minutes = (performance.now() - started) / 60000;
+  await runSuiteReport({
+    title: `Local elasticity: the paper suite at scale "${args.scale}"`,
+    reports: selections.filter((_, i) => results[i] !== undefined).map((s) => ({ name: s.pipeline.name.split('/').pop()!, dir: matrixReportDir(DEFAULT_DATA_ROOT, s.pipeline, s.filter) })),
+    outDir,
+  });
+  process.stdout.write(`\nsuite at scale ${args.scale}: ${selections.length} matrix pipeline(s) in ${minutes.toFixed(1)} min\nreport: ${relative(process.cwd(), join(outDir, 'report.html'))}\n`);
+}

@@ -15,6 +15,8 @@ export interface MatrixSelection {
 export interface MatrixRunOptions {
   parallel: number;
   skipCache: boolean;
+  /** Nx's output unfiltered, cached stages' logs included. */
+  verbose?: boolean;
   dataRoot?: string;
 }
 
@@ -46,10 +48,11 @@ export async function runMatrices(selections: MatrixSelection[], options: Matrix
     for (const c of chosen[i]) leaves.set(instanceProjectName(s.pipeline.name, c.leaf), c.leaf.stage);
   });
   const stages = [...new Set(leaves.values())];
-  const nxArgs = ['run-many', '-t', ...stages, '-p', [...leaves.keys()].join(','), `--parallel=${options.parallel}`, '--outputStyle=static'];
+  const nxArgs = ['run-many', '-t', ...stages, '-p', [...leaves.keys()].join(','), `--parallel=${options.parallel}`];
   if (options.skipCache) nxArgs.push('--skip-nx-cache');
   log.info(`${leaves.size} combination leaves over ${selections.length} matrix pipeline(s): nx ${nxArgs.slice(0, 3).join(' ')} … --parallel=${options.parallel}`);
-  const code = await runNx(nxArgs);
+  // Prefixed: several instances of one stage run at once, and their lines name their project.
+  const code = await runNx(nxArgs, { prefix: true, verbose: options.verbose });
   if (code !== 0) {
     process.exitCode = code;
     throw new ElasticityError(`matrix run failed (Nx exited with ${code}); the failing stage's message is above`, { file: selections[0].pipeline.file });
