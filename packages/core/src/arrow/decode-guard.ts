@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 interface Guard {
   worker: Worker;
   pending: Map<number, (result: { ok?: boolean; error?: string }) => void>;
+  /** Resolves when the worker has loaded apache-arrow: time limits start then, not while it boots. */
+  ready: Promise<void>;
 }
 
 let current: Guard | undefined;
@@ -18,8 +20,10 @@ let nextId = 0;
 function getGuard(): Guard {
   if (current) return current;
   const worker = new Worker(new URL('./decode-guard.worker.mjs', import.meta.url), { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 512 } });
-  const guard: Guard = { worker, pending: new Map() };
-  worker.on('message', (m: { id: number; ok?: boolean; error?: string }) => {
+  let markReady = () => {};
+  const guard: Guard = { worker, pending: new Map(), ready: new Promise((resolve) => { markReady = resolve; }) };
+  worker.on('message', (m: { id: number; ok?: boolean; error?: string; ready?: boolean }) => {
+    if (m.ready) return markReady();
     guard.pending.get(m.id)?.(m);
     guard.pending.delete(m.id);
   });
@@ -45,16 +49,23 @@ export function tryDecodeInWorker(bytes: Uint8Array, limitMs = decodeTimeLimitMs
   const guard = getGuard();
   const id = nextId++;
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      guard.pending.delete(id);
-      if (current === guard) current = undefined;
-      void guard.worker.terminate();
-      resolve('timeout');
-    }, limitMs);
+    // Holds the process open until the answer (the worker is unref'd); replaced by the limit once the worker is ready.
+    let timer = setTimeout(() => {}, 2 ** 31 - 1);
     guard.pending.set(id, (m) => {
       clearTimeout(timer);
       resolve(m.ok ? undefined : m.error ?? 'unknown decode error');
     });
-    guard.worker.postMessage({ id, bytes });
+    // The limit is on decoding: a worker still booting (seconds on a loaded machine) does not count.
+    void guard.ready.then(() => {
+      if (!guard.pending.has(id)) return; // the worker stopped meanwhile: already answered
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        guard.pending.delete(id);
+        if (current === guard) current = undefined;
+        void guard.worker.terminate();
+        resolve('timeout');
+      }, limitMs);
+      guard.worker.postMessage({ id, bytes });
+    });
   });
 }

@@ -13,3 +13,5 @@ parentPort.on('message', ({ id, bytes }) => {
     parentPort.postMessage({ id, error: String(error?.message ?? error) });
   }
 });
+
+parentPort.postMessage({ ready: true });
