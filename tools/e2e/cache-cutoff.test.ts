@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { appendFile, cp, readFile, rm } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { scratchWorkspace, cli, cacheHits, REPO } from './workspace.ts';
-import { listFiles } from './stage-output.ts';
+import { fileHashes } from './stage-output.ts';
 
 const PIPELINE = {
   dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 15, testPerClass: 5, seed: 0 },
@@ -28,12 +27,6 @@ async function copyPackages(ws: string): Promise<void> {
   await cp(join(REPO, 'packages'), join(ws, 'packages'), { recursive: true, filter: (src) => !src.split(sep).includes('node_modules') });
 }
 
-async function sha256Of(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const file of await listFiles(dir)) out[file] = createHash('sha256').update(await readFile(join(dir, file))).digest('hex');
-  return out;
-}
-
 test('training re-run by a change that leaves its weights equal writes the same bytes, so every later stage comes from the Nx cache', { timeout: 600_000 }, async () => {
   const ws = await scratchWorkspace({ p: PIPELINE });
   await copyPackages(ws);
@@ -43,7 +36,7 @@ test('training re-run by a change that leaves its weights equal writes the same 
   const first = cli(ws, ['run', 'p'], env);
   assert.equal(first.status, 0, first.stderr + first.stdout);
   assert.equal(cacheHits(first.stdout).fromCache, 0);
-  const trained = await sha256Of(join(ws, 'data/p/train'));
+  const trained = await fileHashes(join(ws, 'data/p/train'));
   const timings = await readFile(join(ws, 'data/p/train.timings.json'), 'utf8');
 
   // A comment in the training package: a new key for the train task, the same computation.
@@ -51,7 +44,7 @@ test('training re-run by a change that leaves its weights equal writes the same 
   const second = cli(ws, ['run', 'p'], env);
   assert.equal(second.status, 0, second.stderr + second.stdout);
   assert.notEqual(await readFile(join(ws, 'data/p/train.timings.json'), 'utf8'), timings, 'train really ran again (a new timings file)');
-  assert.deepEqual(await sha256Of(join(ws, 'data/p/train')), trained, 'equal weights, equal metrics: the same bytes');
+  assert.deepEqual(await fileHashes(join(ws, 'data/p/train')), trained, 'equal weights, equal metrics: the same bytes');
   assert.deepEqual(cacheHits(second.stdout), { fromCache: 6, total: 7 }, second.stdout);
   for (const stage of ['probe', 'ntk', 'similarity', 'cluster', 'report']) {
     assert.match(second.stdout, new RegExp(`p:${stage}.*\\[local cache\\]|\\[local cache\\].*p:${stage}`), `${stage} came from the cache`);

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchWorkspace, cli } from './workspace.ts';
-import { listFiles } from './stage-output.ts';
+import { fileHashes } from './stage-output.ts';
 
 const PIPELINE = {
   dataset: { source: 'mnist-sample', primary: [3, 5], auxiliary: [8], perClass: 25, testPerClass: 5, seed: 4 },
@@ -17,13 +15,6 @@ const PIPELINE = {
 };
 const STAGES = ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'];
 
-/** SHA-256 of every file below `dir`, by relative path. */
-async function hashes(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const file of await listFiles(dir)) out[file] = createHash('sha256').update(await readFile(join(dir, file))).digest('hex');
-  return out;
-}
-
 test('two clean runs of a 7-stage pipeline (run --skip-cache twice) give byte-identical files, every one of them; only the timings files beside the outputs differ', { timeout: 600_000 }, async () => {
   const ws = await scratchWorkspace({ p: PIPELINE });
   const env = { NX_CACHE_DIRECTORY: join(ws, '.nx-cache') };
@@ -31,7 +22,7 @@ test('two clean runs of a 7-stage pipeline (run --skip-cache twice) give byte-id
   for (let k = 0; k < 2; k++) {
     const r = cli(ws, ['run', 'p', '--skip-cache', '--backend', 'wasm'], env);
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    runs.push(await hashes(join(ws, 'data/p')));
+    runs.push(await fileHashes(join(ws, 'data/p')));
   }
   const [first, second] = runs;
   const timings = Object.keys(first).filter((f) => f.endsWith('.timings.json'));

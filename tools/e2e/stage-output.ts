@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contractOfTable, readArrowTable, validateContractTable, loadModelDir, readJsonFile } from '@elasticity/core';
 
@@ -8,6 +9,13 @@ export async function listFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath.slice(dir.length + 1), e.name))
     .sort();
+}
+
+/** SHA-256 of every file below `dir`, by relative path. */
+export async function fileHashes(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const file of await listFiles(dir)) out[file] = createHash('sha256').update(await readFile(join(dir, file))).digest('hex');
+  return out;
 }
 
 /** Reads every file of a stage output the way a later stage would: Arrow files against their contract, models, JSON. */
