@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ElasticityError, createLogger } from '@elasticity/core';
+import { ElasticityError, createLogger } from '@elasticity/core/light';
 import { formatMatrixTable, matrixTableCaption, runMatrixReport } from '@elasticity/report';
 import type { MatrixResults } from '@elasticity/report';
 import { instanceProjectName, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
