@@ -7,3 +7,5 @@ export type { MatrixAxis, MatrixValue, Combination } from './matrix.ts';
 export { planPipeline, selectCombos, findInstance, instanceProjectName, comboProjectName } from './plan.ts';
 export type { PipelinePlan, PlannedCombination, StageInstance } from './plan.ts';
 export { stageDir, shardDir, DEFAULT_DATA_ROOT } from './paths.ts';
+export { partitionCombos, parsePartition } from './partition.ts';
+export type { PartitionSpec, PipelinePart } from './partition.ts';
