@@ -9,6 +9,7 @@ export const runCommand = {
       .option('parallel', { type: 'number', default: 2, describe: 'how many stage tasks may run at once' })
       .option('skip-cache', { type: 'boolean', default: false, describe: 'ignore cached stage outputs and run every stage' })
       .option('only', { type: 'string', describe: 'matrix pipelines: run only the combinations with these values, e.g. scale=quick,pair=4v9' })
+      .option('partition', { type: 'string', describe: 'run part i of n (i/n) of the combinations, for n machines sharing a remote cache; a final run without it writes the combined report' })
       .option('verbose', { type: 'boolean', default: false, describe: 'show Nx\'s whole output, the logs of cached stages included' }),
   handler: async (args: RunArgs) => {
     const { runPipeline } = await import('../run/run-pipeline.ts');

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { ElasticityError, createLogger } from '@elasticity/core/light';
 import { formatMatrixTable, matrixTableCaption, runMatrixReport } from '@elasticity/report';
 import type { MatrixResults } from '@elasticity/report';
-import { instanceProjectName, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
-import type { Pipeline, PlannedCombination } from '@elasticity/pipeline';
+import { instanceProjectName, partitionCombos, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import type { PartitionSpec, Pipeline, PlannedCombination } from '@elasticity/pipeline';
 import { runNx } from './run-nx.ts';
 
 export interface MatrixSelection {
@@ -18,6 +18,8 @@ export interface MatrixRunOptions {
   /** Nx's output unfiltered, cached stages' logs included. */
   verbose?: boolean;
   dataRoot?: string;
+  /** Run only this part of the selected combinations (partitionCombos), and write no combined report. */
+  partition?: PartitionSpec;
 }
 
 /** The folder of a matrix pipeline's combined report: DATA/NAME/matrix-report[-AXIS_LABEL...]. */
@@ -33,6 +35,17 @@ function selected(s: MatrixSelection): PlannedCombination[] {
 }
 
 /**
+ * The combinations of one part (partitionCombos over every selected
+ * combination), and a log line saying what it computes.
+ */
+function partOf(combos: PlannedCombination[], spec: PartitionSpec): Set<PlannedCombination> {
+  const part = partitionCombos(combos, spec.count)[spec.index - 1];
+  const shared = part.sharedWithEarlier.length > 0 ? ` (${part.sharedWithEarlier.length} also used by earlier parts: ${part.sharedWithEarlier.map((i) => i.folder).join(', ')})` : '';
+  createLogger('run').info(`part ${spec.index}/${spec.count}: combinations ${part.combos.length} of ${combos.length}, stage instances ${part.instances.length}${shared}`);
+  return new Set(part.combos);
+}
+
+/**
  * Runs the selected combinations of one or more matrix pipelines as one Nx
  * invocation (so `--parallel` spans them all and shared stage instances run
  * once), then writes each pipeline's combined report (Table 1 layout, mean
@@ -42,11 +55,17 @@ function selected(s: MatrixSelection): PlannedCombination[] {
 export async function runMatrices(selections: MatrixSelection[], options: MatrixRunOptions): Promise<(MatrixResults | undefined)[]> {
   const dataRoot = options.dataRoot ?? DEFAULT_DATA_ROOT;
   const log = createLogger('run');
-  const chosen = selections.map(selected);
+  const selectedCombos = selections.map(selected);
+  const part = options.partition && partOf(selectedCombos.flat(), options.partition);
+  const chosen = part ? selectedCombos.map((combos) => combos.filter((c) => part.has(c))) : selectedCombos;
   const leaves = new Map<string, string>();
   selections.forEach((s, i) => {
     for (const c of chosen[i]) leaves.set(instanceProjectName(s.pipeline.name, c.leaf), c.leaf.stage);
   });
+  if (leaves.size === 0) {
+    process.stdout.write(`part ${options.partition!.index}/${options.partition!.count} has nothing to run (combinations: ${selectedCombos.flat().length}, parts: ${options.partition!.count})\n`);
+    return selections.map(() => undefined);
+  }
   const stages = [...new Set(leaves.values())];
   const nxArgs = ['run-many', '-t', ...stages, '-p', [...leaves.keys()].join(','), `--parallel=${options.parallel}`];
   if (options.skipCache) nxArgs.push('--skip-nx-cache');
@@ -56,6 +75,14 @@ export async function runMatrices(selections: MatrixSelection[], options: Matrix
   if (code !== 0) {
     process.exitCode = code;
     throw new ElasticityError(`matrix run failed (Nx exited with ${code}); the failing stage's message is above`, { file: selections[0].pipeline.file });
+  }
+  if (options.partition) {
+    const commands = selections.map((s) => {
+      const only = Object.entries(s.filter).map(([axis, label]) => `${axis}=${label}`).join(',');
+      return `\`elasticity run ${s.pipeline.name}${only ? ` --only ${only}` : ''}\``;
+    });
+    process.stdout.write(`\npart ${options.partition.index}/${options.partition.count} done; when every part has run, ${commands.join(', ')} on any machine with the same remote cache writes the combined report\n`);
+    return selections.map(() => undefined);
   }
   const out: (MatrixResults | undefined)[] = [];
   for (const [i, s] of selections.entries()) {

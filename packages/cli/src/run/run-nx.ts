@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { withRemoteCache } from '@elasticity/remote-cache/relay';
 import { NxOutputFilter, pipeLines } from './nx-output.ts';
 
 const require = createRequire(import.meta.url);
@@ -25,9 +26,12 @@ const AGENT_MARKERS = ['CLAUDECODE', 'CLAUDE_CODE', 'CODEX_THREAD_ID', 'SUPERSET
  * under Nx's default style, which collapses a cached stage to one line; the
  * rest of Nx's decoration is filtered (nx-output.ts). Resolves to Nx's exit
  * code. The stages see ELASTICITY_RUN=1 (the report stage then leaves the
- * table to `elasticity run`).
+ * table to `elasticity run`). With a remote cache configured
+ * (NX_SELF_HOSTED_REMOTE_CACHE_SERVER), Nx talks to it through a relay on
+ * 127.0.0.1 for the length of the run, so that a server that is down, dies
+ * or refuses the token costs remote hits (one warning), never the run.
  */
-export function runNx(args: string[], options: NxRunOptions = {}): Promise<number> {
+export async function runNx(args: string[], options: NxRunOptions = {}): Promise<number> {
   const nxBin = require.resolve('nx/bin/nx.js');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -37,9 +41,18 @@ export function runNx(args: string[], options: NxRunOptions = {}): Promise<numbe
   delete env.NX_SKIP_NX_CACHE;
   for (const marker of AGENT_MARKERS) delete env[marker];
   const verbose = options.verbose === true;
+  const remote = await withRemoteCache(env, (line) => void process.stderr.write(`warning: ${line}\n`));
+  try {
+    return await spawnNx(nxBin, args, options.cwd ?? process.cwd(), remote.env, verbose);
+  } finally {
+    await remote.close();
+  }
+}
+
+function spawnNx(nxBin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<number> {
   return new Promise((resolveExit, reject) => {
     const child = spawn(process.execPath, [nxBin, ...args, ...(verbose ? ['--verbose'] : [])], {
-      cwd: options.cwd ?? process.cwd(),
+      cwd,
       stdio: ['ignore', verbose ? 'inherit' : 'pipe', verbose ? 'inherit' : 'pipe'],
       env,
     });

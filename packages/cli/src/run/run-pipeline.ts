@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core/light';
 import { formatPipelineSummary } from '@elasticity/report';
 import type { PipelineResults } from '@elasticity/report';
-import { parseComboFilter, readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import { parseComboFilter, parsePartition, readPipeline, resolvePipelineFile, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import { validatePipeline } from '@elasticity/pipeline/schema';
 import { runMatrices } from './run-matrix.ts';
 import { runNx } from './run-nx.ts';
@@ -13,6 +13,8 @@ export interface RunArgs {
   parallel: number;
   'skip-cache': boolean;
   only?: string;
+  /** "i/n": part i of n of the combinations (for n machines sharing a remote cache). */
+  partition?: string;
   verbose: boolean;
 }
 
@@ -27,12 +29,17 @@ export async function runPipeline(args: RunArgs): Promise<void> {
   if (!pipeline.file.startsWith(join(process.cwd(), 'pipelines') + '/')) {
     throw new ElasticityError('`run` takes pipelines from the workspace folder pipelines/ (Nx projects); run stages of other files one by one', { file: pipeline.file });
   }
+  const partition = args.partition === undefined ? undefined : parsePartition(args.partition, { file: pipeline.file });
   if (pipeline.matrix) {
     const filter = parseComboFilter(args.only, pipeline.matrix, pipeline.file);
-    await runMatrices([{ pipeline, filter }], { parallel: args.parallel, skipCache: args['skip-cache'], verbose: args.verbose });
+    await runMatrices([{ pipeline, filter }], { parallel: args.parallel, skipCache: args['skip-cache'], verbose: args.verbose, partition });
     return;
   }
   if (args.only !== undefined) throw new ElasticityError('--only selects combinations of a matrix pipeline; this pipeline has no "matrix"', { file: pipeline.file, field: '--only' });
+  if (partition && partition.index > 1) {
+    process.stdout.write(`${pipeline.name} has no matrix, so it is one part: part 1/${partition.count} runs it, part ${partition.index}/${partition.count} has nothing to run\n`);
+    return;
+  }
   const last = pipeline.stages[pipeline.stages.length - 1].name;
   // run-many rather than `nx run`: Nx shows the whole log of a cached task of the project a `run` names.
   const nxArgs = ['run-many', '-t', last, '-p', pipeline.name, `--parallel=${args.parallel}`];
