@@ -1,7 +1,7 @@
 import {
   Data, DataType, Dictionary, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int8, Utf8,
   makeData, vectorFromArray, Type,
-} from 'apache-arrow';
+} from './apache-arrow.cjs';
 
 /** The column kinds the contracts use. */
 export type ColumnKind = 'int32' | 'int16' | 'float32' | 'float64' | 'utf8-dict' | 'list-float32' | 'list-float64';

@@ -1,4 +1,4 @@
-import { Field, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, tableToIPC, Vector } from 'apache-arrow';
+import { Field, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, tableToIPC, Vector } from './apache-arrow.cjs';
 import type { FixedSizeList, DataType } from 'apache-arrow';
 import { ElasticityError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
