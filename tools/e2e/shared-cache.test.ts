@@ -2,16 +2,14 @@
 // local caches of their own running partitions of a matrix pipeline, and an assembling clone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { startCacheServer } from '@elasticity/remote-cache';
-import { REPO, scratchWorkspace } from './workspace.ts';
-import type { CliResult } from './workspace.ts';
+import { scratchWorkspace } from './workspace.ts';
 import { fileHashes } from './stage-output.ts';
+import { runOutcomes as outcomes, runWorker as elasticity } from './shared-cache-worker.ts';
 
 const WRITE_TOKEN = 'shared-cache-write-0123456789';
 const READ_TOKEN = 'shared-cache-read-0123456789';
@@ -34,25 +32,6 @@ const SUITE = {
 const STAGES = ['ingest', 'train', 'probe', 'similarity', 'cluster', 'report'];
 const tasksOf = (pair: string) => STAGES.map((s) => `shared/${pair}:${s}`);
 const ALL_TASKS = [...tasksOf('4v9'), ...tasksOf('3v5')].sort();
-
-/** `elasticity ARGS` in `cwd` as a fresh process with its own empty Nx cache folder and the given remote cache (none: no NX_ variable at all). */
-function elasticity(cwd: string, args: string[], remote?: { url: string; token: string }): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
-  env.NX_CACHE_DIRECTORY = join(cwd, '.nx-cache');
-  if (remote) Object.assign(env, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: remote.token });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts'), ...args, '--backend', 'wasm'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ status: code ?? 1, stdout: stripVTControlCharacters(stdout), stderr: stripVTControlCharacters(stderr) })));
-}
-
-/** Tasks Nx ran ("> nx run P:T"), and those it took from the remote or the local cache ("✔  nx run P:T  [remote cache]"). */
-function outcomes(output: string): { ran: string[]; remote: string[]; local: string[] } {
-  const pick = (re: RegExp) => [...output.matchAll(re)].map((m) => m[1]).sort();
-  return { ran: pick(/^> nx run (\S+)/gm), remote: pick(/nx run (\S+) +\[remote cache\]/g), local: pick(/nx run (\S+) +\[local cache\]/g) };
-}
 
 /** Hashes of the stage outputs under data/shared: every stage instance's folder, no timings file, no combined report. */
 async function stageOutputs(ws: string): Promise<Record<string, string>> {

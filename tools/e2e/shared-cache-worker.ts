@@ -1,0 +1,48 @@
+// One machine of a run spread over several, simulated by a workspace clone: shared by the shared-cache e2e test and benchmark.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { REPO } from './workspace.ts';
+import type { CliResult } from './workspace.ts';
+
+export interface WorkerRun extends CliResult {
+  /** Wall-clock seconds from spawn to exit. */
+  seconds: number;
+}
+
+/**
+ * `elasticity ARGS --backend wasm` in the clone `cwd` as a fresh process, as
+ * a machine of its own would run it: an empty Nx cache folder of its own
+ * (cwd/.nx-cache), no NX_ variable from this process, and the given remote
+ * cache (none: no remote cache at all). Resolves when it exits.
+ */
+export function runWorker(cwd: string, args: string[], remote?: { url: string; token: string }): Promise<WorkerRun> {
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')));
+  env.NX_CACHE_DIRECTORY = join(cwd, '.nx-cache');
+  if (remote) Object.assign(env, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: remote.token });
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts'), ...args, '--backend', 'wasm'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({
+      status: code ?? 1,
+      stdout: stripVTControlCharacters(stdout),
+      stderr: stripVTControlCharacters(stderr),
+      seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    }));
+  });
+}
+
+/**
+ * The tasks of an `elasticity run` (Nx's streamed output): those Nx ran
+ * ("> nx run P:T") and those it took from the remote or the local cache
+ * ("✔  nx run P:T  [remote cache]"), each sorted.
+ */
+export function runOutcomes(output: string): { ran: string[]; remote: string[]; local: string[] } {
+  const pick = (re: RegExp) => [...output.matchAll(re)].map((m) => m[1]).sort();
+  return { ran: pick(/^> nx run (\S+)/gm), remote: pick(/nx run (\S+) +\[remote cache\]/g), local: pick(/nx run (\S+) +\[local cache\]/g) };
+}
