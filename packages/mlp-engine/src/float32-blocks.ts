@@ -1,9 +1,6 @@
-import type { tf as TF } from '@elasticity/core/tf';
+import type { Float32MatMul } from './float32-kernel.ts';
 
 type Vec = Float32Array | Float64Array;
-
-/** The part of TensorFlow.js the float32 kernels use (the main thread's or a worker's backend). */
-export type MatMulBackend = Pick<typeof TF, 'matMul' | 'tensor2d' | 'tidy'>;
 
 /** Default K-block length of the float32 products (measured: 256-1024 all run at ~40 GFLOP/s in wasm; 512 keeps ~2e-8 relative at K = 40960, 2e-7 at K = 4096). */
 export const DEFAULT_BLOCK_K = 512;
@@ -88,7 +85,7 @@ export function gatherKMajorBlock(a: KMajorLeft, r0: number, m: number, k0: numb
  * S of a SupportMap) or k-major (KMajorLeft), and B given k-major (bt: k x n
  * row-major, i.e. B itself for C = A B, the transpose of B for C = A B^T),
  * float32 or float64: one float32 matmul per K-block of length blockK
- * (TensorFlow.js, whatever backend `tf` runs); A's blocks are gathered (and
+ * (`matMul`: ONNX Runtime or TensorFlow.js); A's blocks are gathered (and
  * rounded to float32) here, B's block is a view of `bt` when bt is float32
  * and the tile spans all n columns, else rows of it gathered. The blocks'
  * results are added into the float64 `out` (m x n, row-major), four at a
@@ -96,9 +93,9 @@ export function gatherKMajorBlock(a: KMajorLeft, r0: number, m: number, k0: numb
  * float32 numbers are exact; only the float32 accumulation within a block
  * rounds, so the result keeps ~1e-7 relative accuracy however long k is.
  */
-export function gemmTile(
-  tf: MatMulBackend, a: Vec | KMajorLeft, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array, map?: SupportMap,
-): void {
+export async function gemmTile(
+  matMul: Float32MatMul, a: Vec | KMajorLeft, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array, map?: SupportMap,
+): Promise<void> {
   const m = r1 - r0;
   const w = c1 - c0;
   if (m <= 0 || w <= 0 || k <= 0) return;
@@ -119,9 +116,7 @@ export function gemmTile(
       bb = bblk!.subarray(0, kb * w);
       for (let p = 0; p < kb; p++) bb.set(bt.subarray((k0 + p) * n + c0, (k0 + p) * n + c1), p * w);
     }
-    const c = tf.tidy(() => tf.matMul(tf.tensor2d(ab, [m, kb]), tf.tensor2d(bb, [kb, w])));
-    pending.push(c.dataSync() as Float32Array);
-    c.dispose();
+    pending.push(await matMul(ab, bb, m, kb, w));
     if (pending.length === 4 || k0 + kb >= k) addBlocks(pending, out, r0, m, c0, w, n);
   }
 }

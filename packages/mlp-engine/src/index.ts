@@ -12,4 +12,6 @@ export type { MlpNetFeatures } from './net-features.ts';
 export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS, sharedFloat64Array } from './products.ts';
 export type { Products, ProductOptions, ProductPrecision } from './products.ts';
 export { float32BlockErrorBound, DEFAULT_BLOCK_K } from './float32-blocks.ts';
+export { float32Kernel, KERNEL_CHOICES } from './float32-kernel.ts';
+export type { KernelChoice, Float32MatMul } from './float32-kernel.ts';
 export { gradientBackendFor, onBackend } from './gradient-backend.ts';

@@ -1,7 +1,7 @@
 import { dot } from '@elasticity/core';
 import { activate, activationSlope } from './activation.ts';
 import type { HiddenActivation } from './dense-mlp.ts';
-import type { MatMulBackend } from './float32-blocks.ts';
+import type { Float32MatMul } from './float32-kernel.ts';
 
 type Vec = Float32Array | Float64Array;
 
@@ -54,7 +54,7 @@ export interface LayerTileJob {
 }
 
 /** h - b = W z for units [u0, u0 + U) (unit-major U x n): float32 K-blocks, the one block's float32 result itself or float64 sums of several. */
-function tileProduct(tf: MatMulBackend, W: Float64Array, zT: Float32Array, u0: number, U: number, inputs: number, n: number, blockK: number): Float32Array | Float64Array {
+async function tileProduct(matMul: Float32MatMul, W: Float64Array, zT: Float32Array, u0: number, U: number, inputs: number, n: number, blockK: number): Promise<Float32Array | Float64Array> {
   let sum: Float32Array | Float64Array | undefined;
   const ablk = new Float32Array(U * Math.min(blockK, inputs));
   for (let k0 = 0; k0 < inputs; k0 += blockK) {
@@ -64,9 +64,7 @@ function tileProduct(tf: MatMulBackend, W: Float64Array, zT: Float32Array, u0: n
       const src = (u0 + u) * inputs + k0;
       ab.set(W.subarray(src, src + kb), u * kb);
     }
-    const c = tf.tidy(() => tf.matMul(tf.tensor2d(ab, [U, kb]), tf.tensor2d(zT.subarray(k0 * n, (k0 + kb) * n), [kb, n])));
-    const v = c.dataSync() as Float32Array;
-    c.dispose();
+    const v = await matMul(ab, zT.subarray(k0 * n, (k0 + kb) * n), U, kb, n);
     if (!sum) sum = v;
     else {
       if (sum instanceof Float32Array) sum = Float64Array.from(sum);
@@ -108,10 +106,10 @@ function recheckNearZero(h: number, zone: number, W: Float64Array, wrow: number,
   return checked;
 }
 
-export function runLayerTile(tf: MatMulBackend, job: LayerTileJob): Float64Array | undefined {
+export async function runLayerTile(matMul: Float32MatMul, job: LayerTileJob): Promise<Float64Array | undefined> {
   const { z, zT, zNorm, W, b, activation, n, units, inputs, u0, u1, blockK, bound, actT, maskT, readout, backT, pre, act, back, readoutParts } = job;
   const U = u1 - u0;
-  const blocks = tileProduct(tf, W, zT, u0, U, inputs, n, blockK);
+  const blocks = await tileProduct(matMul, W, zT, u0, U, inputs, n, blockK);
   const relu = activation === 'relu';
   const recheck = bound > 0 && relu;
   const near = recheck && job.nearZero ? new PairList() : undefined;

@@ -1,5 +1,6 @@
 import { gemmTile, transposeColumns } from './float32-blocks.ts';
-import type { KMajorLeft, MatMulBackend, SupportMap } from './float32-blocks.ts';
+import type { KMajorLeft, SupportMap } from './float32-blocks.ts';
+import type { Float32MatMul } from './float32-kernel.ts';
 import { runLayerTile } from './layer-tile.ts';
 import type { LayerTileJob } from './layer-tile.ts';
 
@@ -40,9 +41,9 @@ export interface TransposeJob {
 export type ProductJob = GemmJob | TransposeJob | LayerTileJob;
 
 /** Runs one job; a layer tile returns its list of entries near 0 (when asked for). */
-export function runJob(tf: MatMulBackend, job: ProductJob): Float64Array | undefined {
-  if (job.kind === 'gemm') gemmTile(tf, job.a, job.bt, job.r0, job.r1, job.c0, job.c1, job.k, job.n, job.blockK, job.out, job.map);
+export async function runJob(matMul: Float32MatMul, job: ProductJob): Promise<Float64Array | undefined> {
+  if (job.kind === 'gemm') await gemmTile(matMul, job.a, job.bt, job.r0, job.r1, job.c0, job.c1, job.k, job.n, job.blockK, job.out, job.map);
   else if (job.kind === 'transpose') transposeColumns(job.src, job.m, job.k, job.p0, job.p1, job.dst);
-  else return runLayerTile(tf, job);
+  else return runLayerTile(matMul, job);
   return undefined;
 }

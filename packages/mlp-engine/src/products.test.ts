@@ -6,6 +6,8 @@ import type { HiddenActivation } from './dense-mlp.ts';
 import { gatherKMajorBlock, mappedRow } from './float32-blocks.ts';
 import type { MlpLayer } from './mlp-net.ts';
 import { createProducts } from './products.ts';
+import { onnxMatMul } from './float32-kernel.ts';
+import type { KernelChoice } from './float32-kernel.ts';
 import { DEFAULT_BLOCK_K, float32BlockErrorBound } from './float32-blocks.ts';
 
 await initBackend('cpu');
@@ -39,17 +41,18 @@ function sortedPairs(list: Float64Array | undefined): number[][] {
   return out.sort((p, q) => p[0] - q[0]);
 }
 
-test('float32 K-block products stay within their error bound, in this thread and in worker threads', async () => {
+test('float32 K-block products stay within their error bound, in this thread and in worker threads, with each kernel', async () => {
   const m = 37, k = 1100, n = 23;
   const a = random(m * k, 1), b = random(k * n, 2), bt = random(n * k, 3);
-  for (const threads of [0, 2]) {
-    const p = createProducts({ precision: 'float32', threads, blockK: 256 });
+  const kernels: KernelChoice[] = (await onnxMatMul()) ? ['tfjs', 'onnx'] : ['tfjs'];
+  for (const [threads, kernel] of [0, 2].flatMap((t) => kernels.map((c) => [t, c] as const))) {
+    const p = createProducts({ precision: 'float32', threads, blockK: 256, kernel });
     const bound = p.errorBound(m, n, k);
     assert.ok(bound > 1e-5 && bound < 2e-5);
     const c = await p.ab(a, b, m, k, n);
     const ct = await p.abt(a, bt, m, n, k);
     const e1 = worstRelative(c, a, b, m, k, n, false), e2 = worstRelative(ct, a, bt, m, k, n, true);
-    assert.ok(e1 < bound && e2 < bound, `threads ${threads}: ${e1}, ${e2} vs bound ${bound}`);
+    assert.ok(e1 < bound && e2 < bound, `threads ${threads}, ${kernel}: ${e1}, ${e2} vs bound ${bound}`);
     // float32 rounding is visible: the products are not the float64 ones
     assert.ok(e1 > 1e-12);
     // A A^T: only the upper triangle is computed, the result is exactly symmetric

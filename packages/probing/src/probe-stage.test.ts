@@ -131,11 +131,12 @@ test('method "fast" on a model outside the MLP family is a clear error; "auto" f
   }
 });
 
-test('shards merged equal the unsharded files byte for byte (reset and online; fast and generic)', async () => {
+test('shards merged equal the unsharded files byte for byte (reset and online; fast with float64 and float32 products, and generic)', async () => {
   const { root } = await fixture(true);
   try {
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
-    const configs = [{}, { mode: 'online', eta: 0.05, probed: 'all' }, { method: 'generic', eta: 0.01 }, { method: 'generic', mode: 'online', eta: 0.01 }];
+    // (float32: products of one row and of a few on the float32 kernel, as the full probe's strips of rows)
+    const configs = [{}, { precision: 'float32' }, { mode: 'online', eta: 0.05, probed: 'all' }, { method: 'generic', eta: 0.01 }, { method: 'generic', mode: 'online', eta: 0.01 }];
     for (const [q, config] of configs.entries()) {
       const dir = join(root, `c${q}`);
       await runProbe({ ...base, config, outDir: join(dir, 'full') });

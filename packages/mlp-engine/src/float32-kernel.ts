@@ -1,0 +1,118 @@
+import type { tf as TF } from '@elasticity/core/tf';
+
+/** The part of TensorFlow.js the tfjs kernel uses (the main thread's or a worker's backend). */
+export type MatMulBackend = Pick<typeof TF, 'matMul' | 'tensor2d' | 'tidy'>;
+
+/**
+ * C = A B in float32 (A: m x k, B: k x n, row-major, float32 products with
+ * float32 sums over k): the one kernel every float32 product block runs.
+ * Each entry of C is computed the same way whatever the other rows and
+ * columns of the call (so products of a subset of rows, e.g. a probe
+ * shard, give the same bits).
+ */
+export type Float32MatMul = (a: Float32Array, b: Float32Array, m: number, k: number, n: number) => Promise<Float32Array>;
+
+/** Which float32 kernel products run on: 'onnx' (ONNX Runtime's CPU MatMul) when onnxruntime-node is installed, else 'tfjs' (TensorFlow.js wasm). */
+export type KernelChoice = 'auto' | 'onnx' | 'tfjs';
+export const KERNEL_CHOICES: KernelChoice[] = ['auto', 'onnx', 'tfjs'];
+
+/** The kernel on TensorFlow.js (whatever backend `tf` runs: wasm in the product workers). */
+export function tfjsMatMul(tf: MatMulBackend): Float32MatMul {
+  return async (a, b, m, k, n) => {
+    const c = tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])));
+    const v = c.dataSync() as Float32Array;
+    c.dispose();
+    return v;
+  };
+}
+
+/**
+ * A protobuf-encoded ONNX model with one MatMul node, C = A B, of float32
+ * inputs A (m x k) and B (k x n) with symbolic sizes (IR version 8, opset 13).
+ * Fields by number, as in onnx.proto: ModelProto {1 ir_version, 8 opset_import
+ * {1 domain, 2 version}, 7 graph {1 node {1 input, 2 output, 4 op_type},
+ * 2 name, 11 input, 12 output}}, ValueInfoProto {1 name, 2 type {1 tensor_type
+ * {1 elem_type (1: float), 2 shape {1 dim {2 dim_param}}}}}.
+ */
+function matMulModel(): Uint8Array {
+  const utf8 = new TextEncoder();
+  const varint = (v: number): number[] => {
+    const out: number[] = [];
+    for (; v > 127; v = Math.floor(v / 128)) out.push((v & 127) | 128);
+    out.push(v);
+    return out;
+  };
+  const bytes = (field: number, payload: number[]): number[] => [...varint((field << 3) | 2), ...varint(payload.length), ...payload];
+  const text = (field: number, s: string): number[] => bytes(field, [...utf8.encode(s)]);
+  const int = (field: number, v: number): number[] => [...varint(field << 3), ...varint(v)];
+  const matrix = (name: string, rows: string, cols: string): number[] => [
+    ...text(1, name),
+    ...bytes(2, bytes(1, [...int(1, 1), ...bytes(2, [...bytes(1, text(2, rows)), ...bytes(1, text(2, cols))])])),
+  ];
+  const node = [...text(1, 'A'), ...text(1, 'B'), ...text(2, 'C'), ...text(4, 'MatMul')];
+  const graph = [...bytes(1, node), ...text(2, 'matmul'), ...bytes(11, matrix('A', 'm', 'k')), ...bytes(11, matrix('B', 'k', 'n')), ...bytes(12, matrix('C', 'm', 'n'))];
+  return Uint8Array.from([...int(1, 8), ...bytes(8, [...text(1, ''), ...int(2, 13)]), ...bytes(7, graph)]);
+}
+
+/**
+ * MLAS (ONNX Runtime's CPU GEMM) changes how it slices k for calls with
+ * n <= 64 columns (when n < k) and runs a separate path for one row: such
+ * calls are padded with zero columns / a zero row, so that every entry sums
+ * over k in the same order whatever the shape of the call.
+ */
+const MIN_COLUMNS = 128;
+const MIN_ROWS = 2;
+
+/**
+ * ONNX Runtime's CPU MatMul on one thread (the product workers are the
+ * parallelism); undefined when onnxruntime-node is not installed (an
+ * optional dependency). Its inputs must not live in shared memory: shared
+ * views are copied.
+ */
+export async function onnxMatMul(): Promise<Float32MatMul | undefined> {
+  let ort: typeof import('onnxruntime-node');
+  try {
+    ort = await import('onnxruntime-node');
+  } catch {
+    return undefined;
+  }
+  const session = await ort.InferenceSession.create(matMulModel(), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  const own = (v: Float32Array): Float32Array => (v.buffer instanceof SharedArrayBuffer ? v.slice() : v);
+  return async (a, b, m, k, n) => {
+    const rows = Math.max(m, MIN_ROWS), cols = Math.max(n, MIN_COLUMNS);
+    let A = own(a.subarray(0, m * k)), B = own(b.subarray(0, k * n));
+    if (rows > m) {
+      A = new Float32Array(rows * k);
+      A.set(a.subarray(0, m * k));
+    }
+    if (cols > n) {
+      B = new Float32Array(k * cols);
+      for (let p = 0; p < k; p++) B.set(b.subarray(p * n, (p + 1) * n), p * cols);
+    }
+    const { C } = await session.run({ A: new ort.Tensor('float32', A, [rows, k]), B: new ort.Tensor('float32', B, [k, cols]) });
+    const c = C.data as Float32Array;
+    if (rows === m && cols === n) return c;
+    const out = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) out.set(c.subarray(i * cols, i * cols + n), i * n);
+    return out;
+  };
+}
+
+/** A cache of this thread's kernels (each made once). */
+const kernels = new Map<'onnx' | 'tfjs', Promise<Float32MatMul | undefined>>();
+
+/**
+ * This thread's kernel for a choice: 'onnx' or 'tfjs' (the wasm backend of
+ * `tfjs()`, made on first use), 'auto' = 'onnx' where it loads. Returns
+ * which kernel it is, too.
+ */
+export async function float32Kernel(choice: KernelChoice, tfjs: () => Promise<MatMulBackend>): Promise<{ kernel: Float32MatMul; name: 'onnx' | 'tfjs' }> {
+  if (choice !== 'tfjs') {
+    if (!kernels.has('onnx')) kernels.set('onnx', onnxMatMul());
+    const onnx = await kernels.get('onnx')!;
+    if (onnx) return { kernel: onnx, name: 'onnx' };
+    if (choice === 'onnx') throw new Error('the float32 kernel "onnx" needs onnxruntime-node, which is not installed');
+  }
+  if (!kernels.has('tfjs')) kernels.set('tfjs', tfjs().then(tfjsMatMul));
+  return { kernel: (await kernels.get('tfjs'))!, name: 'tfjs' };
+}
