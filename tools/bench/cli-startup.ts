@@ -12,11 +12,14 @@
  *
  *   node --import tsx tools/bench/cli-startup.ts [--runs 7]
  *
- * writes tools/bench/results/cli-startup.json (with the machine's load
- * average before and after: the numbers mean something on a quiet machine).
+ * writes tools/bench/results/cli-startup.json. Wall times mean something on
+ * a quiet machine (the load average before and after is recorded); the CPU
+ * time of each process (all threads, from cpu-at-exit.mjs and the stage's
+ * debug line) is steadier on a busy one.
  */
 import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, writeFileAtomic } from '@elasticity/core';
@@ -24,6 +27,7 @@ import { REPO, scratchWorkspace } from '../e2e/workspace.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const log = createLogger('bench');
+const CPU_RECORDER = join(here, 'cpu-at-exit.mjs');
 
 /** How `elasticity` is started: the npm scripts and Nx targets, and the package's bin (npx elasticity). */
 const LAUNCHERS: Record<string, string[]> = {
@@ -51,6 +55,10 @@ const STAGES: [stage: string, tfjs: boolean][] = [['ingest', false], ['train', t
 interface Timing {
   /** Seconds from spawn to exit. */
   exit: number;
+  /** CPU seconds of the process (all threads) until exit. */
+  cpu: number;
+  /** CPU seconds until the marker line, when it states them ("…, S s of CPU"). */
+  markerCpu?: number;
   /** Seconds from spawn to the first stderr line matching the marker, if any. */
   marker?: number;
   /** Seconds from spawn to the first stderr line of the stage's own (not debug, not the backend's). */
@@ -58,12 +66,23 @@ interface Timing {
   code: number;
 }
 
-function timeRun(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, marker?: RegExp, own?: RegExp): Promise<Timing> {
+async function timeRun(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, marker?: RegExp, own?: RegExp): Promise<Timing> {
+  const folder = await mkdtemp(join(tmpdir(), 'cpu-'));
+  const cpuFile = join(folder, 'cpu.txt');
+  try {
+    const timing = await spawnTimed(['--import', CPU_RECORDER, ...args], cwd, { ...env, CPU_AT_EXIT: cpuFile }, marker, own);
+    return { ...timing, cpu: Number(Number(await readFile(cpuFile, 'utf8')).toFixed(3)) };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function spawnTimed(args: string[], cwd: string, env: NodeJS.ProcessEnv, marker?: RegExp, own?: RegExp): Promise<Omit<Timing, 'cpu'>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const seconds = () => Number(((performance.now() - started) / 1000).toFixed(3));
     const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const timing: Partial<Timing> = {};
+    const timing: Partial<Omit<Timing, 'cpu'>> = {};
     let pending = '';
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -75,7 +94,11 @@ function timeRun(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, marke
       while ((newline = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
-        if (marker && timing.marker === undefined && marker.test(line)) timing.marker = at;
+        if (marker && timing.marker === undefined && marker.test(line)) {
+          timing.marker = at;
+          const cpu = /, (\d+\.\d+) s of CPU$/.exec(line);
+          if (cpu) timing.markerCpu = Number(cpu[1]);
+        }
         if (own && timing.firstLine === undefined && own.test(line)) timing.firstLine = at;
       }
     });
@@ -96,16 +119,20 @@ function median(values: number[]): number {
 interface Row {
   what: string;
   launcher: string;
+  /** Wall seconds from spawn to exit. */
   median_s: number;
   min_s: number;
   runs_s: number[];
+  /** CPU seconds of the process (all threads). */
+  cpu_median_s: number;
 }
 
 async function timeCommand(what: string, launcher: string, args: string[], cwd: string, runs: number): Promise<Row> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push((await timeRun(args, cwd)).exit);
-  const row = { what, launcher, median_s: median(times), min_s: Math.min(...times), runs_s: times };
-  log.info(`${what} (${launcher}): median ${row.median_s} s, min ${row.min_s} s`);
+  const timings: Timing[] = [];
+  for (let i = 0; i < runs; i++) timings.push(await timeRun(args, cwd));
+  const times = timings.map((t) => t.exit);
+  const row = { what, launcher, median_s: median(times), min_s: Math.min(...times), runs_s: times, cpu_median_s: median(timings.map((t) => t.cpu)) };
+  log.info(`${what} (${launcher}): median ${row.median_s} s, min ${row.min_s} s; CPU ${row.cpu_median_s} s`);
   return row;
 }
 
@@ -115,6 +142,8 @@ interface StageRow {
   launcher: string;
   /** Process start to "[STAGE] debug: started": the stage's package loaded, its work begins. */
   to_work_median_s: number;
+  /** CPU seconds (all threads) spent until then. */
+  cpu_to_work_median_s: number;
   /** Process start to the stage's first line of its own. */
   to_first_line_median_s: number;
   /** Process start to exit (the tiny pipeline's work included). */
@@ -147,11 +176,12 @@ async function main(): Promise<void> {
     const row: StageRow = {
       stage, loads_tfjs: tfjs, launcher,
       to_work_median_s: median(timings.map((t) => t.marker ?? NaN)),
+      cpu_to_work_median_s: median(timings.map((t) => t.markerCpu ?? NaN)),
       to_first_line_median_s: median(timings.map((t) => t.firstLine ?? NaN)),
       to_exit_median_s: median(timings.map((t) => t.exit)),
       runs: timings,
     };
-    log.info(`${stage}: work begins after ${row.to_work_median_s} s, first line ${row.to_first_line_median_s} s, exit ${row.to_exit_median_s} s (median of ${runs})`);
+    log.info(`${stage}: work begins after ${row.to_work_median_s} s (${row.cpu_to_work_median_s} s of CPU), first line ${row.to_first_line_median_s} s, exit ${row.to_exit_median_s} s (median of ${runs})`);
     stages.push(row);
   }
 

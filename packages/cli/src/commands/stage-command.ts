@@ -61,11 +61,13 @@ export function stageOptions<T>(y: Argv<T>): Argv<T & StageArgs> {
 /**
  * Loads a stage's package (the one import a stage process makes beyond the
  * pipeline model) and logs, at debug level, how long after the process
- * started its work begins: the start-up tools/bench/cli-startup.ts measures.
+ * started its work begins, and the CPU time spent until then (all threads):
+ * the start-up tools/bench/cli-startup.ts measures.
  */
 export async function loadStage<P>(stage: StageName, load: () => Promise<P>): Promise<P> {
   const pkg = await load();
-  createLogger(stage).debug(`started ${(performance.now() / 1000).toFixed(3)} s after the process`);
+  const { user, system } = process.cpuUsage();
+  createLogger(stage).debug(`started ${(performance.now() / 1000).toFixed(3)} s after the process, ${((user + system) / 1e6).toFixed(3)} s of CPU`);
   return pkg;
 }
 
