@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 
 interface DownloadArgs {
   dataset: 'mnist' | 'cifar10';

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { ElasticityError, createLogger } from '@elasticity/core/light';
 import { readPipeline, skipBrokenPipeline, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 import { loadStage, stageInvocation } from './stage-command.ts';
 import type { StageInvocation } from './stage-command.ts';
 

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 import type { ReproduceArgs } from '../run/reproduce-suite.ts';
 
 export const reproduceCommand = {

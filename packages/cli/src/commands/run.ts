@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 import type { RunArgs } from '../run/run-pipeline.ts';
 
 export const runCommand = {

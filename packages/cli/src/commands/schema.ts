@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { ElasticityError } from '@elasticity/core/light';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 
 interface SchemaArgs {
   out?: string;

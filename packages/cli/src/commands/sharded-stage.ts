@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { ElasticityError } from '@elasticity/core/light';
 import type { StageName } from '@elasticity/pipeline';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 import { loadStage, stageInvocation, stageOptions } from './stage-command.ts';
 import type { StageArgs, StageInvocation } from './stage-command.ts';
 

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { ElasticityError, createLogger } from '@elasticity/core/light';
 import { findInstance, planPipeline, readPipeline, resolvePipelineFile, shardDir, stageDir, stageSpec, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import type { Pipeline, PlannedCombination, StageInstance, StageName } from '@elasticity/pipeline';
-import type { CommandBody } from '../command-table.ts';
+import type { CommandBody } from '../command-body.ts';
 
 export interface StageArgs {
   pipeline: string;
