@@ -4,9 +4,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, saveModelDir, tf, trainedOnRecord, writeDatasetFile, writeFeaturesFile,
+  ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile, writeFeaturesFile,
   writeMatrixFile,
 } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { Dataset } from '@elasticity/core';
 import { runSimilarity } from './similarity-stage.ts';
 

@@ -4,8 +4,9 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
-  createRng, ElasticityError, initBackend, loadModelDir, readStageTimings, readTrainingMetricsFile, sha256File, tf, writeDatasetFile,
+  createRng, ElasticityError, initBackend, loadModelDir, readStageTimings, readTrainingMetricsFile, sha256File, writeDatasetFile,
 } from '@elasticity/core';
+import { tf } from '@elasticity/core/tf';
 import type { Dataset } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
 import { MLPNet } from './models/mlp-net.ts';
