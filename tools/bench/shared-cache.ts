@@ -33,7 +33,8 @@ import { createLogger, writeFileAtomic } from '@elasticity/core';
 import { partitionCombos, planPipeline, readPipeline, parseComboFilter, selectCombos } from '@elasticity/pipeline';
 import { startCacheServer } from '@elasticity/remote-cache';
 import type { CacheServer } from '@elasticity/remote-cache';
-import { REPO, scratchWorkspace, writePipeline } from '../e2e/workspace.ts';
+import { REPO, writePipeline } from '../e2e/workspace.ts';
+import { workspaceCopy } from '../e2e/workspace-copy.ts';
 import { runOutcomes, runWorker } from '../e2e/shared-cache-worker.ts';
 import type { WorkerRun } from '../e2e/shared-cache-worker.ts';
 
@@ -69,9 +70,9 @@ function option(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-/** A workspace clone holding the one pipeline. */
+/** A workspace clone (its own copy of packages/, as another machine has) holding the one pipeline. */
 async function clone(name: string, body: object): Promise<string> {
-  const ws = await scratchWorkspace({});
+  const ws = await workspaceCopy({});
   if (name.includes('/')) await mkdir(join(ws, 'pipelines', dirname(name)), { recursive: true });
   await writePipeline(ws, name, body);
   return ws;

@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { REPO } from './workspace.ts';
 import type { CliResult } from './workspace.ts';
 
 export interface WorkerRun extends CliResult {
@@ -12,7 +11,8 @@ export interface WorkerRun extends CliResult {
 
 /**
  * `elasticity ARGS --backend wasm` in the clone `cwd` as a fresh process, as
- * a machine of its own would run it: an empty Nx cache folder of its own
+ * a machine of its own would run it: the clone's own CLI (a copy of the
+ * code is not changed by work in this checkout), an empty Nx cache folder of its own
  * (cwd/.nx-cache), no NX_ variable from this process, and the given remote
  * cache (none: no remote cache at all). Resolves when it exits.
  */
@@ -21,7 +21,7 @@ export function runWorker(cwd: string, args: string[], remote?: { url: string; t
   env.NX_CACHE_DIRECTORY = join(cwd, '.nx-cache');
   if (remote) Object.assign(env, { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: remote.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: remote.token });
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'packages/cli/src/bin.ts'), ...args, '--backend', 'wasm'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(cwd, 'packages/cli/src/bin.ts'), ...args, '--backend', 'wasm'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -6,8 +6,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { startCacheServer } from '@elasticity/remote-cache';
-import { scratchWorkspace } from './workspace.ts';
+import { workspaceCopy } from './workspace-copy.ts';
 import { fileHashes } from './stage-output.ts';
 import { runOutcomes as outcomes, runWorker as elasticity } from './shared-cache-worker.ts';
 
@@ -48,21 +49,31 @@ async function entryOf(ws: string, folder: string): Promise<string> {
   return found[0];
 }
 
+/** `count` workspace copies of this checkout whose packages/ are the same bytes (made again if the checkout changed meanwhile). */
+async function sameCodeCopies(count: number): Promise<string[]> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const copies: string[] = [];
+    for (let i = 0; i < count; i++) copies.push(await workspaceCopy({ shared: SUITE }));
+    const code = await Promise.all(copies.map((ws) => fileHashes(join(ws, 'packages'))));
+    if (code.every((c) => isDeepStrictEqual(c, code[0]))) return copies;
+    for (const ws of copies) await rm(ws, { recursive: true, force: true });
+  }
+  throw new Error('the checkout changed during each of 3 attempts to copy it');
+}
+
 const storedEntries = async (dir: string) => (await readdir(dir)).filter((name) => /^\d+$/.test(name)).sort();
 
 test('two workers run partitions 1/2 and 2/2 against one cache server; a third clone assembles every stage from it with the same bytes; a wrong token, a read-only token and a corrupted entry cost remote hits, never the run', { timeout: 900_000 }, async () => {
   const storeParent = await mkdtemp(join(tmpdir(), 'shared-cache-store-'));
   const logs: string[] = [];
   const server = await startCacheServer({ port: 0, dir: join(storeParent, 'store'), token: WRITE_TOKEN, readToken: READ_TOKEN, log: (line) => void logs.push(line) });
-  const clones: string[] = [];
-  const clone = async () => {
-    const ws = await scratchWorkspace({ shared: SUITE });
-    clones.push(ws);
-    return ws;
-  };
+  let clones: string[] = [];
   try {
+    // The machines: copies of the code made at once from one state of this checkout (other work edits it while
+    // the test runs); outside git, so a report names no commit that moves either.
+    clones = await sameCodeCopies(6);
+    const [single, one, two, assemble, wrongToken, reader] = clones;
     // The single-machine run, no remote cache: the bytes to match.
-    const single = await clone();
     const reference = await elasticity(single, ['run', 'shared']);
     assert.equal(reference.status, 0, reference.stderr + reference.stdout);
     assert.deepEqual(outcomes(reference.stdout).ran, ALL_TASKS);
@@ -70,7 +81,6 @@ test('two workers run partitions 1/2 and 2/2 against one cache server; a third c
     assert.equal(Object.keys(expected).filter((f) => f.endsWith('dataset.arrow')).length, 2);
 
     // Two machines, one core each, at the same time: each computes its own part, every task exactly once in all.
-    const [one, two] = [await clone(), await clone()];
     const write = { url: server.url, token: WRITE_TOKEN };
     const parts = await Promise.all([
       elasticity(one, ['run', 'shared', '--partition', '1/2', '--parallel', '1'], write),
@@ -88,7 +98,6 @@ test('two workers run partitions 1/2 and 2/2 against one cache server; a third c
     assert.equal((await storedEntries(join(storeParent, 'store'))).length, ALL_TASKS.length);
 
     // A third machine with an empty local cache: every stage from the server, none executed, the same bytes, the combined report.
-    const assemble = await clone();
     const whole = await elasticity(assemble, ['run', 'shared'], write);
     assert.equal(whole.status, 0, whole.stderr + whole.stdout);
     assert.deepEqual(outcomes(whole.stdout), { ran: [], remote: ALL_TASKS, local: [] });
@@ -100,7 +109,6 @@ test('two workers run partitions 1/2 and 2/2 against one cache server; a third c
     assert.doesNotMatch(whole.stderr, /warning/);
 
     // A wrong token: the run completes from local work, no remote hit, and says why once.
-    const wrongToken = await clone();
     const wrong = await elasticity(wrongToken, ['run', 'shared', '--only', 'pair=4v9'], { url: server.url, token: 'wrong-token-0123456789' });
     assert.equal(wrong.status, 0, wrong.stderr + wrong.stdout);
     assert.deepEqual(outcomes(wrong.stdout), { ran: tasksOf('4v9').sort(), remote: [], local: [] });
@@ -116,7 +124,6 @@ test('two workers run partitions 1/2 and 2/2 against one cache server; a third c
     const bytes = await readFile(entryFile);
     bytes[bytes.length >> 1] ^= 0xff;
     await writeFile(entryFile, bytes);
-    const reader = await clone();
     const readOnly = await elasticity(reader, ['run', 'shared'], { url: server.url, token: READ_TOKEN });
     assert.equal(readOnly.status, 0, readOnly.stderr + readOnly.stdout);
     assert.deepEqual(outcomes(readOnly.stdout), { ran: ['shared/3v5:cluster'], remote: ALL_TASKS.filter((t) => t !== 'shared/3v5:cluster'), local: [] });
