@@ -9,7 +9,7 @@ import { parseComboFilter, parsePartition, readPipeline, resolvePipelineFile } f
 import { REPO, cli } from './workspace.ts';
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
-interface Job { needs?: string | string[]; strategy?: { matrix?: { part?: number[] } }; steps: Step[] }
+interface Job { needs?: string | string[]; if?: string; strategy?: { matrix?: { part?: number[] } }; steps: Step[] }
 interface Workflow {
   on: { workflow_dispatch: { inputs: Record<string, { default: string }> } };
   env: Record<string, string>;
@@ -49,6 +49,7 @@ test('suite.yml: n partition jobs with the cache variables from secrets, then an
   assert.deepEqual(parts, Array.from({ length: parts.length }, (_, i) => i + 1), 'parts 1..n');
   assert.ok(parts.length >= 2);
   assert.deepEqual(assemble.needs, 'partition');
+  assert.equal(assemble.if, '${{ !cancelled() }}', 'the assemble job runs after a failed part too');
   for (const job of [partition, assemble]) {
     assert.ok(job.steps.some((s) => s.uses?.startsWith('actions/checkout@')));
     assert.ok(job.steps.some((s) => s.uses?.startsWith('actions/setup-node@') && s.with?.['node-version'] === 20));
