@@ -58,20 +58,22 @@ export interface KMajorLeft {
  * Rows [r0, r0 + m) x columns [k0, k0 + kb) of a k-major A into the
  * row-major float32 block dst (m x kb), mapped by `map` when given: a
  * transposition, in strips of 32 rows so that reads and writes stay in cache.
+ * With kRows, column t of the block is A's column kRows[k0 + t].
  */
-export function gatherKMajorBlock(a: KMajorLeft, r0: number, m: number, k0: number, kb: number, map: SupportMap | undefined, dst: Float32Array): void {
+export function gatherKMajorBlock(a: KMajorLeft, r0: number, m: number, k0: number, kb: number, map: SupportMap | undefined, dst: Float32Array, kRows?: Int32Array): void {
   const { values, lda, cols } = a;
   const S = 32;
   for (let i0 = 0; i0 < m; i0 += S) {
     const i1 = Math.min(m, i0 + S);
     for (let t = 0; t < kb; t++) {
-      const row = (k0 + t) * lda;
+      const kk = kRows ? kRows[k0 + t] : k0 + t;
+      const row = kk * lda;
       if (!map) {
         if (cols) for (let i = i0; i < i1; i++) dst[i * kb + t] = values[row + cols[r0 + i]];
         else for (let i = i0; i < i1; i++) dst[i * kb + t] = values[row + r0 + i];
         continue;
       }
-      const pk = map.p[k0 + t], rk = map.r[k0 + t], q = map.q;
+      const pk = map.p[kk], rk = map.r[kk], q = map.q;
       for (let i = i0; i < i1; i++) {
         const v = values[row + (cols ? cols[r0 + i] : r0 + i)];
         dst[i * kb + t] = v > 0 ? pk - q[r0 + i] * rk * v : 0;
@@ -92,32 +94,40 @@ export function gatherKMajorBlock(a: KMajorLeft, r0: number, m: number, k0: numb
  * time (see addBlocks). Products of two
  * float32 numbers are exact; only the float32 accumulation within a block
  * rounds, so the result keeps ~1e-7 relative accuracy however long k is.
+ * With kRows (A k-major), the sum runs over those k only: the caller knows
+ * every other term is 0 (e.g. ReLU units active at no example).
  */
 export async function gemmTile(
-  matMul: Float32MatMul, a: Vec | KMajorLeft, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array, map?: SupportMap,
+  matMul: Float32MatMul, a: Vec | KMajorLeft, bt: Vec, r0: number, r1: number, c0: number, c1: number, k: number, n: number, blockK: number, out: Float64Array,
+  map?: SupportMap, kRows?: Int32Array,
 ): Promise<void> {
   const m = r1 - r0;
   const w = c1 - c0;
-  if (m <= 0 || w <= 0 || k <= 0) return;
-  const ablk = new Float32Array(m * Math.min(blockK, k));
-  const fullB = bt instanceof Float32Array && c0 === 0 && c1 === n;
-  const bblk = fullB ? undefined : new Float32Array(w * Math.min(blockK, k));
+  const K = kRows ? kRows.length : k;
+  if (m <= 0 || w <= 0 || K <= 0) return;
+  const ablk = new Float32Array(m * Math.min(blockK, K));
+  const fullB = bt instanceof Float32Array && c0 === 0 && c1 === n && !kRows;
+  const bblk = fullB ? undefined : new Float32Array(w * Math.min(blockK, K));
   const rowMajorA = a instanceof Float32Array || a instanceof Float64Array ? a : undefined;
+  if (rowMajorA && kRows) throw new Error('gemmTile: kRows needs a k-major A');
   // block results waiting to be added into out
   const pending: Float32Array[] = [];
-  for (let k0 = 0; k0 < k; k0 += blockK) {
-    const kb = Math.min(blockK, k - k0);
+  for (let k0 = 0; k0 < K; k0 += blockK) {
+    const kb = Math.min(blockK, K - k0);
     const ab = ablk.subarray(0, m * kb);
     if (rowMajorA) for (let i = 0; i < m; i++) mappedRow(rowMajorA, r0 + i, k, map, ab, k0, kb, i * kb);
-    else gatherKMajorBlock(a as KMajorLeft, r0, m, k0, kb, map, ab);
+    else gatherKMajorBlock(a as KMajorLeft, r0, m, k0, kb, map, ab, kRows);
     let bb: Float32Array;
     if (fullB) bb = (bt as Float32Array).subarray(k0 * n, (k0 + kb) * n);
     else {
       bb = bblk!.subarray(0, kb * w);
-      for (let p = 0; p < kb; p++) bb.set(bt.subarray((k0 + p) * n + c0, (k0 + p) * n + c1), p * w);
+      for (let p = 0; p < kb; p++) {
+        const row = (kRows ? kRows[k0 + p] : k0 + p) * n;
+        bb.set(bt.subarray(row + c0, row + c1), p * w);
+      }
     }
     pending.push(await matMul(ab, bb, m, kb, w));
-    if (pending.length === 4 || k0 + kb >= k) addBlocks(pending, out, r0, m, c0, w, n);
+    if (pending.length === 4 || k0 + kb >= K) addBlocks(pending, out, r0, m, c0, w, n);
   }
 }
 

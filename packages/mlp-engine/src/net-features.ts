@@ -37,9 +37,9 @@ export interface MlpNetFeatures<Lean extends boolean = false> {
    * of back (the readout layer's), the B^T of later Gram products; and the
    * relative error bound of pre (ReLU: entries with |h| <= 2 bound |z_j| |W_k|
    * were recomputed in float64 and are exact); with `masks`, also |W_k| and
-   * the entries near 0 (see LayerForward.nearZero).
+   * the entries near 0 (see LayerForward.nearZero); a ReLU layer's units active at some example (LayerForward.active).
    */
-  kMajor?: Array<{ act: Float32Array; mask?: Float32Array; back?: Float32Array; bound: number; wNorm?: Float64Array; nearZero?: Float64Array } | undefined>;
+  kMajor?: Array<{ act: Float32Array; mask?: Float32Array; back?: Float32Array; bound: number; wNorm?: Float64Array; nearZero?: Float64Array; active?: Int32Array } | undefined>;
 }
 
 /**
@@ -111,7 +111,7 @@ export async function mlpNetFeatures(net: MlpNet, x: Vec, n: number, products: P
     if (fused) {
       pre.push(fused.pre);
       act.push(fused.act);
-      kMajor[l] = { act: fused.actT, mask: fused.maskT, back: fused.backT, bound: fused.bound, wNorm: fused.wNorm, nearZero: fused.nearZero };
+      kMajor[l] = { act: fused.actT, mask: fused.maskT, back: fused.backT, bound: fused.bound, wNorm: fused.wNorm, nearZero: fused.nearZero, active: fused.active };
       if (last) {
         readoutDot = fused.readoutDot;
         lastBack = fused.back;

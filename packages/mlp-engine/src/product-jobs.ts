@@ -20,6 +20,8 @@ export interface GemmJob {
   n: number;
   blockK: number;
   map?: SupportMap;
+  /** The k's to sum over (see gemmTile). */
+  kRows?: Int32Array;
 }
 
 /** Columns [p0, p1) of the row-major m x k `src` into the k-major float32 `dst`. */
@@ -42,7 +44,7 @@ export type ProductJob = GemmJob | TransposeJob | LayerTileJob;
 
 /** Runs one job; a layer tile returns its list of entries near 0 (when asked for). */
 export async function runJob(matMul: Float32MatMul, job: ProductJob): Promise<Float64Array | undefined> {
-  if (job.kind === 'gemm') await gemmTile(matMul, job.a, job.bt, job.r0, job.r1, job.c0, job.c1, job.k, job.n, job.blockK, job.out, job.map);
+  if (job.kind === 'gemm') await gemmTile(matMul, job.a, job.bt, job.r0, job.r1, job.c0, job.c1, job.k, job.n, job.blockK, job.out, job.map, job.kRows);
   else if (job.kind === 'transpose') transposeColumns(job.src, job.m, job.k, job.p0, job.p1, job.dst);
   else return runLayerTile(matMul, job);
   return undefined;

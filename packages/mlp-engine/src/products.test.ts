@@ -150,6 +150,8 @@ test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the
       for (let p = 0; p < d; p++) h += layer.W[u * d + p] * x[p];
       layer.b[u] = -h;
     }
+    // units 40..49: off at every example (a ReLU layer's Grams then skip them)
+    if (activation === 'relu') for (let u = 40; u < units; u++) layer.b[u] = -1e3;
     const want = matMulABt(x, layer.W, n, units, d);
     for (let j = 0; j < n; j++) for (let u = 0; u < units; u++) want[j * units + u] += layer.b[u];
     for (const threads of [0, 2]) {
@@ -196,7 +198,25 @@ test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the
         }
         // (units 0..9 sit at 0 for example 0, at least)
         assert.ok(expected >= 10 && listed.size >= expected);
-      }
+        // the units active at some example, and Grams over those only
+        const active = Array.from({ length: units }, (_, u) => u).filter((u) => Array.from({ length: n }, (_, j) => want[j * units + u] > 0).some(Boolean));
+        assert.ok(active.length <= 40);
+        assert.deepEqual(Array.from(got.active!), active);
+        assert.deepEqual(lean.active, got.active);
+        assert.deepEqual(probe.active, got.active);
+        const ss = await p32.abt(undefined, undefined, n, n, units, { aT: got.actT, bT: got.actT, kRows: got.active });
+        const gramBound = p32.errorBound(n, n, units) + 2 ** -22;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let exact = 0, abs = 0;
+            for (let u = 0; u < units; u++) {
+              exact += act[i * units + u] * act[j * units + u];
+              abs += Math.abs(act[i * units + u] * act[j * units + u]);
+            }
+            assert.ok(Math.abs(ss[i * n + j] - exact) <= gramBound * abs, `Gram over the active units ${i},${j}`);
+          }
+        }
+      } else assert.equal(got.active, undefined);
       const bound = got.bound;
       assert.ok(bound >= p32.errorBound(n, units, d) && bound < 1e-5);
       for (let j = 0; j < n; j++) {

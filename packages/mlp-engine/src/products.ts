@@ -53,6 +53,13 @@ export interface AbtOptions {
   aCols?: Int32Array;
   /** A given implicitly by the first argument S: A_ik = S_ik > 0 ? p_k - q_i r_k S_ik : 0. */
   map?: SupportMap;
+  /**
+   * With k-major A and B: the k's whose terms can be nonzero (every other
+   * A_ik or B_jk is 0), e.g. the ReLU units active at some example
+   * (LayerForward.active); the float32 blocks then run over these only.
+   * Ignored by float64 products (the other terms add 0).
+   */
+  kRows?: Int32Array;
 }
 
 /** One dense layer's forward pass over n examples, computed by float32 products (see Products.layer). */
@@ -77,6 +84,8 @@ export interface LayerForward {
    */
   wNorm?: Float64Array;
   nearZero?: Float64Array;
+  /** ReLU layers: the units active (h > 0) at some example, ascending; every other row of actT, maskT, backT is 0 (AbtOptions.kRows). */
+  active?: Int32Array;
 }
 
 /** Dense products with float64 results (row-major). */
@@ -277,7 +286,7 @@ export function createProducts(options: ProductOptions = {}): Products {
    * measured faster than 8 thinner ones, 56%, as each float32 block of B is
    * then packed for more rows).
    */
-  async function gemm(a: Vec | KMajorLeft, bt: Vec, m: number, k: number, n: number, symmetric: boolean, map?: SupportMap): Promise<Float64Array> {
+  async function gemm(a: Vec | KMajorLeft, bt: Vec, m: number, k: number, n: number, symmetric: boolean, map?: SupportMap, kRows?: Int32Array): Promise<Float64Array> {
     const out = arr64(m * n);
     const sa = threads > 0 ? sharedLeft(a) : a, sb = threads > 0 ? shared(bt) : bt;
     const rowStrips = symmetric ? Math.min(2 * Math.max(1, threads), Math.max(1, Math.floor(m / 64))) : Math.max(1, Math.min(threads, Math.floor(m / 32)));
@@ -287,7 +296,7 @@ export function createProducts(options: ProductOptions = {}): Products {
       const r0 = Math.floor((s * m) / rowStrips), r1 = Math.floor(((s + 1) * m) / rowStrips);
       for (let t = 0; t < colStrips; t++) {
         const c0 = symmetric ? r0 : Math.floor((t * n) / colStrips), c1 = symmetric ? n : Math.floor(((t + 1) * n) / colStrips);
-        if (r1 > r0 && c1 > c0) jobs.push({ kind: 'gemm', a: sa, bt: sb, out, r0, r1, c0, c1, k, n, blockK, map });
+        if (r1 > r0 && c1 > c0) jobs.push({ kind: 'gemm', a: sa, bt: sb, out, r0, r1, c0, c1, k, n, blockK, map, kRows });
       }
     }
     jobs.sort((p, q) => (q.r1 - q.r0) * (q.c1 - q.c0) - (p.r1 - p.r0) * (p.c1 - p.c0));
@@ -316,7 +325,8 @@ export function createProducts(options: ProductOptions = {}): Products {
       const left = a ?? { values: aT!, lda, cols };
       // A A^T: a symmetric result
       const symmetric = m === n && !opts.map && (a ? a === b : aT === opts.bT && !cols);
-      return gemm(left, bt, m, k, n, symmetric, opts.map);
+      // (kRows only for a k-major A: a row-major one sums over all k, which adds only zeros)
+      return gemm(left, bt, m, k, n, symmetric, opts.map, a ? undefined : opts.kRows);
     },
     async ab(a, b, m, k, n) {
       if (!isFloat32(m, n, k)) return matMul(a, b, m, k, n);
@@ -353,10 +363,11 @@ export function createProducts(options: ProductOptions = {}): Products {
       const tiles = Math.ceil(Math.ceil(units / Math.max(8, Math.min(4096, 1e6 / n))) / lanes) * lanes;
       const U = Math.ceil(units / tiles);
       const readoutParts = readout ? arr64(tiles * n) : undefined;
+      const activeUnits = relu ? new Uint8Array(threads > 0 ? new SharedArrayBuffer(units) : new ArrayBuffer(units)) : undefined;
       const jobs: LayerTileJob[] = Array.from({ length: tiles }, (_, t): LayerTileJob => ({
         kind: 'layer', z: zs, zT: zT!, zNorm, W, b: layer.b, activation, n, units, inputs, u0: Math.min(units, t * U), u1: Math.min(units, (t + 1) * U), blockK: layerBlock, bound,
         pre: out.pre, act: out.act, actT: out.actT, maskT: out.maskT, readout, back: out.back, backT: out.backT, readoutParts, tile: t,
-        wNorm: out.wNorm, nearZero: out.wNorm !== undefined,
+        wNorm: out.wNorm, nearZero: out.wNorm !== undefined, active: activeUnits,
       })).filter((job) => job.u1 > job.u0);
       const lists = await runJobs(jobs);
       if (out.wNorm) {
@@ -364,6 +375,12 @@ export function createProducts(options: ProductOptions = {}): Products {
         let at = 0;
         for (const v of lists) if (v) near.set(v, (at += v.length) - v.length);
         out.nearZero = near;
+      }
+      if (activeUnits) {
+        let count = 0;
+        for (let k = 0; k < units; k++) count += activeUnits[k];
+        out.active = new Int32Array(count);
+        for (let k = 0, c = 0; k < units; k++) if (activeUnits[k]) out.active[c++] = k;
       }
       if (readoutParts) {
         const dot = new Float64Array(n);

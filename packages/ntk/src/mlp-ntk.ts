@@ -53,19 +53,20 @@ export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: 
   const L = net.layers.length;
   const aCols = Int32Array.from(rows);
   /** Gram rows x all of a feature matrix: from its float32 k-major copy (made with the features: no transposition) when there is one. */
-  const gram = (m: Float64Array | undefined, kMajor: Float32Array | undefined, width: number, what: string): Promise<Float64Array> => {
-    if (kMajor) return products.abt(undefined, undefined, nr, n, width, { aT: kMajor, aCols, bT: kMajor });
+  const gram = (m: Float64Array | undefined, kMajor: Float32Array | undefined, width: number, what: string, kRows?: Int32Array): Promise<Float64Array> => {
+    if (kMajor) return products.abt(undefined, undefined, nr, n, width, { aT: kMajor, aCols, bT: kMajor, kRows });
     if (!m) throw new Error(`mlpNetNtk: the features hold no ${what}`);
     return products.abt(gatherRows(m, width, rows), m, nr, n, width);
   };
-  const K = await gram(F.readin, L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined, R, 'readout input');
+  // (a ReLU layer's units active at no example add nothing: its Grams run over the active ones)
+  const K = await gram(F.readin, L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined, R, 'readout input', F.kMajor?.[L - 1]?.active);
   for (let q = 0; q < nr * n; q++) K[q] += 1;
   for (let l = 0; l < L; l++) {
     const { inputs, units } = net.layers[l];
     const z = l === 0 ? x : F.act[l - 1];
     if (!z) throw new Error(`mlpNetNtk: the features hold no activations of layer ${l}`);
     const zz = await products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs);
-    const gg = await gram(F.back[l], F.kMajor?.[l]?.back, units, `backward vectors of layer ${l + 1}`);
+    const gg = await gram(F.back[l], F.kMajor?.[l]?.back, units, `backward vectors of layer ${l + 1}`, F.kMajor?.[l]?.active);
     for (let q = 0; q < nr * n; q++) K[q] += (zz[q] + 1) * gg[q];
   }
   if (net.sigmoidOutput) {

@@ -104,10 +104,11 @@ export async function matrixNetProbe(
       let pending: Promise<Float64Array>, pendingSS: Promise<Float64Array>;
       if (kf?.mask) {
         // float32 tiles: both factors k-major (A's rows: the probed examples' columns)
-        const aCols = Int32Array.from(rows);
-        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map });
+        // (only the units active at some example add anything)
+        const aCols = Int32Array.from(rows), kRows = kf.active;
+        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map, kRows });
         // S S^T queued behind Q: the workers go from one to the other without a pause
-        pendingSS = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.act });
+        pendingSS = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.act, kRows });
       } else {
         const pre = F.pre[0], act = F.act[0];
         if (!pre || !act) throw new Error('matrixNetProbe: features hold neither k-major masks nor row-major activations');

@@ -37,9 +37,10 @@ export async function matrixSelfChange(
   const kf = F.kMajor?.[0];
   const N = F.n;
   if (kf?.mask) {
-    // k-major float32 activations: one pass over the units, reading each probed example's column
+    // k-major float32 activations: one pass over the units active at some example, reading each probed example's column
     const act = kf.act;
-    for (let k = 0; k < H; k++) {
+    const units = kf.active ?? Int32Array.from({ length: H }, (_, k) => k);
+    for (const k of units) {
       const ak = a[k], ak2 = ak * ak, o = k * N;
       for (let r = 0; r < nr; r++) {
         const s = act[o + rows[r]];
