@@ -108,6 +108,8 @@ export interface Products {
    * rowMajor false: only the k-major outputs (no n x units float64 arrays).
    */
   layer(layer: MlpLayer, z: Vec, n: number, options?: { zT?: Float32Array; masks?: boolean; readout?: Float64Array; back?: boolean; nearZero?: boolean; rowMajor?: boolean }): Promise<LayerForward | undefined>;
+  /** Starts the product workers now (they boot and load their kernel in the background, e.g. while a stage reads its inputs); nothing for float64 products. */
+  warmUp(): void;
 }
 
 function isShared(a: Vec): boolean {
@@ -313,6 +315,9 @@ export function createProducts(options: ProductOptions = {}): Products {
     blockK,
     isFloat32,
     errorBound: (m, n, k) => (isFloat32(m, n, k) ? float32BlockErrorBound(blockK) : 0),
+    warmUp() {
+      if (threads > 0 && precision !== 'float64') pool.ensure(threads);
+    },
     async abt(a, b, m, n, k, opts = {}) {
       if (a && b && !isFloat32(m, n, k)) return matMulABt(opts.map ? mapped(a, m, k, opts.map) : a, b, m, n, k);
       const { aT, aCols } = opts;

@@ -35,6 +35,9 @@ export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow
 export async function runNtk(options: RunNtkOptions): Promise<void> {
   const { pipelineFile, datasetFile, outDir } = options;
   const config = parseNtkConfig(options.config, pipelineFile);
+  // the product workers boot while the inputs load
+  const products = createProducts({ precision: config.precision });
+  if (config.kind.includes('empirical')) products.warmUp();
   await initBackend();
   const { dataset } = await readDatasetFile(datasetFile);
   const primary = primaryIndices(dataset);
@@ -88,12 +91,12 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
           const started = performance.now();
           let values: Float64Array;
           if (method === 'closed-form') {
-            values = await mlpNetNtk(net!, x, n, { rows, products: createProducts({ precision: config.precision }) });
+            values = await mlpNetNtk(net!, x, n, { rows, products });
           } else {
             let progress: ReturnType<typeof createProgress> | undefined;
             try {
               values = await genericNtk(model, x, n, {
-                inputShape, rows, memoryMb: config.memoryMb, products: createProducts({ precision: config.precision }),
+                inputShape, rows, memoryMb: config.memoryMb, products,
                 where: { file: modelJson, field: 'modelTopology' },
                 onProgress: (_done, planned) => {
                   progress ??= createProgress('ntk gradients', planned);

@@ -59,6 +59,9 @@ function setRows(dataset: Dataset, set: ProbeSet): number[] {
 export async function runProbe(options: RunProbeOptions): Promise<void> {
   const { pipelineFile, datasetFile, outDir } = options;
   const config = parseProbeConfig(options.config, pipelineFile);
+  // the product workers boot while the inputs load
+  const products = createProducts({ precision: config.precision });
+  if (config.method !== 'generic') products.warmUp();
   await initBackend();
   const { dataset } = await readDatasetFile(datasetFile);
   const probedRows = setRows(dataset, config.probed);
@@ -126,7 +129,7 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
       try {
         result = net && method === 'fast'
           ? (await fastNetProbe(net, ex, info.loss, config.eta, {
-            mode: config.mode, products: createProducts({ precision: config.precision }), onRow: () => progress.tick(), where,
+            mode: config.mode, products, onRow: () => progress.tick(), where,
           })).result
           : await genericProbe(model, ex, info.loss, config.eta, { inputShape, mode: config.mode, onRow: () => progress.tick(), where });
       } finally {
