@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const NX_ROOT = dirname(createRequire(import.meta.url).resolve('nx/package.json'));
 const NX_BIN = join(NX_ROOT, 'dist', 'bin', 'nx.js');
@@ -71,7 +72,8 @@ export async function runNx(root: string, projects: string[], remote: { url: str
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const results: Record<string, string | undefined> = {};
     for (const project of projects) results[project] = await readFile(join(root, project, 'out', 'result.txt'), 'utf8').catch(() => undefined);
-    return { code, output, results };
+    // Nx colours its output under CI=true: tests read the text without the escape codes.
+    return { code, output: stripVTControlCharacters(output), results };
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
