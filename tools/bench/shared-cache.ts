@@ -1,8 +1,9 @@
 /**
  * A matrix suite on one worker against two workers that share one remote
  * cache (issue #17.5), all on this machine, each worker one process with
- * `--parallel 1` (one core), each a workspace clone with an empty local Nx
- * cache of its own, the cache server on 127.0.0.1:
+ * `--parallel 1` (one core), each a copy of the workspace (its own copy of
+ * the code) with an empty local Nx cache of its own, the cache server on
+ * 127.0.0.1:
  *
  * 1. one worker: `elasticity run NAME --partition 1/1 --parallel 1` (every
  *    stage; its uploads go to a fresh server, as a worker's would);
@@ -25,7 +26,7 @@
  * writes tools/bench/results/shared-cache.json (with the load average before
  * and after: the numbers mean something on a quiet machine).
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,9 +34,8 @@ import { createLogger, writeFileAtomic } from '@elasticity/core';
 import { partitionCombos, planPipeline, readPipeline, parseComboFilter, selectCombos } from '@elasticity/pipeline';
 import { startCacheServer } from '@elasticity/remote-cache';
 import type { CacheServer } from '@elasticity/remote-cache';
-import { REPO, writePipeline } from '../e2e/workspace.ts';
-import { workspaceCopy } from '../e2e/workspace-copy.ts';
-import { runOutcomes, runWorker } from '../e2e/shared-cache-worker.ts';
+import { REPO } from '../e2e/workspace.ts';
+import { runOutcomes, runWorker, sameCodeCopies } from '../e2e/shared-cache-worker.ts';
 import type { WorkerRun } from '../e2e/shared-cache-worker.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,14 +70,6 @@ function option(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-/** A workspace clone (its own copy of packages/, as another machine has) holding the one pipeline. */
-async function clone(name: string, body: object): Promise<string> {
-  const ws = await workspaceCopy({});
-  if (name.includes('/')) await mkdir(join(ws, 'pipelines', dirname(name)), { recursive: true });
-  await writePipeline(ws, name, body);
-  return ws;
-}
-
 async function withServer<T>(fn: (server: CacheServer) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-shared-cache-store-'));
   const server = await startCacheServer({ port: 0, dir, token: TOKEN, log: () => {} });
@@ -107,14 +99,10 @@ async function main(): Promise<void> {
   const body = option('--pipeline') ? JSON.parse(await readFile(join(REPO, 'pipelines', `${name}.json`), 'utf8')) : SUITE;
   const filterArgs = only ? ['--only', only] : [];
   const loadBefore = loadavg();
-  const clones: string[] = [];
-  const fresh = async () => {
-    const ws = await clone(name, body);
-    clones.push(ws);
-    return ws;
-  };
+  // The machines (1 worker, 2 workers, the assembling one): copies of one state of this checkout's code.
+  const clones = await sameCodeCopies(4, { [name]: body });
+  const [first, a, b, assembler] = clones;
   try {
-    const first = await fresh();
     const pipeline = readPipeline(join(first, 'pipelines', `${name}.json`));
     const combos = selectCombos(planPipeline(pipeline), parseComboFilter(only, pipeline.matrix ?? [], pipeline.file));
     const plannedParts = partitionCombos(combos, 2);
@@ -125,12 +113,11 @@ async function main(): Promise<void> {
 
     const { parts, wall, assemble } = await withServer(async (server) => {
       const remote = { url: server.url, token: TOKEN };
-      const [a, b] = [await fresh(), await fresh()];
       const started = performance.now();
       const runs = await Promise.all([1, 2].map((i) => runWorker(i === 1 ? a : b, ['run', name, '--partition', `${i}/2`, '--parallel', '1', ...filterArgs], remote)));
       const wallSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
       runs.forEach((run, i) => checked(`part ${i + 1}/2`, run));
-      const last = checked('assemble', await runWorker(await fresh(), ['run', name, '--parallel', '2', ...filterArgs], remote));
+      const last = checked('assemble', await runWorker(assembler, ['run', name, '--parallel', '2', ...filterArgs], remote));
       return { parts: runs, wall: wallSeconds, assemble: last };
     });
 

@@ -1,8 +1,12 @@
 // One machine of a run spread over several, simulated by a workspace clone: shared by the shared-cache e2e test and benchmark.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isDeepStrictEqual, stripVTControlCharacters } from 'node:util';
+import { writePipeline } from './workspace.ts';
 import type { CliResult } from './workspace.ts';
+import { workspaceCopy } from './workspace-copy.ts';
+import { fileHashes } from './stage-output.ts';
 
 export interface WorkerRun extends CliResult {
   /** Wall-clock seconds from spawn to exit. */
@@ -45,4 +49,28 @@ export function runWorker(cwd: string, args: string[], remote?: { url: string; t
 export function runOutcomes(output: string): { ran: string[]; remote: string[]; local: string[] } {
   const pick = (re: RegExp) => [...output.matchAll(re)].map((m) => m[1]).sort();
   return { ran: pick(/^> nx run (\S+)/gm), remote: pick(/nx run (\S+) +\[remote cache\]/g), local: pick(/nx run (\S+) +\[local cache\]/g) };
+}
+
+/**
+ * The machines: `count` workspace copies (workspaceCopy) holding `pipelines`
+ * (names may hold "/"), made one after the other from this checkout and
+ * made again if their packages/ differ (other work edits the checkout while
+ * a test runs). Outside git, so a report names no commit that moves either.
+ */
+export async function sameCodeCopies(count: number, pipelines: Record<string, object>): Promise<string[]> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const copies: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const ws = await workspaceCopy({});
+      for (const [name, body] of Object.entries(pipelines)) {
+        await mkdir(join(ws, 'pipelines', dirname(name)), { recursive: true });
+        await writePipeline(ws, name, body);
+      }
+      copies.push(ws);
+    }
+    const code = await Promise.all(copies.map((ws) => fileHashes(join(ws, 'packages'))));
+    if (code.every((c) => isDeepStrictEqual(c, code[0]))) return copies;
+    for (const ws of copies) await rm(ws, { recursive: true, force: true });
+  }
+  throw new Error('the checkout changed during each of 3 attempts to copy it');
 }

@@ -6,11 +6,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { startCacheServer } from '@elasticity/remote-cache';
-import { workspaceCopy } from './workspace-copy.ts';
 import { fileHashes } from './stage-output.ts';
-import { runOutcomes as outcomes, runWorker as elasticity } from './shared-cache-worker.ts';
+import { runOutcomes as outcomes, runWorker as elasticity, sameCodeCopies } from './shared-cache-worker.ts';
 
 const WRITE_TOKEN = 'shared-cache-write-0123456789';
 const READ_TOKEN = 'shared-cache-read-0123456789';
@@ -49,18 +47,6 @@ async function entryOf(ws: string, folder: string): Promise<string> {
   return found[0];
 }
 
-/** `count` workspace copies of this checkout whose packages/ are the same bytes (made again if the checkout changed meanwhile). */
-async function sameCodeCopies(count: number): Promise<string[]> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const copies: string[] = [];
-    for (let i = 0; i < count; i++) copies.push(await workspaceCopy({ shared: SUITE }));
-    const code = await Promise.all(copies.map((ws) => fileHashes(join(ws, 'packages'))));
-    if (code.every((c) => isDeepStrictEqual(c, code[0]))) return copies;
-    for (const ws of copies) await rm(ws, { recursive: true, force: true });
-  }
-  throw new Error('the checkout changed during each of 3 attempts to copy it');
-}
-
 const storedEntries = async (dir: string) => (await readdir(dir)).filter((name) => /^\d+$/.test(name)).sort();
 
 test('two workers run partitions 1/2 and 2/2 against one cache server; a third clone assembles every stage from it with the same bytes; a wrong token, a read-only token and a corrupted entry cost remote hits, never the run', { timeout: 900_000 }, async () => {
@@ -69,9 +55,8 @@ test('two workers run partitions 1/2 and 2/2 against one cache server; a third c
   const server = await startCacheServer({ port: 0, dir: join(storeParent, 'store'), token: WRITE_TOKEN, readToken: READ_TOKEN, log: (line) => void logs.push(line) });
   let clones: string[] = [];
   try {
-    // The machines: copies of the code made at once from one state of this checkout (other work edits it while
-    // the test runs); outside git, so a report names no commit that moves either.
-    clones = await sameCodeCopies(6);
+    // The machines: copies of one state of this checkout's code.
+    clones = await sameCodeCopies(6, { shared: SUITE });
     const [single, one, two, assemble, wrongToken, reader] = clones;
     // The single-machine run, no remote cache: the bytes to match.
     const reference = await elasticity(single, ['run', 'shared']);
