@@ -83,7 +83,7 @@ test('bad pipelines and options fail with one message naming the file and field'
   assert.equal(existsSync(join(ws, 'data', 'typo')), false, 'nothing ran');
   const missing = cli(ws, ['ingest', '--pipeline', 'nope']);
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /pipelines\/nope\.json: file not found/);
+  assert.match(missing.stderr, /pipelines\/nope\.json: no pipeline "nope"; the pipelines are: bad-epochs, typo, unknown-class, unknown-section\n$/);
   const usage = cli(ws, ['inspect', 'x.arrow', '--backend', 'gpu']);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /backend/);
