@@ -54,6 +54,14 @@ export async function matrixNetProbe(
   // a ReLU layer run as float32 tiles: its k-major copies are all the products need
   const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true, rowMajor: !relu }));
   const nr = rows.length;
+  // products that do not depend on the steps are queued first: the workers compute them while the steps are chosen
+  const pendingG = products.abt(gatherRows(x, d, rows), x, nr, N, d);
+  const kf = relu ? F.kMajor?.[0] : undefined;
+  const aCols = Int32Array.from(rows);
+  // (float32 tiles: both factors k-major, A's rows the probed examples' columns; only the units active at some example add anything)
+  const pendingLeanSS = kf?.mask ? products.abt(undefined, undefined, nr, N, kf.act.length / N, { aT: kf.act, aCols, bT: kf.act, kRows: kf.active }) : undefined;
+  // (awaited below; not unhandled rejections meanwhile)
+  for (const p of [pendingG, pendingLeanSS]) void p?.catch(() => undefined);
   // loss slopes per row, then step sizes: fixed, given, or the authors' search on each row's own change (O(width) per row)
   const etas = new Float64Array(nr);
   const slopes = new Float64Array(nr);
@@ -77,7 +85,7 @@ export async function matrixNetProbe(
     }
   } else for (let r = 0; r < nr; r++) etas[r] = typeof eta === 'number' ? eta : eta[r];
   const e = Float64Array.from(etas, (h, r) => stepOf(r, h));
-  const G = await products.abt(gatherRows(x, d, rows), x, nr, N, d);
+  const G = await pendingG;
   const dz = new Float64Array(nr * N);
   if (net.layers.length === 0) {
     for (let r = 0; r < nr; r++) for (let j = 0; j < N; j++) dz[r * N + j] = -e[r] * (G[r * N + j] + 1);
@@ -100,15 +108,10 @@ export async function matrixNetProbe(
     } else {
       // L_rk = a_k (a_k - e_r s_ik) on the active units, built block by block from s
       const map = { p: Float64Array.from(a, (v) => v * v), q: e, r: Float64Array.from(a) };
-      const kf = F.kMajor?.[0];
       let pending: Promise<Float64Array>, pendingSS: Promise<Float64Array>;
-      if (kf?.mask) {
-        // float32 tiles: both factors k-major (A's rows: the probed examples' columns)
-        // (only the units active at some example add anything)
-        const aCols = Int32Array.from(rows), kRows = kf.active;
-        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map, kRows });
-        // S S^T queued behind Q: the workers go from one to the other without a pause
-        pendingSS = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.act, kRows });
+      if (kf?.mask && pendingLeanSS) {
+        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map, kRows: kf.active });
+        pendingSS = pendingLeanSS;
       } else {
         const pre = F.pre[0], act = F.act[0];
         if (!pre || !act) throw new Error('matrixNetProbe: features hold neither k-major masks nor row-major activations');
