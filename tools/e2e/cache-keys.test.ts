@@ -38,7 +38,7 @@ function stageInputs(ws: string, project: string): StageInputs {
 /** The production source files of a package folder (tests left out), relative to the workspace. */
 async function productionFiles(ws: string, dir: string): Promise<string[]> {
   return (await readdir(join(ws, dir, 'src'), { recursive: true })).map(String)
-    .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.endsWith('.test.ts')).map((f) => `${dir}/src/${f}`);
+    .filter((f) => /\.(ts|mjs|cjs|js)$/.test(f) && !f.endsWith('.test.ts')).map((f) => `${dir}/src/${f}`);
 }
 
 /**
