@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { scratchWorkspace, cli, cacheHits } from './workspace.ts';
 
-/** A tiny pipeline whose training lasts a second or two (30 epochs), so that its lines can be seen to arrive while it runs. */
+/** A tiny pipeline whose training lasts a few seconds (400 epochs of about 10 ms), so that its lines can be seen to arrive while it runs. */
 const TINY = {
   dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 15, testPerClass: 5, seed: 0 },
-  train: { model: 'MLPNet', width: 16, epochs: 30, batch: 10, lr: 0.003, seed: 0 },
+  train: { model: 'MLPNet', width: 16, epochs: 400, batch: 10, lr: 0.003, seed: 0 },
   similarity: { use: [], baselines: ['raw'] },
   cluster: { k: 2, seeds: 1, restarts: 1, methods: [{ input: 'raw', method: 'kmeans' }] },
   report: {},
@@ -62,7 +62,7 @@ test('npm start shows a stage\'s lines while it runs; the second, cached, npm st
 
   const first = await npmStart(ws);
   assert.equal(first.status, 0, show(first.lines));
-  const firstEpoch = first.lines.find((l) => l.text.startsWith('[train] epoch 1/30:'));
+  const firstEpoch = first.lines.find((l) => l.text.startsWith('[train] epoch 1/400:'));
   const trainDone = first.lines.find((l) => l.text.startsWith('[train] done in'));
   assert.ok(firstEpoch && trainDone, show(first.lines));
   // Nx's static output printed a task's lines all at once when it ended; streamed, the first
@@ -89,7 +89,7 @@ test('npm start shows a stage\'s lines while it runs; the second, cached, npm st
   // --verbose replays the cached stages' logs.
   const verbose = await npmStart(ws, ['--verbose']);
   assert.equal(verbose.status, 0, show(verbose.lines));
-  assert.ok(verbose.lines.some((l) => l.text.includes('[train] epoch 30/30')), show(verbose.lines));
+  assert.ok(verbose.lines.some((l) => l.text.includes('[train] epoch 400/400')), show(verbose.lines));
 });
 
 test('run with a name that is no pipeline lists the pipelines there are', async () => {
