@@ -48,8 +48,8 @@ function npmStart(cwd: string, extra: string[] = []): Promise<{ status: number; 
 }
 
 const show = (lines: Line[]) => lines.map((l) => `${l.stream} ${Math.round(l.at)} ${l.text}`).join('\n');
-/** npm's own header ("> local-elasticity@0.1.0 start", "> node … run default") and blank lines are not the command's output. */
-const output = (lines: Line[]) => lines.filter((l) => l.text.trim() !== '' && !l.text.startsWith('> local-elasticity@') && !l.text.startsWith('> node '));
+/** npm's own header ("> local-elasticity@0.1.0 start", "> node … run default"), npm's own warnings and blank lines are not the command's output. */
+const output = (lines: Line[]) => lines.filter((l) => l.text.trim() !== '' && !l.text.startsWith('> local-elasticity@') && !l.text.startsWith('> node ') && !l.text.startsWith('npm warn '));
 /** The lines before the results table (its title line names the pipeline's data set). */
 const beforeTable = (lines: Line[]) => {
   const title = lines.findIndex((l) => /^default: .* \(\d+\.\d s\)$/.test(l.text));
