@@ -58,15 +58,23 @@ export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: 
     if (!m) throw new Error(`mlpNetNtk: the features hold no ${what}`);
     return products.abt(gatherRows(m, width, rows), m, nr, n, width);
   };
-  // (a ReLU layer's units active at no example add nothing: its Grams run over the active ones)
-  const K = await gram(F.readin, L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined, R, 'readout input', F.kMajor?.[L - 1]?.active);
-  for (let q = 0; q < nr * n; q++) K[q] += 1;
-  for (let l = 0; l < L; l++) {
-    const { inputs, units } = net.layers[l];
+  // every Gram queued at once (the workers go from one to the next without waiting for this thread);
+  // a ReLU layer's units active at no example add nothing: its Grams run over the active ones
+  const layerGrams = net.layers.map(({ inputs, units }, l) => {
     const z = l === 0 ? x : F.act[l - 1];
     if (!z) throw new Error(`mlpNetNtk: the features hold no activations of layer ${l}`);
-    const zz = await products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs);
-    const gg = await gram(F.back[l], F.kMajor?.[l]?.back, units, `backward vectors of layer ${l + 1}`, F.kMajor?.[l]?.active);
+    return [
+      products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs),
+      gram(F.back[l], F.kMajor?.[l]?.back, units, `backward vectors of layer ${l + 1}`, F.kMajor?.[l]?.active),
+    ];
+  });
+  const readinGram = gram(F.readin, L > 0 && net.readout === 'last' ? F.kMajor?.[L - 1]?.act : undefined, R, 'readout input', F.kMajor?.[L - 1]?.active);
+  // (awaited below; not unhandled rejections meanwhile)
+  for (const p of layerGrams.flat()) void p.catch(() => undefined);
+  const K = await readinGram;
+  for (let q = 0; q < nr * n; q++) K[q] += 1;
+  for (const [pendingZz, pendingGg] of layerGrams) {
+    const [zz, gg] = [await pendingZz, await pendingGg];
     for (let q = 0; q < nr * n; q++) K[q] += (zz[q] + 1) * gg[q];
   }
   if (net.sigmoidOutput) {
