@@ -103,11 +103,13 @@ const kernels = new Map<'onnx' | 'tfjs', Promise<Float32MatMul | undefined>>();
 
 /**
  * This thread's kernel for a choice: 'onnx' or 'tfjs' (the wasm backend of
- * `tfjs()`, made on first use), 'auto' = 'onnx' where it loads. Returns
- * which kernel it is, too.
+ * `tfjs()`, made on first use), 'auto' = 'tfjs' for now: processes that
+ * loaded onnxruntime-node were seen to abort at exit (Napi::Error) under
+ * `elasticity run`, so ONNX is used only when asked for. Returns which
+ * kernel it is, too.
  */
 export async function float32Kernel(choice: KernelChoice, tfjs: () => Promise<MatMulBackend>): Promise<{ kernel: Float32MatMul; name: 'onnx' | 'tfjs' }> {
-  if (choice !== 'tfjs') {
+  if (choice === 'onnx') {
     if (!kernels.has('onnx')) kernels.set('onnx', onnxMatMul());
     const onnx = await kernels.get('onnx')!;
     if (onnx) return { kernel: onnx, name: 'onnx' };
