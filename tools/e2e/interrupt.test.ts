@@ -46,8 +46,15 @@ test('kill -9 at random points of every stage leaves either no output or a compl
   const outcomes: string[] = [];
   for (let k = 0; k < 22; k++) {
     const stage = STAGES[k % STAGES.length];
-    const ms = Math.round(rng.uniform(0.15, 0.9) * seconds[stage] * 1000);
-    const how = await killAfter(ws, stage, ms);
+    // A run can finish before its kill when the machine is faster than during the
+    // reference run: then try again with half the delay, so every round lands a kill.
+    let ms = Math.round(rng.uniform(0.15, 0.9) * seconds[stage] * 1000);
+    let how = await killAfter(ws, stage, ms);
+    for (let attempt = 0; how !== 'SIGKILL' && attempt < 4; attempt++) {
+      assert.equal(how, 'exit 0', `${stage} ended with ${how} before its kill`);
+      ms = Math.round(ms / 2);
+      how = await killAfter(ws, stage, ms);
+    }
     outcomes.push(`${stage}@${ms}ms:${how}`);
     const dir = join(ws, 'data/p', stage);
     if (existsSync(dir)) {
@@ -61,5 +68,5 @@ test('kill -9 at random points of every stage leaves either no output or a compl
     assert.deepEqual(await listFiles(dir), reference[stage]);
     assert.deepEqual((await readdir(join(ws, 'data/p'))).filter((n) => n.startsWith(`.${stage}.tmp-`)), [], 'abandoned staging folders removed');
   }
-  assert.ok(outcomes.filter((o) => o.includes('SIGKILL')).length >= 20, outcomes.join(' '));
+  assert.ok(outcomes.every((o) => o.endsWith('SIGKILL')), outcomes.join(' '));
 });

@@ -1,3 +1,4 @@
+/// <reference path="./onnxruntime-node.d.ts" />
 import type { tf as TF } from '@elasticity/core/tf';
 
 /** The part of TensorFlow.js the tfjs kernel uses (the main thread's or a worker's backend). */

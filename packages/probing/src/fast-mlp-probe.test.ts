@@ -175,6 +175,28 @@ test('relative similarity of the probed example with itself is 1, and a shard eq
   assert.deepEqual(Array.from(shard.eta), Array.from(full.eta.subarray(3, 7)));
 });
 
+test('progress: the batched path reports its three phases in order, the layer-by-layer path one call per probed row', async () => {
+  const rng = createRng(5);
+  const d = 4, h = 6, n = 7;
+  const x = randomInputs(rng, n, d);
+  const targets = new Float32Array(n).fill(1);
+  const ex = { x, n, targets, rows: [0, 2, 3, 6] };
+  for (const activation of ['relu', 'sigmoid'] as const) {
+    const net = mlpNetFromDense(randomMlp(rng, d, h, activation, false));
+    const phases: Array<[string, number]> = [];
+    let rowCalls = 0;
+    await fastNetProbe(net, ex, 'mse', 'authors', { onRow: () => rowCalls++, onPhase: (p, s) => phases.push([p, s]) });
+    if (activation === 'relu') {
+      assert.deepEqual(phases.map(([p]) => p), ['features', 'steps', 'products']);
+      for (let q = 1; q < phases.length; q++) assert.ok(phases[q][1] >= phases[q - 1][1]);
+      assert.equal(rowCalls, 0);
+    } else {
+      assert.deepEqual(phases, []);
+      assert.equal(rowCalls, ex.rows.length);
+    }
+  }
+});
+
 test('float32 features kept k-major only (workers, a probed subset, steps that flip units and leave the near list) agree with row-major features and with float64', async () => {
   const rng = createRng(44);
   const d = 40, h = 300, n = 36;

@@ -4,10 +4,12 @@ import type { EtaSetting } from './eta.ts';
 import { layerwiseNetProbe } from './layerwise-probe.ts';
 import type { NetProbeOptions } from './layerwise-probe.ts';
 import { hasMatrixForm, matrixNetProbe } from './matrix-probe.ts';
+import type { MatrixProbeOptions } from './matrix-probe.ts';
 import type { ProbeLoss } from './probe-loss.ts';
 import type { ProbeExamples, ProbeResult } from './probe-result.ts';
 
-export type FastProbeOptions = NetProbeOptions;
+/** onRow is called per row on the layer-by-layer path, onPhase per phase on the batched one. */
+export type FastProbeOptions = NetProbeOptions & Pick<MatrixProbeOptions, 'onPhase'>;
 
 /**
  * The exact fast probe of any model of the MLP family. Reset mode of the

@@ -18,9 +18,16 @@ export interface MatrixProbeOptions {
   products?: Products;
   /** Features of all examples (computed when absent); a ReLU net's may be k-major only (rowMajor false) when they ran as float32 tiles with masks. */
   features?: MlpNetFeatures<boolean>;
-  onRow?: () => void;
+  /**
+   * Called after each phase of the batched computation (features, step sizes,
+   * products), with the seconds since the call began: all rows advance
+   * together, so there is no per-row progress to report.
+   */
+  onPhase?: (phase: MatrixProbePhase, seconds: number) => void;
   where?: { file?: string; field?: string };
 }
+
+export type MatrixProbePhase = 'features' | 'steps' | 'products';
 
 /**
  * The exact fast probe (reset mode) of the 1-layer model and of 2-layer
@@ -52,7 +59,10 @@ export async function matrixNetProbe(
   const d = net.d;
   const relu = net.layers.length === 1 && net.layers[0].activation === 'relu';
   // a ReLU layer run as float32 tiles: its k-major copies are all the products need
+  const started = performance.now();
+  const phase = (name: MatrixProbePhase): void => options.onPhase?.(name, (performance.now() - started) / 1000);
   const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true, rowMajor: !relu }));
+  phase('features');
   const nr = rows.length;
   // products that do not depend on the steps are queued first: the workers compute them while the steps are chosen
   const pendingG = products.abt(gatherRows(x, d, rows), x, nr, N, d);
@@ -85,6 +95,7 @@ export async function matrixNetProbe(
     }
   } else for (let r = 0; r < nr; r++) etas[r] = typeof eta === 'number' ? eta : eta[r];
   const e = Float64Array.from(etas, (h, r) => stepOf(r, h));
+  phase('steps');
   const G = await pendingG;
   const dz = new Float64Array(nr * N);
   if (net.layers.length === 0) {
@@ -143,7 +154,7 @@ export async function matrixNetProbe(
   for (let r = 0; r < nr; r++) {
     for (let c = 0; c < n; c++) delta[r * n + c] = change(r, columns[c]);
     self[r] = change(r, rows[r]);
-    options.onRow?.();
   }
+  phase('products');
   return { rows, columns, n, delta, self, eta: etas, lossSlope: slopes };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { check, checkModelTrainedOn, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
 import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
-import type { Dataset } from '@elasticity/core';
+import type { Dataset, Progress } from '@elasticity/core';
 import type { MlpNet } from '@elasticity/mlp-engine';
 import { fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
@@ -123,17 +123,18 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
     async ({ dir, meta, log }) => {
       log.info(`${method} ${config.mode} probe of rows ${start}..${end - 1} of ${total} ${config.probed} examples, measured at ${columns.length} ${config.measured} examples; ${info.model} ${info.loss}, from ${config.from}, eta ${config.eta}`);
       const started = performance.now();
-      const progress = createProgress('probe', end - start);
+      // row by row: a progress line per row; batched (all rows at once): a line per phase
+      let progress: Progress | undefined;
+      const onRow = (): void => (progress ??= createProgress('probe', end - start)).tick();
+      const onPhase = (phase: string, seconds: number): void => log.info(`batched probe: ${phase} done at ${seconds.toFixed(2)} s`);
       const where = { file: pipelineFile, field: 'probe.eta' };
       let result: ProbeResult;
       try {
         result = net && method === 'fast'
-          ? (await fastNetProbe(net, ex, info.loss, config.eta, {
-            mode: config.mode, products, onRow: () => progress.tick(), where,
-          })).result
-          : await genericProbe(model, ex, info.loss, config.eta, { inputShape, mode: config.mode, onRow: () => progress.tick(), where });
+          ? (await fastNetProbe(net, ex, info.loss, config.eta, { mode: config.mode, products, onRow, onPhase, where })).result
+          : await genericProbe(model, ex, info.loss, config.eta, { inputShape, mode: config.mode, onRow, where });
       } finally {
-        progress.stop();
+        progress?.stop();
         model.dispose();
       }
       log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${Math.min(...result.eta)}..${Math.max(...result.eta)}`);
