@@ -9,6 +9,7 @@ export { isBaselineInput, isModelInput } from './baseline-inputs.ts';
 export { buildMatrixTable } from './matrix-table.ts';
 export type { MatrixCombo, MatrixTableOptions, MatrixTable, MatrixColumn, MatrixRow, MatrixCell } from './matrix-table.ts';
 export { formatMatrixTable, formatMatrixMarkdown, formatMatrixCell, matrixTableCaption, matrixRowLabel } from './matrix-table-format.ts';
+export type { MatrixFormatOptions } from './matrix-table-format.ts';
 export { runMatrixReport } from './matrix-report.ts';
 export type { MatrixReportOptions } from './matrix-report.ts';
 export { readMatrixResults } from './matrix-results.ts';
@@ -29,5 +30,6 @@ export type { GeodesicAnalysis, GeodesicMeasure, GeodesicOptions } from './geode
 export { kernelDistances, eigenEmbedding } from './kernel-distance.ts';
 export { pearson, spearman, ranks } from './stats/correlation.ts';
 export { binnedMeans } from './stats/binned.ts';
+export { tInterval95, tQuantile975 } from './stats/t-interval.ts';
 export type { Bin } from './stats/binned.ts';
 export { renderSvg, inlineSvg } from './figures/render-svg.ts';

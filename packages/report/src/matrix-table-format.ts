@@ -3,11 +3,27 @@ import { formatCell } from './table1.ts';
 import { formatTextTable, markdownTable } from './table.ts';
 import type { MatrixCell, MatrixRow, MatrixTable } from './matrix-table.ts';
 import { plural } from './plural.ts';
+import { tInterval95 } from './stats/t-interval.ts';
 
-/** "0.912 ± 0.010"; "(n=2)" after it when fewer runs than the over axis has values filled the cell. */
-export function formatMatrixCell(cell: MatrixCell | undefined, table: Pick<MatrixTable, 'over' | 'n'>): string {
+export interface MatrixFormatOptions {
+  /**
+   * After each cell averaged over two or more runs of the over axis (e.g.
+   * training seeds): the 95% t-interval of its mean, "[0.887, 0.937]".
+   */
+  interval?: boolean;
+}
+
+/**
+ * "0.912 ± 0.010"; with `interval`, the 95% t-interval after a cell over
+ * two or more runs ("0.912 ± 0.010 [0.887, 0.937]"); "(n=2)" last when
+ * fewer runs than the over axis has values filled the cell.
+ */
+export function formatMatrixCell(cell: MatrixCell | undefined, table: Pick<MatrixTable, 'over' | 'n'>, options: MatrixFormatOptions = {}): string {
   const text = formatCell(cell, 3);
-  return cell && table.over && cell.n !== table.n ? `${text} (n=${cell.n})` : text;
+  if (!cell || !table.over) return text;
+  // n > 1: the values are the runs' means (n = 1: that run's clustering seeds, not runs).
+  const ci = options.interval && cell.n > 1 ? tInterval95(cell.values) : undefined;
+  return `${text}${ci ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : ''}${cell.n !== table.n ? ` (n=${cell.n})` : ''}`;
 }
 
 /** A row's name: its labels on the row axes ("5v8", "5v8 · relu-mse"), or "all" without row axes. */
@@ -16,19 +32,20 @@ export function matrixRowLabel(row: MatrixRow, table: Pick<MatrixTable, 'rowAxes
 }
 
 /** What the cells are: over which runs or seeds, and the axes held at one label. */
-export function matrixTableCaption(table: MatrixTable): string {
+export function matrixTableCaption(table: MatrixTable, options: MatrixFormatOptions = {}): string {
+  const interval = options.interval ? ', [low, high] the 95% t-interval of that mean' : '';
   const cells = table.over
-    ? `mean ± sd over the ${plural(table.n, 'value')} of ${table.over} of each run's mean over its clustering seeds ("(n=k)": only k runs)`
+    ? `mean ± sd over the ${plural(table.n, 'value')} of ${table.over} of each run's mean over its clustering seeds${interval} ("(n=k)": only k runs)`
     : 'mean ± sd over the clustering seeds';
   const fixed = Object.entries(table.fixed).map(([a, l]) => `${a}=${l}`).join(', ');
   return `Clustering accuracy of the primary pair, ${cells}${fixed ? `; fixed: ${fixed}` : ''}.`;
 }
 
 /** Header and rows shared by the Markdown and HTML tables: row labels, data set, then the columns. */
-export function matrixTableRows(table: MatrixTable): { header: string[]; rows: string[][] } {
+export function matrixTableRows(table: MatrixTable, options: MatrixFormatOptions = {}): { header: string[]; rows: string[][] } {
   return {
     header: [table.rowAxes.join(' · ') || 'runs', 'data set', ...table.columns.map((c) => c.label)],
-    rows: table.rows.map((r) => [matrixRowLabel(r, table), r.dataset, ...r.cells.map((c) => formatMatrixCell(c, table))]),
+    rows: table.rows.map((r) => [matrixRowLabel(r, table), r.dataset, ...r.cells.map((c) => formatMatrixCell(c, table, options))]),
   };
 }
 
@@ -37,9 +54,9 @@ export function matrixTableRows(table: MatrixTable): { header: string[]; rows: s
  * method headers ("relative · K-means"), under a header line with the
  * column-axis labels ("relu-mse") when the model columns are split by axes.
  */
-export function formatMatrixTable(table: MatrixTable): string {
+export function formatMatrixTable(table: MatrixTable, options: MatrixFormatOptions = {}): string {
   const corner = table.rowAxes.join(' · ') || 'runs';
-  const rows = table.rows.map((r) => [matrixRowLabel(r, table), ...r.cells.map((c) => formatMatrixCell(c, table))]);
+  const rows = table.rows.map((r) => [matrixRowLabel(r, table), ...r.cells.map((c) => formatMatrixCell(c, table, options))]);
   const methods = [corner, ...table.columns.map((c) => shortMethodLabel(c.input, c.method))];
   const headers = table.columnAxes.length > 0
     ? [['', ...table.columns.map((c) => table.columnAxes.map((a) => c.labels[a]).filter(Boolean).join(', '))], methods]
@@ -48,7 +65,7 @@ export function formatMatrixTable(table: MatrixTable): string {
 }
 
 /** The table in Markdown (with the data set of each row). */
-export function formatMatrixMarkdown(table: MatrixTable): string {
-  const { header, rows } = matrixTableRows(table);
+export function formatMatrixMarkdown(table: MatrixTable, options: MatrixFormatOptions = {}): string {
+  const { header, rows } = matrixTableRows(table, options);
   return markdownTable(header, rows);
 }

@@ -159,3 +159,39 @@ test('bad options and labels: one ElasticityError naming the field', () => {
   twice.push({ ...twice[0], id: 'again' });
   assert.throws(() => buildMatrixTable(twice, { axes: AXES }), (e: unknown) => e instanceof ElasticityError && e.message.includes('quick.5v8.relu-mse.0 and again'));
 });
+
+test('expected combinations: rows and model columns of a suite half done, empty cells "–"', () => {
+  const expected = ['5v8', '4v9', '3v5'].flatMap((pair) => ['relu-mse', 'relu-bce'].flatMap((model) => [0, 1, 2].map((seed) => ({ scale: 'quick', pair, model, seed: String(seed) }))));
+  // Only relu-mse has run on 4v9; nothing on 3v5.
+  const done = matrix().filter((c) => !(c.labels.pair === '4v9' && c.labels.model === 'relu-bce'));
+  const t = buildMatrixTable(done, { axes: AXES, expected });
+  assert.deepEqual(t.rows.map((r) => [r.labels.pair, r.dataset]), [['5v8', 'mnist 5v8 | 9,3'], ['4v9', 'mnist 4v9 | 5,7'], ['3v5', '–']]);
+  assert.equal(t.columns.length, 6);
+  assert.deepEqual(t.rows[1].cells.map((c) => c === undefined), [false, false, false, false, true, true], '4v9 relu-bce not run');
+  assert.ok(t.rows[2].cells.every((c) => c === undefined));
+  const lines = formatMatrixTable(t).split('\n');
+  assert.match(lines[5], /^3v5(\s+–){6}$/);
+
+  // A model with no run at all keeps its columns: relu-bce everywhere missing.
+  const onlyMse = buildMatrixTable(matrix().filter((c) => c.labels.model === 'relu-mse' && c.labels.pair === '5v8'), { axes: AXES, expected });
+  assert.deepEqual(onlyMse.columnAxes, ['model'], 'the model axis varies among the expected combinations');
+  assert.deepEqual(onlyMse.rowAxes, ['pair']);
+  assert.deepEqual(onlyMse.columns.map((c) => c.labels.model ?? ''), ['', '', 'relu-mse', 'relu-mse', 'relu-bce', 'relu-bce']);
+  assert.equal(onlyMse.rows.length, 3);
+  // Without `expected` the same runs make one row and no model axis.
+  assert.equal(buildMatrixTable(matrix().filter((c) => c.labels.model === 'relu-mse' && c.labels.pair === '5v8'), { axes: AXES }).rows.length, 1);
+});
+
+test('the 95% t-interval after cells over two or more seed runs (interval option), none for one run', () => {
+  const t = buildMatrixTable(matrix(['quick.5v8.relu-bce.1', 'quick.5v8.relu-bce.2']), { axes: AXES });
+  const text = formatMatrixTable(t, { interval: true });
+  // relative 5v8 relu-mse: 0.90, 0.92, 0.97 -> 0.93 ± 0.036, half width 4.302653 * 0.0360555 / sqrt(3) = 0.0896.
+  assert.ok(text.includes('0.930 ± 0.036 [0.840, 1.020]'), text);
+  // relative 5v8 relu-bce: one run (0.80 ± 0.01 over its 2 clustering seeds): no interval.
+  assert.ok(text.includes('0.800 ± 0.014 (n=1)'), text);
+  assert.ok(!formatMatrixTable(t).includes('['), 'no interval unless asked');
+  const two = formatMatrixMarkdown(buildMatrixTable(matrix(['quick.5v8.relu-mse.2']), { axes: AXES }), { interval: true });
+  // 0.90, 0.92: 0.91 ± 0.0141, half width 12.706205 * 0.0141421 / sqrt(2) = 0.1271.
+  assert.ok(two.includes('0.910 ± 0.014 [0.783, 1.037] (n=2)'), two);
+  assert.match(matrixTableCaption(t, { interval: true }), /\[low, high\] the 95% t-interval of that mean/);
+});

@@ -19,6 +19,13 @@ export interface MatrixTableOptions {
   rowAxes?: string[];
   /** Axis to average over. Default: 'seed' when there is such an axis (and it is not a row axis). */
   overAxis?: string;
+  /**
+   * The labels of every combination the table is for, run or not, in matrix
+   * order. Rows, model columns and which axes vary then come from these, so
+   * a combination without results shows as empty cells ("–"), not as a
+   * missing row or column (a suite half done). Default: the combos given.
+   */
+  expected?: Record<string, string>[];
 }
 
 export interface MatrixColumn {
@@ -67,7 +74,7 @@ export interface MatrixTable {
 const pick = (labels: Record<string, string>, axes: string[]) => Object.fromEntries(axes.map((a) => [a, labels[a]]));
 const keyOf = (labels: Record<string, string>, axes: string[]) => JSON.stringify(axes.map((a) => labels[a]));
 
-/** Checks the options against the combos; returns the labels of each axis in order of first appearance. */
+/** Checks the options against the combos (and the expected labels); returns the labels of each axis in order of first appearance. */
 function axisLabels(combos: MatrixCombo[], options: MatrixTableOptions): Map<string, string[]> {
   const { axes } = options;
   if (axes.length === 0) throw new ElasticityError('a matrix needs at least one axis', { field: 'axes' });
@@ -80,14 +87,18 @@ function axisLabels(combos: MatrixCombo[], options: MatrixTableOptions): Map<str
     if (options.rowAxes?.includes(options.overAxis)) throw new ElasticityError(`"${options.overAxis}" cannot be both a row axis and the axis averaged over`, { field: 'overAxis' });
   }
   const labels = new Map(axes.map((a) => [a, [] as string[]]));
-  combos.forEach((c, i) => {
+  const entries = [
+    ...(options.expected ?? []).map((l, i) => ({ name: `expected combination ${i + 1}`, labels: l, field: `expected[${i}]` })),
+    ...combos.map((c, i) => ({ name: `combo ${c.id}`, labels: c.labels, field: `combos[${i}]` })),
+  ];
+  for (const e of entries) {
     for (const a of axes) {
-      const label = c.labels[a];
-      if (typeof label !== 'string') throw new ElasticityError(`combo ${c.id} has no label on axis "${a}"`, { field: `combos[${i}].labels.${a}` });
+      const label = e.labels[a];
+      if (typeof label !== 'string') throw new ElasticityError(`${e.name} has no label on axis "${a}"`, { field: `${e.field}.labels.${a}` });
       const list = labels.get(a)!;
       if (!list.includes(label)) list.push(label);
     }
-  });
+  }
   return labels;
 }
 
@@ -99,6 +110,9 @@ function axisLabels(combos: MatrixCombo[], options: MatrixTableOptions): Map<str
  * axis), then for each label tuple of the remaining axes, each similarity
  * method. Cells are the clustering accuracy, averaged over the over axis.
  * Axes with a single label among the combos are left out of the labels.
+ * With `expected`, rows and model columns are those of every expected
+ * combination (cells without a run stay empty; a row without any run has
+ * the data set "–").
  */
 export function buildMatrixTable(combos: MatrixCombo[], options: MatrixTableOptions): MatrixTable {
   const labels = axisLabels(combos, options);
@@ -126,12 +140,25 @@ export function buildMatrixTable(combos: MatrixCombo[], options: MatrixTableOpti
   const methods = new Map<string, { input: string; method: string }>();
   const modelColumns = new Set<string>();
   // row key -> column key -> over label -> the run filling it
-  const rows = new Map<string, { labels: Record<string, string>; dataset: string; cells: Map<string, Map<string, { id: string; accuracy: Summary }>> }>();
+  const rows = new Map<string, { labels: Record<string, string>; dataset?: string; cells: Map<string, Map<string, { id: string; accuracy: Summary }>> }>();
+  const addRow = (labels: Record<string, string>) => {
+    const rowKey = keyOf(labels, rowAxes);
+    if (!rows.has(rowKey)) rows.set(rowKey, { labels: pick(labels, rowAxes), cells: new Map() });
+    return rows.get(rowKey)!;
+  };
+  const addTuple = (labels: Record<string, string>) => {
+    const tuple = keyOf(labels, columnAxes);
+    if (!tuples.has(tuple)) tuples.set(tuple, pick(labels, columnAxes));
+    return tuple;
+  };
+  for (const labels of options.expected ?? []) {
+    addRow(labels);
+    addTuple(labels);
+  }
   for (const c of combos) {
     if (c.results.results.length === 0) continue;
-    const rowKey = keyOf(c.labels, rowAxes);
-    if (!rows.has(rowKey)) rows.set(rowKey, { labels: pick(c.labels, rowAxes), dataset: c.results.dataset.name, cells: new Map() });
-    const row = rows.get(rowKey)!;
+    const row = addRow(c.labels);
+    row.dataset ??= c.results.dataset.name;
     const overLabel = over ? c.labels[over] : '';
     for (const r of c.results.results) {
       const method = JSON.stringify([r.input, r.method]);
@@ -140,8 +167,7 @@ export function buildMatrixTable(combos: MatrixCombo[], options: MatrixTableOpti
         columnKey = `baseline ${method}`;
         if (!baselineColumns.has(columnKey)) baselineColumns.set(columnKey, { label: methodLabel(r.input, r.method), input: r.input, method: r.method, labels: {} });
       } else {
-        const tuple = keyOf(c.labels, columnAxes);
-        if (!tuples.has(tuple)) tuples.set(tuple, pick(c.labels, columnAxes));
+        const tuple = addTuple(c.labels);
         if (!methods.has(method)) methods.set(method, { input: r.input, method: r.method });
         columnKey = `${tuple} ${method}`;
         modelColumns.add(columnKey);
@@ -158,7 +184,8 @@ export function buildMatrixTable(combos: MatrixCombo[], options: MatrixTableOpti
     const suffix = columnAxes.length > 0 ? ` (${columnAxes.map((a) => tupleLabels[a]).join(', ')})` : '';
     for (const [method, m] of methods) {
       const key = `${tuple} ${method}`;
-      if (!modelColumns.has(key)) continue;
+      // Expected combinations: every model has every method, so a model not run yet keeps its columns.
+      if (!modelColumns.has(key) && !options.expected) continue;
       columnKeys.push(key);
       columns.push({ label: `${methodLabel(m.input, m.method)}${suffix}`, input: m.input, method: m.method, labels: tupleLabels });
     }
@@ -166,7 +193,7 @@ export function buildMatrixTable(combos: MatrixCombo[], options: MatrixTableOpti
   return {
     rowAxes, columnAxes, ...(over ? { over } : {}), n: over ? labels.get(over)!.length : 1, fixed, columns,
     rows: [...rows.values()].map((row) => ({
-      labels: row.labels, dataset: row.dataset,
+      labels: row.labels, dataset: row.dataset ?? '–',
       cells: columnKeys.map((key) => {
         const runs = [...(row.cells.get(key)?.values() ?? [])];
         if (runs.length === 0) return undefined;
