@@ -5,6 +5,7 @@ import type { MatrixResults } from '@elasticity/report';
 import { instanceProjectName, partitionCombos, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import type { PartitionSpec, Pipeline, PlannedCombination } from '@elasticity/pipeline';
 import { runNx } from './run-nx.ts';
+import { writeCombinationResults } from '../results/write-combination-results.ts';
 
 export interface MatrixSelection {
   pipeline: Pipeline;
@@ -20,6 +21,11 @@ export interface MatrixRunOptions {
   dataRoot?: string;
   /** Run only this part of the selected combinations (partitionCombos), and write no combined report. */
   partition?: PartitionSpec;
+  /**
+   * A results folder: when the run succeeds, one JSON per combination it ran
+   * (writeCombinationResults; the selection recorded is the filter).
+   */
+  resultsDir?: string;
 }
 
 /** The folder of a matrix pipeline's combined report: DATA/NAME/matrix-report[-AXIS_LABEL...]. */
@@ -75,6 +81,13 @@ export async function runMatrices(selections: MatrixSelection[], options: Matrix
   if (code !== 0) {
     process.exitCode = code;
     throw new ElasticityError(`matrix run failed (Nx exited with ${code}); the failing stage's message is above`, { file: selections[0].pipeline.file });
+  }
+  if (options.resultsDir !== undefined) {
+    for (const [i, s] of selections.entries()) {
+      const combos = chosen[i].filter((c) => c.instances.report);
+      const files = await writeCombinationResults({ pipeline: s.pipeline, combos, selection: s.filter, dataRoot, resultsDir: options.resultsDir });
+      log.info(`${s.pipeline.name}: ${files.length} combination ${files.length === 1 ? 'file' : 'files'} written to ${options.resultsDir}`);
+    }
   }
   if (options.partition) {
     const commands = selections.map((s) => {

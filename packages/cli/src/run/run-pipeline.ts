@@ -15,6 +15,8 @@ export interface RunArgs {
   only?: string;
   /** "i/n": part i of n of the combinations (for n machines sharing a remote cache). */
   partition?: string;
+  /** Matrix pipelines: the results folder, one JSON per finished combination. */
+  results?: string;
   verbose: boolean;
 }
 
@@ -32,10 +34,11 @@ export async function runPipeline(args: RunArgs): Promise<void> {
   const partition = args.partition === undefined ? undefined : parsePartition(args.partition, { file: pipeline.file });
   if (pipeline.matrix) {
     const filter = parseComboFilter(args.only, pipeline.matrix, pipeline.file);
-    await runMatrices([{ pipeline, filter }], { parallel: args.parallel, skipCache: args['skip-cache'], verbose: args.verbose, partition });
+    await runMatrices([{ pipeline, filter }], { parallel: args.parallel, skipCache: args['skip-cache'], verbose: args.verbose, partition, resultsDir: args.results });
     return;
   }
   if (args.only !== undefined) throw new ElasticityError('--only selects combinations of a matrix pipeline; this pipeline has no "matrix"', { file: pipeline.file, field: '--only' });
+  if (args.results !== undefined) throw new ElasticityError('--results writes one file per combination of a matrix pipeline; this pipeline has no "matrix" (its results are in its report folder)', { file: pipeline.file, field: '--results' });
   if (partition && partition.index > 1) {
     process.stdout.write(`${pipeline.name} has no matrix, so it is one part: part 1/${partition.count} runs it, part ${partition.index}/${partition.count} has nothing to run\n`);
     return;
