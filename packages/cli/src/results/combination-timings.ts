@@ -11,12 +11,16 @@ function shardCount(section: unknown): number {
 /**
  * Wall-clock seconds of every stage instance a combination used, by Nx task
  * name in stage order (a sharded stage: STAGE-shard-0..K-1, then STAGE, its
- * merge), from the timings files beside the stage folders under DATA/NAME;
- * null where there is none (restored from another machine's cache).
+ * merge), to the millisecond, from the timings files beside the stage
+ * folders under DATA/NAME; null where there is none (restored from another
+ * machine's cache).
  */
 export async function combinationTimings(dataRoot: string, pipelineName: string, combo: PlannedCombination): Promise<Record<string, number | null>> {
   const timings: Record<string, number | null> = {};
-  const seconds = async (dir: string) => (await readStageTimings(dir))?.seconds ?? null;
+  const seconds = async (dir: string) => {
+    const timings = await readStageTimings(dir);
+    return timings ? Math.round(timings.seconds * 1000) / 1000 : null;
+  };
   for (const [stage, instance] of Object.entries(combo.instances) as [StageName, StageInstance][]) {
     for (let i = 0; i < shardCount(instance.section); i++) {
       timings[`${stage}-shard-${i}`] = await seconds(shardDir(dataRoot, pipelineName, instance.folder, i));
