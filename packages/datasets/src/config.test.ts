@@ -10,10 +10,10 @@ const fails = (section: unknown, field: string, pattern?: RegExp) =>
 
 test('defaults: mnist-sample 4 vs 9 | 5,7, 500 per class, 1000 auxiliary', () => {
   assert.deepEqual(parseIngestConfig(undefined, F), {
-    source: 'mnist-sample', path: null, primary: [4, 9], auxiliary: [5, 7], perClass: 500, auxiliaryCount: 1000, testPerClass: 100, seed: 0,
+    source: 'mnist-sample', path: null, primary: [4, 9], auxiliary: [5, 7], perClass: 500, auxiliaryCount: 1000, testPerClass: 100, split: 'train', seed: 0,
   });
   const c = parseIngestConfig({ source: 'mnist', perClass: 20, primary: [3, 8], auxiliary: [5] }, F);
-  assert.deepEqual(c, { source: 'mnist', path: 'data/raw/mnist', primary: [3, 8], auxiliary: [5], perClass: 20, auxiliaryCount: 40, testPerClass: 100, seed: 0 });
+  assert.deepEqual(c, { source: 'mnist', path: 'data/raw/mnist', primary: [3, 8], auxiliary: [5], perClass: 20, auxiliaryCount: 40, testPerClass: 100, split: 'train', seed: 0 });
   assert.equal((parseIngestConfig({ source: 'fashion-mnist' }, F) as { path: string }).path, '/usr/share/datasets/fashion-mnist');
 });
 
@@ -58,10 +58,10 @@ const says = (section: unknown, message: string) =>
 
 test('schema messages: closest key, allowed values and ranges, at the JSON path', () => {
   says({ sourse: 'mnist' },
-    'dataset.sourse: unknown key (did you mean "source"?); allowed: source, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, seed, synthetic');
+    'dataset.sourse: unknown key (did you mean "source"?); allowed: source, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, split, seed, synthetic');
   says({ source: 'synthetic', synthetic: { shap: 'torus' } }, 'dataset.synthetic.shap: unknown key (did you mean "shape"?); allowed: shape, points');
   // An unknown key is reported before a bad value elsewhere.
-  says({ perClass: 0, testPerClas: 3 }, 'dataset.testPerClas: unknown key (did you mean "testPerClass"?); allowed: source, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, seed, synthetic');
+  says({ perClass: 0, testPerClas: 3 }, 'dataset.testPerClas: unknown key (did you mean "testPerClass"?); allowed: source, path, primary, auxiliary, perClass, auxiliaryCount, testPerClass, split, seed, synthetic');
   says({ perClass: 'many' }, 'dataset.perClass: must be an integer in [1, 2147483647], got "many"');
   says({ source: 'synthetic', synthetic: 'torus' }, 'dataset.synthetic: must be an object with keys shape, points, got "torus"');
   says({ source: 'synthetic', synthetic: { points: 2_000_000 } }, 'dataset.synthetic.points: must be an integer in [1, 1000000], got 2000000');
@@ -75,7 +75,7 @@ test('schema messages: closest key, allowed values and ranges, at the JSON path'
 
 test('defaults depend on the source: class names resolve, counts and folders follow the source', () => {
   assert.deepEqual(parseIngestConfig({ source: 'cifar10', primary: ['plane', 'ship'], perClass: 3 }, F),
-    { source: 'cifar10', path: 'data/raw/cifar-10-batches-bin', primary: [0, 8], auxiliary: [5, 7], perClass: 3, auxiliaryCount: 6, testPerClass: 100, seed: 0 });
+    { source: 'cifar10', path: 'data/raw/cifar-10-batches-bin', primary: [0, 8], auxiliary: [5, 7], perClass: 3, auxiliaryCount: 6, testPerClass: 100, split: 'train', seed: 0 });
   assert.deepEqual(parseIngestConfig({ source: 'synthetic', synthetic: { points: 7 } }, F), { source: 'synthetic', seed: 0, synthetic: { shape: 'torus', points: 7 } });
   assert.deepEqual(parseIngestConfig(null, F), parseIngestConfig({}, F));
 });

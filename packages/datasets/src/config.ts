@@ -19,8 +19,19 @@ export interface ImageIngestConfig {
   auxiliaryCount: number;
   /** Held-out examples per primary class (2x that many auxiliary); 0 = no test.arrow. */
   testPerClass: number;
+  /** Where the examples come from: the source's train split (held-out ones from its test split), or both splits as one pool ("all"). */
+  split: IngestSplit;
   seed: number;
 }
+
+/**
+ * "train": the training examples from the source's train split, the held-out
+ * ones from its test split. "all": both splits as one pool, train then test,
+ * in dataset order; the held-out examples are the next ones of the pool after
+ * those selected (with testPerClass 0: none, as the authors' clustering).
+ */
+export const INGEST_SPLITS = ['train', 'all'] as const;
+export type IngestSplit = (typeof INGEST_SPLITS)[number];
 
 export interface SyntheticIngestConfig {
   source: 'synthetic';
@@ -36,6 +47,7 @@ export const INGEST_DEFAULTS = {
   auxiliary: [5, 7],
   perClass: 500,
   testPerClass: 100,
+  split: 'train',
   seed: 0,
   synthetic: { shape: 'torus', points: 100 },
 } as const;
@@ -48,7 +60,7 @@ export const DEFAULT_PATHS: Record<ImageSourceName, string | null> = {
 };
 
 const INT32_MAX = 2 ** 31 - 1;
-const IMAGE_ONLY_KEYS = ['path', 'primary', 'auxiliary', 'perClass', 'auxiliaryCount', 'testPerClass'] as const;
+const IMAGE_ONLY_KEYS = ['path', 'primary', 'auxiliary', 'perClass', 'auxiliaryCount', 'testPerClass', 'split'] as const;
 
 /** A class: its number, or (CIFAR-10, Fashion-MNIST) its name; which ones exist depends on the source (checked with it). */
 const CLASS = expectAs(z.union([z.int().min(0).max(9), z.string().min(1)]), 'a class: an integer 0..9 or (cifar10, fashion-mnist) a class name');
@@ -73,6 +85,10 @@ const INGEST_SECTION = z.strictObject({
   auxiliaryCount: z.int().min(1).max(INT32_MAX).optional().describe('Auxiliary examples in all (default: primary classes x perClass).'),
   testPerClass: z.int().min(0).max(INT32_MAX).optional()
     .describe(`Held-out examples per primary class (2x that many auxiliary); 0 = no test.arrow (default ${INGEST_DEFAULTS.testPerClass}).`),
+  split: z.enum(INGEST_SPLITS).optional().describe(
+    'Which examples to select from: "train" (default) the train split, held-out examples from the test split; '
+    + '"all" the train and test splits as one pool in dataset order, held-out examples the next ones after those selected.',
+  ),
   seed: z.int().min(0).max(INT32_MAX).default(INGEST_DEFAULTS.seed),
   synthetic: SYNTHETIC_SCHEMA.optional().describe('Only with source "synthetic": the manifold and the number of points.'),
 });
@@ -137,6 +153,7 @@ function completeIngest(given: IngestSection): IngestConfig {
     perClass,
     auxiliaryCount: given.auxiliaryCount ?? primary.length * perClass,
     testPerClass: given.testPerClass ?? INGEST_DEFAULTS.testPerClass,
+    split: given.split ?? INGEST_DEFAULTS.split,
     seed: given.seed,
   };
 }

@@ -126,6 +126,35 @@ test('MNIST IDX folder (gzipped, relative path) end to end', async () => {
   });
 });
 
+test('split "all": train and test splits as one pool in dataset order, held-out examples the next ones after the selection', async () => {
+  await withDir(async (dir) => {
+    const raw = join(dir, 'mnist');
+    // train: 60 examples, label i % 10 (ids 0..59); test: 30, label i % 10 (ids 60..89)
+    const labels = Array.from({ length: 60 }, (_, i) => i % 10);
+    await writeMnistFolder(raw, { train: { labels }, test: { labels: labels.slice(0, 30) } }, { testOffset: 60 });
+    // 7 threes: the train split has 6 (ids 3, 13, ..., 53), so the 7th is the test split's first (id 63)
+    const config = { source: 'mnist', path: raw, primary: [3, 8], auxiliary: [5], perClass: 7, auxiliaryCount: 7, testPerClass: 1, split: 'all' };
+    const r = await runIngest({ config, pipelineFile: 'p.json', outDir: join(dir, 'out') });
+    const { dataset } = await readDatasetFile(r.datasetFile);
+    assert.equal(dataset.name, 'mnist (train + test) 3v8 | 5');
+    const sorted = (ds: typeof dataset, c: number) => [...ds.ids].filter((_, k) => ds.classes[k] === c).sort((a, b) => a - b);
+    assert.deepEqual(sorted(dataset, 3), [3, 13, 23, 33, 43, 53, 63]);
+    assert.deepEqual(sorted(dataset, 8), [8, 18, 28, 38, 48, 58, 68]);
+    assert.deepEqual(sorted(dataset, 5), [5, 15, 25, 35, 45, 55, 65]);
+    // held out: the next three and eight, and the next two fives, none of them selected for training
+    const test = (await readDatasetFile(r.testFile!)).dataset;
+    assert.deepEqual(sorted(test, 3), [73]);
+    assert.deepEqual(sorted(test, 8), [78]);
+    assert.deepEqual(sorted(test, 5), [75, 85]);
+    assert.equal(test.ids.length, 4);
+    // not enough left for the held-out fives: the error names the field
+    await assert.rejects(
+      runIngest({ config: { ...config, testPerClass: 2 }, pipelineFile: 'p.json', outDir: join(dir, 'out2') }),
+      (e: unknown) => e instanceof ElasticityError && /auxiliary classes 5 have 2 examples left in the train \+ test split, 4 needed/.test(e.message) && e.field === 'dataset.testPerClass',
+    );
+  });
+});
+
 test('CIFAR-10 folder with class names end to end', async () => {
   await withDir(async (dir) => {
     const raw = join(dir, 'cifar');

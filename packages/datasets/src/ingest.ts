@@ -8,8 +8,9 @@ import { className, classNames } from './classes.ts';
 import { findMnistFiles, readMnistFolder } from './readers/mnist-idx.ts';
 import { findCifar10Files, readCifar10Folder } from './readers/cifar10.ts';
 import { mnistSampleDir, mnistSampleFiles, readMnistSample } from './readers/mnist-sample.ts';
+import { joinSplits } from './readers/image-split.ts';
 import type { ImageSource } from './readers/image-split.ts';
-import { selectExamples } from './select.ts';
+import { selectExamples, selectedRows } from './select.ts';
 import { generateSynthetic } from './synthetic/generate.ts';
 import { geodesicDistance } from './synthetic/shapes.ts';
 import type { SyntheticShape } from './synthetic/shapes.ts';
@@ -28,11 +29,12 @@ export interface IngestOptions {
   outDir: string;
 }
 
-/** The display name written into the metadata, e.g. "mnist-sample 4v9 | 5,7". */
+/** The display name written into the metadata, e.g. "mnist-sample 4v9 | 5,7", "mnist-sample (train + test) 3v8 | 5". */
 export function datasetName(config: ImageIngestConfig): string {
   const named = classNames(config.source) !== undefined;
   const show = (c: number) => className(config.source, c);
-  return `${config.source} ${config.primary.map(show).join(named ? ' v ' : 'v')} | ${config.auxiliary.map(show).join(',')}`;
+  const pool = config.split === 'all' ? ' (train + test)' : '';
+  return `${config.source}${pool} ${config.primary.map(show).join(named ? ' v ' : 'v')} | ${config.auxiliary.map(show).join(',')}`;
 }
 
 /** Finds the raw files (so they can be hashed) and returns a reader for them. Relative paths resolve against the working directory. */
@@ -144,7 +146,9 @@ export async function runIngest(options: IngestOptions): Promise<{ datasetFile: 
       file: located!.folder,
       describe: (c: number) => className(config.source, c),
     };
-    const train = selectExamples(source.train, {
+    // "all": the train and test splits as one pool; the held-out examples come after the selected ones
+    const pooled = config.split === 'all' && source.test ? joinSplits(source.train, source.test) : undefined;
+    const trainOptions = {
       ...common,
       name,
       perClass: config.perClass,
@@ -152,23 +156,27 @@ export async function runIngest(options: IngestOptions): Promise<{ datasetFile: 
       seed: config.seed,
       perClassField: 'dataset.perClass',
       auxiliaryField: 'dataset.auxiliaryCount',
-      splitName: 'train',
-    });
+      splitName: pooled ? 'train + test' : 'train',
+    };
+    const train = selectExamples(pooled ?? source.train, trainOptions);
     let test: Dataset | undefined;
     if (config.testPerClass > 0) {
-      if (!source.test) {
+      const heldOut = {
+        ...common,
+        name: `${name} (test)`,
+        perClass: config.testPerClass,
+        auxiliaryCount: config.primary.length * config.testPerClass,
+        seed: (config.seed + 1) | 0,
+        perClassField: 'dataset.testPerClass',
+        auxiliaryField: 'dataset.testPerClass',
+      };
+      if (pooled) {
+        const taken = selectedRows(pooled, trainOptions);
+        test = selectExamples(pooled, { ...heldOut, splitName: 'train + test', exclude: new Set([...taken.primary, ...taken.auxiliary]) });
+      } else if (!source.test) {
         log.warn(`${config.source} has no test split in ${located!.folder}: no ${TEST_FILE} written`);
       } else {
-        test = selectExamples(source.test, {
-          ...common,
-          name: `${name} (test)`,
-          perClass: config.testPerClass,
-          auxiliaryCount: config.primary.length * config.testPerClass,
-          seed: (config.seed + 1) | 0,
-          perClassField: 'dataset.testPerClass',
-          auxiliaryField: 'dataset.testPerClass',
-          splitName: 'test',
-        });
+        test = selectExamples(source.test, { ...heldOut, splitName: 'test' });
       }
     }
     await writeDatasetFile(join(dir, DATASET_FILE), train, meta);

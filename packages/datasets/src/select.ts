@@ -28,21 +28,22 @@ export interface SelectOptions {
   splitName: string;
   /** Display name of a class in messages. */
   describe?: (c: number) => string;
+  /** Rows of the split to pass over (those another selection from the same pool took). */
+  exclude?: ReadonlySet<number>;
 }
 
 /**
- * Selection of method.md section 3: the first `perClass` examples of each
- * primary class in dataset order (target 1, role primary), the first
- * `auxiliaryCount` examples of the union of the auxiliary classes in dataset
- * order, not balanced (target 0, role auxiliary); pixels scaled to [-1, 1];
- * rows shuffled with `seed`.
+ * The rows of the split a selection takes (see selectExamples): the first
+ * `perClass` of each primary class and the first `auxiliaryCount` of the
+ * auxiliary classes together, in dataset order, skipping `exclude`.
  */
-export function selectExamples(split: ImageSplit, o: SelectOptions): Dataset {
+export function selectedRows(split: ImageSplit, o: SelectOptions): { primary: number[]; auxiliary: number[] } {
   const describe = o.describe ?? String;
   const chosenByClass = new Map<number, number[]>(o.primary.map((c) => [c, []]));
   const auxSet = new Set(o.auxiliary);
   const aux: number[] = [];
   for (let i = 0; i < split.count; i++) {
+    if (o.exclude?.has(i)) continue;
     const label = split.labels[i];
     const bucket = chosenByClass.get(label);
     if (bucket) {
@@ -54,19 +55,32 @@ export function selectExamples(split: ImageSplit, o: SelectOptions): Dataset {
   for (const [c, rows] of chosenByClass) {
     if (rows.length < o.perClass) {
       throw new ElasticityError(
-        `primary class ${describe(c)} has ${rows.length} examples in the ${o.splitName} split, ${o.perClass} needed`,
+        `primary class ${describe(c)} has ${rows.length} examples${o.exclude ? ' left' : ''} in the ${o.splitName} split, ${o.perClass} needed`,
         { file: o.file, field: o.perClassField },
       );
     }
   }
   if (aux.length < o.auxiliaryCount) {
     throw new ElasticityError(
-      `auxiliary classes ${o.auxiliary.map(describe).join(', ')} have ${aux.length} examples in the ${o.splitName} split, ${o.auxiliaryCount} needed`,
+      `auxiliary classes ${o.auxiliary.map(describe).join(', ')} have ${aux.length} examples${o.exclude ? ' left' : ''} in the ${o.splitName} split, ${o.auxiliaryCount} needed`,
       { file: o.file, field: o.auxiliaryField },
     );
   }
-  const rows = [...[...chosenByClass.values()].flat(), ...aux];
-  const primaryCount = rows.length - aux.length;
+  return { primary: [...chosenByClass.values()].flat(), auxiliary: aux };
+}
+
+/**
+ * Selection of method.md section 3 (the authors' own): the first `perClass`
+ * examples of each primary class in dataset order (target 1, role primary),
+ * the first `auxiliaryCount` examples of the union of the auxiliary classes
+ * in dataset order, not balanced (target 0, role auxiliary); pixels scaled
+ * to [-1, 1]; rows shuffled with `seed` (which examples are chosen does not
+ * depend on it: only their order, i.e. the order of SGD's batches).
+ */
+export function selectExamples(split: ImageSplit, o: SelectOptions): Dataset {
+  const chosen = selectedRows(split, o);
+  const rows = [...chosen.primary, ...chosen.auxiliary];
+  const primaryCount = chosen.primary.length;
   const order = permutation(rows.length, createRng(o.seed));
   const d = split.shape.reduce((a, b) => a * b, 1);
   const n = rows.length;

@@ -90,27 +90,38 @@ export function sourceClassCounts(config: ImageIngestConfig): ClassCounts | unde
  * runs, with the ingest stage's own rule and wording (select.ts): perClass
  * examples of each primary class and auxiliaryCount of the auxiliary classes
  * together in the train split; testPerClass of each primary class and
- * primary.length x testPerClass auxiliary ones in the test split.
+ * primary.length x testPerClass auxiliary ones in the test split (split
+ * "all": in both splits together, the held-out ones among those left).
  */
 export function checkDataCounts(config: ImageIngestConfig, pipelineFile: string): void {
   const counts = sourceClassCounts(config);
   if (!counts) return;
   const name = (c: number) => className(config.source, c);
-  const need = (split: 'train' | 'test', perClass: number, auxiliary: number, perClassField: string, auxiliaryField: string) => {
-    const have = counts[split]!;
+  const pooled = config.split === 'all' && counts.test !== undefined;
+  /** have: examples per class; auxiliaryHave: of the auxiliary classes together. */
+  const need = (have: number[], auxiliaryHave: number, where: string, perClass: number, auxiliary: number, perClassField: string, auxiliaryField: string) => {
     for (const c of config.primary) {
       if (have[c] < perClass) {
-        throw new ElasticityError(`primary class ${name(c)} has ${have[c]} examples in the ${split} split of ${config.source}, ${perClass} needed`, { file: pipelineFile, field: perClassField });
+        throw new ElasticityError(`primary class ${name(c)} has ${have[c]} examples ${where} of ${config.source}, ${perClass} needed`, { file: pipelineFile, field: perClassField });
       }
     }
-    const pooled = config.auxiliary.reduce((sum, c) => sum + have[c], 0);
-    if (pooled < auxiliary) {
+    if (auxiliaryHave < auxiliary) {
       throw new ElasticityError(
-        `auxiliary classes ${config.auxiliary.map(name).join(', ')} have ${pooled} examples in the ${split} split of ${config.source}, ${auxiliary} needed`,
+        `auxiliary classes ${config.auxiliary.map(name).join(', ')} have ${auxiliaryHave} examples ${where} of ${config.source}, ${auxiliary} needed`,
         { file: pipelineFile, field: auxiliaryField },
       );
     }
   };
-  need('train', config.perClass, config.auxiliaryCount, 'dataset.perClass', 'dataset.auxiliaryCount');
-  if (config.testPerClass > 0 && counts.test) need('test', config.testPerClass, config.primary.length * config.testPerClass, 'dataset.testPerClass', 'dataset.testPerClass');
+  const auxiliaryOf = (have: number[]) => config.auxiliary.reduce((sum, c) => sum + have[c], 0);
+  const train = pooled ? counts.train.map((c, k) => c + counts.test![k]) : counts.train;
+  need(train, auxiliaryOf(train), pooled ? 'in the train + test splits' : 'in the train split', config.perClass, config.auxiliaryCount, 'dataset.perClass', 'dataset.auxiliaryCount');
+  if (config.testPerClass <= 0 || !counts.test) return;
+  const heldOut = [config.testPerClass, config.primary.length * config.testPerClass, 'dataset.testPerClass', 'dataset.testPerClass'] as const;
+  if (pooled) {
+    // the held-out examples are those of the pool the selection left
+    const left = train.map((c, k) => (config.primary.includes(k) ? c - config.perClass : c));
+    need(left, auxiliaryOf(train) - config.auxiliaryCount, 'left in the train + test splits after the selection', ...heldOut);
+  } else {
+    need(counts.test, auxiliaryOf(counts.test), 'in the test split', ...heldOut);
+  }
 }

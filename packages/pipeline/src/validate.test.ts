@@ -115,6 +115,17 @@ test('counts the embedded sample cannot give are refused with the ingest stage\'
   await accepted(data({ testPerClass: 193 }));
 });
 
+test('split "all" counts both splits of the sample together, and the held-out examples among those the selection left', async () => {
+  // Both splits of the sample: digit 4 has 980, 9 has 978; 5 and 7 have 863 + 1070 = 1933.
+  const data = (d: object) => ({ ...BASE, dataset: { ...BASE.dataset, split: 'all', ...d } });
+  await refused(data({ perClass: 979, testPerClass: 0 }), 'dataset.perClass', /primary class 9 has 978 examples in the train \+ test splits of mnist-sample, 979 needed$/);
+  await accepted(data({ perClass: 978, auxiliaryCount: 1933, testPerClass: 0 }));
+  // 500 of each selected: 480 fours and 478 nines left; 1000 auxiliary selected: 933 left
+  await refused(data({ perClass: 500, auxiliaryCount: 1000, testPerClass: 479 }), 'dataset.testPerClass', /primary class 9 has 478 examples left in the train \+ test splits after the selection of mnist-sample, 479 needed$/);
+  await refused(data({ perClass: 500, auxiliaryCount: 1000, testPerClass: 467 }), 'dataset.testPerClass', /auxiliary classes 5, 7 have 933 examples left in the train \+ test splits after the selection of mnist-sample, 934 needed$/);
+  await accepted(data({ perClass: 500, auxiliaryCount: 1000, testPerClass: 466 }));
+});
+
 test('the embedded sample\'s class counts used by validation are those of the installed mnist package', async () => {
   const sample = await readMnistSample();
   const perDigit = new Array<number>(10).fill(0);

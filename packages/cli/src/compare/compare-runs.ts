@@ -40,9 +40,10 @@ function notesFor(a: LoadedRun, b: LoadedRun): string[] {
       notes.push(`params not compared: ${side} (${run.ref}) records none (no "params" in its results.json and no pipelines/${run.pipeline ?? 'NAME'}.json)`);
     }
   }
-  if (a.params && b.params && (a.paramsFrom === 'results.json') !== (b.paramsFrom === 'results.json')) {
-    const [file, effective] = a.paramsFrom === 'results.json' ? [`B's from ${b.paramsFrom}`, 'A\'s'] : [`A's from ${a.paramsFrom}`, 'B\'s'];
-    notes.push(`params: ${file} are as written (defaults not applied), ${effective} are the effective sections of results.json: defaults may show as differences`);
+  for (const [side, run] of [['A', a], ['B', b]] as const) {
+    if (run.params && !run.paramsEffective) {
+      notes.push(`params: ${side}'s are as written in ${run.paramsFrom} (a matrix pipeline, or sections today's stages do not read): defaults not applied, so they may show as differences`);
+    }
   }
   if (a.kind !== b.kind) notes.push(`A is a ${a.kind} report and B a ${b.kind} report: their metric names differ by prefix`);
   return notes;

@@ -27,7 +27,11 @@ test('a results.json file, its folder and its pipeline name load the same run; p
   for (const run of [byFile, byFolder, byName]) {
     assert.equal(run.file, join('data', 'default', 'report', 'results.json'));
     assert.equal(run.paramsFrom, join('pipelines', 'default.json'));
-    assert.deepEqual(Object.fromEntries(run.params!), { 'dataset.source': 'mnist-sample', 'dataset.primary': [4, 9], 'train.lr': 0.003, report: {} });
+    // the file's effective sections: what it says, and every default the stages apply (as a run records them)
+    assert.equal(run.paramsEffective, true);
+    const params = Object.fromEntries(run.params!);
+    assert.deepEqual([params['dataset.source'], params['dataset.primary'], params['train.lr']], ['mnist-sample', [4, 9], 0.003]);
+    assert.deepEqual([params['dataset.perClass'], params['dataset.auxiliaryCount'], params['dataset.split'], params['train.model']], [500, 1000, 'train', 'MLPNet']);
     assert.equal(run.metrics.get('accuracy/raw/kmeans'), 0.5);
   }
   // An absolute path works from anywhere, and is shown absolute outside cwd.
@@ -54,7 +58,8 @@ test('a pipeline name with a subfolder: DATA/sub/name/report/results.json and pi
   writeJson(cwd, 'pipelines/paper/mnist-table1.json', { train: { epochs: 3 } });
   writeJson(cwd, 'out/paper/mnist-table1/report/results.json', fakeResults('mnist-table1', 0.7));
   const run = await loadRun('paper/mnist-table1', { cwd, dataRoot: 'out' });
-  assert.deepEqual(Object.fromEntries(run.params!), { 'train.epochs': 3 });
+  assert.equal(run.params!.get('train.epochs'), 3);
+  assert.equal(run.params!.get('train.width'), 1024);
   assert.equal(run.metrics.get('accuracy/raw/kmeans'), 0.7);
 });
 
@@ -71,6 +76,7 @@ test('a matrix pipeline name: DATA/NAME/matrix-report/results.json, flattened pe
   assert.equal(run.file, join('data', 'grid', 'matrix-report', 'results.json'));
   assert.equal(run.metrics.get('narrow/accuracy/raw/kmeans'), 0.6);
   assert.equal(run.paramsFrom, join('pipelines', 'grid.json'));
+  assert.equal(run.paramsEffective, false, 'a matrix pipeline has no single set of sections: as written');
   assert.deepEqual(Object.fromEntries(run.params!), {
     'matrix-report.axes': ['width'], 'matrix-report.filter': {}, 'matrix.width.narrow.train.width': 8, 'train.lr': 0.1,
   });
@@ -115,4 +121,12 @@ test('REV:PATH reads a file (or a folder\'s results.json) at a git revision, wit
   await rejectsNaming(loadRun('HEAD:nothing/here.json', options), 'HEAD:nothing/here.json', 'no such file at that git revision');
   await rejectsNaming(loadRun('nosuchrev:data/default/report/results.json', options), 'nosuchrev:data/default/report/results.json', 'git cannot read it');
   await rejectsNaming(loadRun('HEAD:data', options), 'HEAD:data', 'no such file');
+});
+
+test('a pipeline file today\'s stages do not read is compared as written, and says so', async () => {
+  const cwd = workspace();
+  writeJson(cwd, 'pipelines/default.json', { train: { lr: 'fast' } });
+  const run = await loadRun('default', { cwd, dataRoot: 'data' });
+  assert.equal(run.paramsEffective, false);
+  assert.deepEqual(Object.fromEntries(run.params!), { 'train.lr': 'fast' });
 });

@@ -23,10 +23,12 @@ export interface LoadedRun {
   pipeline: string | undefined;
   /**
    * Where the pipeline params came from: "results.json" (the effective
-   * sections the run recorded), a pipeline file (as written: defaults not
-   * applied), or null when neither exists.
+   * sections the run recorded), a pipeline file (its effective sections,
+   * see paramsEffective), or null when neither exists.
    */
   paramsFrom: string | null;
+  /** Whether params are effective sections (defaults applied): false for a matrix pipeline file, or one today's stages do not read, taken as written. */
+  paramsEffective: boolean;
   /** Flattened params; undefined when the run has none (see paramsFrom). */
   params: Map<string, unknown> | undefined;
   metrics: Map<string, MetricValue>;
@@ -141,31 +143,51 @@ async function locate(ref: string, options: LoadRunOptions): Promise<Located> {
   throw new ElasticityError(`unknown run reference: give ${REFERENCE_FORMS}`, { file: ref });
 }
 
-/** Sections of a pipeline file, flattened; throws naming the file when it is not a JSON object. */
-function pipelineParams(value: unknown, file: string): Map<string, unknown> {
+/**
+ * Params of a pipeline file, flattened: for a plain pipeline its effective
+ * sections (every default applied, as a run records them), so that a
+ * pipeline file compares with a results.json; a matrix pipeline (no single
+ * set of sections) or one today's stages do not read is taken as written
+ * (`effective` false). Throws naming the file when it is not a JSON object.
+ */
+async function pipelineParams(value: unknown, file: string): Promise<{ params: Map<string, unknown>; effective: boolean }> {
   if (!isPlainObject(value)) throw new ElasticityError('a pipeline must be a JSON object with one section per stage', { file });
-  return flattenParams(pipelineSections(value));
+  const sections = pipelineSections(value);
+  if (!('matrix' in sections)) {
+    const { stagesOf } = await import('@elasticity/pipeline');
+    const { effectiveSections } = await import('@elasticity/pipeline/schema');
+    const copy = structuredClone(sections);
+    try {
+      return { params: flattenParams(effectiveSections({ name: '', file, sections: copy, stages: stagesOf(copy) })), effective: true };
+    } catch (error) {
+      if (!(error instanceof ElasticityError)) throw error;
+    }
+  }
+  return { params: flattenParams(sections), effective: false };
 }
 
 /**
  * Reads one run reference into flat params and metrics. Params are the
- * `params` sections results.json records; without them, the sections of
- * pipelines/PIPELINE.json at the same place (working tree or revision),
- * where PIPELINE is the NAME given or results.json's `pipeline`.
+ * `params` sections results.json records; without them, the effective
+ * sections of pipelines/PIPELINE.json at the same place (working tree or
+ * revision), where PIPELINE is the NAME given or results.json's `pipeline`.
  */
 export async function loadRun(ref: string, options: LoadRunOptions): Promise<LoadedRun> {
   const located = await locate(ref, options);
   const doc = readRunDocument(await located.read(), located.file);
   let params = doc.params;
   let paramsFrom: string | null = params ? 'results.json' : null;
+  let paramsEffective = params !== undefined;
   const name = located.pipelineName ?? doc.pipeline;
   if (!params && doc.kind !== 'all' && name !== undefined && safePipelineName(name)) {
     const pipeline = await located.pipelineFile(name);
     if (pipeline) {
-      params = pipelineParams(pipeline.value, pipeline.file);
+      const read = await pipelineParams(pipeline.value, pipeline.file);
+      params = read.params;
       paramsFrom = pipeline.file;
+      paramsEffective = read.effective;
     }
   }
   if (doc.ownParams.size > 0) params = new Map([...doc.ownParams, ...(params ?? [])]);
-  return { ref, file: located.file, kind: doc.kind, pipeline: doc.pipeline, paramsFrom, params, metrics: doc.metrics };
+  return { ref, file: located.file, kind: doc.kind, pipeline: doc.pipeline, paramsFrom, paramsEffective, params, metrics: doc.metrics };
 }

@@ -32,3 +32,25 @@ export function contiguousSplit(shape: number[], pixels: Uint8Array, labels: Uin
   for (let i = 0; i < count; i++) ids[i] = firstId + i;
   return { shape, count, labels, ids, pixels: (i) => pixels.subarray(i * d, (i + 1) * d) };
 }
+
+/**
+ * One split of two, `first`'s examples then `second`'s, in their own orders
+ * (the split `"all"` of the dataset section: a source's train and test
+ * splits as one pool). Ids stay those of the sources (unique across splits).
+ */
+export function joinSplits(first: ImageSplit, second: ImageSplit): ImageSplit {
+  if (first.shape.join('x') !== second.shape.join('x')) throw new Error(`joinSplits: shapes ${first.shape.join('x')} and ${second.shape.join('x')}`);
+  const labels = new Uint8Array(first.count + second.count);
+  labels.set(first.labels);
+  labels.set(second.labels, first.count);
+  const ids = new Int32Array(first.count + second.count);
+  ids.set(first.ids);
+  ids.set(second.ids, first.count);
+  return {
+    shape: first.shape,
+    count: first.count + second.count,
+    labels,
+    ids,
+    pixels: (i) => (i < first.count ? first.pixels(i) : second.pixels(i - first.count)),
+  };
+}
