@@ -70,7 +70,7 @@ const MIN_ROWS = 2;
  * optional dependency). Its inputs must not live in shared memory: shared
  * views are copied.
  */
-export async function onnxMatMul(): Promise<Float32MatMul | undefined> {
+export async function onnxMatMul(): Promise<(Float32MatMul & { release(): Promise<void> }) | undefined> {
   let ort: typeof import('onnxruntime-node');
   try {
     ort = await import('onnxruntime-node');
@@ -79,7 +79,7 @@ export async function onnxMatMul(): Promise<Float32MatMul | undefined> {
   }
   const session = await ort.InferenceSession.create(matMulModel(), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
   const own = (v: Float32Array): Float32Array => (v.buffer instanceof SharedArrayBuffer ? v.slice() : v);
-  return async (a, b, m, k, n) => {
+  const matMul: Float32MatMul = async (a, b, m, k, n) => {
     const rows = Math.max(m, MIN_ROWS), cols = Math.max(n, MIN_COLUMNS);
     let A = own(a.subarray(0, m * k)), B = own(b.subarray(0, k * n));
     if (rows > m) {
@@ -97,25 +97,41 @@ export async function onnxMatMul(): Promise<Float32MatMul | undefined> {
     for (let i = 0; i < m; i++) out.set(c.subarray(i * cols, i * cols + n), i * n);
     return out;
   };
+  return Object.assign(matMul, { release: () => session.release() });
 }
 
 /** A cache of this thread's kernels (each made once). */
 const kernels = new Map<'onnx' | 'tfjs', Promise<Float32MatMul | undefined>>();
+let onnxSession: Promise<(Float32MatMul & { release(): Promise<void> }) | undefined> | undefined;
 
 /**
- * This thread's kernel for a choice: 'onnx' or 'tfjs' (the wasm backend of
- * `tfjs()`, made on first use), 'auto' = 'tfjs' for now: processes that
- * loaded onnxruntime-node were seen to abort at exit (Napi::Error) under
- * `elasticity run`, so ONNX is used only when asked for. Returns which
- * kernel it is, too.
+ * This thread's kernel for a choice: 'onnx' (ONNX Runtime's MLAS MatMul,
+ * onnxruntime-node), 'tfjs' (the wasm backend of `tfjs()`), or 'auto': ONNX
+ * Runtime where onnxruntime-node is installed (an optional dependency), else
+ * tfjs. Each is made on first use. Returns which kernel it is, too.
  */
 export async function float32Kernel(choice: KernelChoice, tfjs: () => Promise<MatMulBackend>): Promise<{ kernel: Float32MatMul; name: 'onnx' | 'tfjs' }> {
-  if (choice === 'onnx') {
-    if (!kernels.has('onnx')) kernels.set('onnx', onnxMatMul());
+  if (choice === 'onnx' || choice === 'auto') {
+    if (!kernels.has('onnx')) kernels.set('onnx', (onnxSession = onnxMatMul()));
     const onnx = await kernels.get('onnx')!;
     if (onnx) return { kernel: onnx, name: 'onnx' };
     if (choice === 'onnx') throw new Error('the float32 kernel "onnx" needs onnxruntime-node, which is not installed');
   }
   if (!kernels.has('tfjs')) kernels.set('tfjs', tfjs().then(tfjsMatMul));
   return { kernel: (await kernels.get('tfjs'))!, name: 'tfjs' };
+}
+
+/**
+ * Lets this thread's kernels finish loading, then releases ONNX Runtime's
+ * session: a thread must end with no ONNX Runtime session being created or
+ * alive (a worker torn down while onnxruntime-node initialised aborted the
+ * whole process with "terminate called after throwing an instance of
+ * 'Napi::Error'").
+ */
+export async function releaseFloat32Kernels(): Promise<void> {
+  await Promise.allSettled([...kernels.values()]);
+  const onnx = await onnxSession?.catch(() => undefined);
+  kernels.clear();
+  onnxSession = undefined;
+  await onnx?.release();
 }

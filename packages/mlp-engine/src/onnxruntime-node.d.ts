@@ -18,5 +18,6 @@ declare module 'onnxruntime-node' {
   export class InferenceSession {
     static create(model: Uint8Array, options?: SessionOptions): Promise<InferenceSession>;
     run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+    release(): Promise<void>;
   }
 }

@@ -12,7 +12,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { float32Kernel } from './float32-kernel.ts';
+import { float32Kernel, releaseFloat32Kernels } from './float32-kernel.ts';
 import type { KernelChoice, MatMulBackend } from './float32-kernel.ts';
 import { runJob } from './product-jobs.ts';
 import type { ProductJob } from './product-jobs.ts';
@@ -31,7 +31,13 @@ const port = parentPort;
 if (port) {
   // the default kernel loads while the main thread prepares the first job
   void float32Kernel('auto', wasmBackend).catch(() => undefined);
-  port.on('message', async (msg: { id: number; job: ProductJob; kernel: KernelChoice }) => {
+  port.on('message', async (msg: { id: number; job: ProductJob; kernel: KernelChoice } | { close: true }) => {
+    if ('close' in msg) {
+      // the pool is shutting down (products.ts): no job is running; end with no kernel half made
+      await releaseFloat32Kernels().catch(() => undefined);
+      port.close();
+      return;
+    }
     try {
       const { kernel } = await float32Kernel(msg.kernel, wasmBackend);
       const result = await runJob(kernel, msg.job);

@@ -178,6 +178,31 @@ class WorkerPool {
     }
   }
 
+  /**
+   * Ends every worker once no job is left: each lets its kernels finish
+   * loading and releases them first (releaseFloat32Kernels), so the process
+   * never ends while a worker is in the middle of loading ONNX Runtime. Run
+   * when the process is about to exit (beforeExit, below); a worker that
+   * has not ended after `graceMs` is terminated.
+   */
+  async close(graceMs = 5000): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void w.terminate(), graceMs);
+      w.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      w.ref();
+      w.postMessage({ close: true });
+    })));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
   private run(index: number, job: ProductJob, kernel: KernelChoice): Promise<Float64Array | undefined> {
     const w = this.workers[index];
     const id = this.nextId++;
@@ -221,6 +246,10 @@ const WORKER_BOOT = `try {
 }`;
 
 const pool = new WorkerPool();
+// When nothing is left to do, the workers end first (see WorkerPool.close), then the process.
+process.on('beforeExit', () => {
+  if (pool.size > 0) void pool.close();
+});
 
 /** Shared float64 copies of weight matrices handed to the workers (one copy per matrix). */
 const sharedCopies = new WeakMap<Vec, Vec>();
