@@ -63,7 +63,7 @@ test('a plain pipeline is one project whose targets are its stages, with the DAG
   for (const [name, t] of Object.entries(p.targets)) {
     assert.equal(t.cache, true);
     assert.deepEqual(t.outputs, [`{workspaceRoot}/data/toy/${name}`]);
-    assert.equal((t.options as { command: string }).command, `node --import tsx packages/cli/src/bin.ts ${name} --pipeline pipelines/toy.json`);
+    assert.equal((t.options as { command: string }).command, `node packages/cli/bin/elasticity.js ${name} --pipeline pipelines/toy.json`);
     assert.match(runtimes(t)[0], new RegExp(`^echo ${name} section [0-9a-f]{16}$`));
     assert.equal(has(t, (i) => typeof i === 'object' && 'dependentTasksOutputFiles' in i), name !== 'ingest', name);
   }
@@ -194,7 +194,7 @@ test('a matrix is a project per combination and per shared part, named by labels
   assert.deepEqual(Object.keys(combo.targets), ['similarity', 'cluster', 'report', 'all']);
   assert.deepEqual(combo.tags, ['pipeline-combination', 'matrix:toy']);
   const train = all.get('toy/4v9._')!.targets.train;
-  assert.equal((train.options as { command: string }).command, 'node --import tsx packages/cli/src/bin.ts train --pipeline pipelines/toy.json --instance 4v9._');
+  assert.equal((train.options as { command: string }).command, 'node packages/cli/bin/elasticity.js train --pipeline pipelines/toy.json --instance 4v9._');
   assert.deepEqual(train.outputs, ['{workspaceRoot}/data/toy/train-4v9._']);
   assert.deepEqual(train.dependsOn, ['ingest']);
   assert.deepEqual(combo.targets.similarity.dependsOn, ['ingest', 'train', 'probe', 'ntk'].map((target) => ({ projects: ['toy/4v9._'], target })));

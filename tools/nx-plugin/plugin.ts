@@ -3,7 +3,7 @@ import type { CreateNodesV2, ProjectConfiguration, TargetConfiguration, TargetDe
 import { hashJson } from '@elasticity/core/light';
 import { comboProjectName, instanceProjectName, planPipeline, readPipeline, skipBrokenPipeline, stageDir, stageSpec, shardDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import type { PipelinePlan, StageInstance, StageName, StageSpec } from '@elasticity/pipeline';
-import { CLI_ENTRY, readWorkspace, stageCode } from './stage-code.ts';
+import { CLI_LAUNCHER, readWorkspace, stageCode } from './stage-code.ts';
 import type { StageCode } from './stage-code.ts';
 
 /**
@@ -42,7 +42,8 @@ export const createNodesV2: CreateNodesV2 = [
   },
 ];
 
-const CLI = `node --import tsx ${CLI_ENTRY}`;
+/** The stage processes run the CLI's launcher (packages/cli/bin/bundle.mjs: its sources as one bundle, remade when they change). */
+const CLI = `node ${CLI_LAUNCHER}`;
 const STAGE_KEY = 'node --import tsx tools/nx-plugin/print-stage-key.ts';
 export const BACKEND = 'node tools/nx-plugin/print-backend.mjs';
 

@@ -53,6 +53,8 @@ interface Workspace {
 /** The CLI package and its entry, as the stage targets' command runs it. */
 export const CLI_PACKAGE = '@elasticity/cli';
 export const CLI_ENTRY = 'packages/cli/src/bin.ts';
+/** What runs CLI_ENTRY: from a bundle of the sources, else through tsx (packages/cli/bin/bundle.mjs). */
+export const CLI_LAUNCHER = 'packages/cli/bin/elasticity.js';
 const PIPELINE_PACKAGE = '@elasticity/pipeline';
 
 /** Reads the workspace once: its packages (root package.json `workspaces`, "dir/*" patterns) and the lockfile. */
