@@ -1,3 +1,5 @@
+// (the declarations of the optional onnxruntime-node, which ships none, for every package that typechecks this file)
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./onnxruntime-node.d.ts" />
 import type { tf as TF } from '@elasticity/core/tf';
 
