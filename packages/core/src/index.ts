@@ -21,7 +21,8 @@ export { runStage } from './stage.ts';
 export type { StageRequest, StageContext } from './stage.ts';
 export { initBackend, currentBackend, BACKEND_CHOICES } from './backend.ts';
 export type { BackendChoice } from './backend.ts';
-export { dot, matMulABt, matMul, rowNorms, symmetrize } from './linalg/gemm.ts';
+export { dot, matMulABt, matMul, rowNorms } from './linalg/gemm.ts';
+export { symmetrizeInPlace } from './linalg/symmetrize.ts';
 
 export type { StageMeta } from './arrow/metadata.ts';
 export { encodeMeta, decodeMeta } from './arrow/metadata.ts';

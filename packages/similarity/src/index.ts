@@ -7,7 +7,7 @@ export type {
 } from './similarity-config.ts';
 export { runSimilarity } from './similarity-stage.ts';
 export type { SimilarityOptions } from './similarity-stage.ts';
-export { symmetrizeMatrix, symmetrizeInPlace, assertOverIds } from './symmetrize-matrix.ts';
+export { symmetrizeMatrix, assertOverIds } from './symmetrize-matrix.ts';
 export { normalizeKernel } from './normalize-kernel.ts';
 // The activation patterns and the autoencoder need TensorFlow.js: runSimilarity imports them
 // when a pipeline asks for them, so that this entry does not load TensorFlow.js.

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ElasticityError, createRng, matMulABt } from '@elasticity/core';
+import { ElasticityError, createRng, matMulABt, symmetrizeInPlace } from '@elasticity/core';
 import { normalizeKernel } from './normalize-kernel.ts';
-import { symmetrizeInPlace } from './symmetrize-matrix.ts';
 
 test('normalised kernel of a hand 2 x 2 case: [[4, 2], [2, 9]] -> [[1, 1/3], [1/3, 1]]', () => {
   // 2 / sqrt(4 * 9) = 2 / 6 = 1/3.

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   ElasticityError, MODEL_JSON, MODEL_WEIGHTS, checkModelTrainedOn, initBackend, loadModelDir, primaryIndices, readDatasetFile, readMatrixFile, runStage,
-  writeFeaturesFile, writeMatrixFile,
+  symmetrizeInPlace, writeFeaturesFile, writeMatrixFile,
 } from '@elasticity/core';
 import type { Dataset, FeatureRows, Logger, StageMeta } from '@elasticity/core';
 import { rawFeatures } from './baselines/raw.ts';
@@ -10,7 +10,7 @@ import { pcaFeatures } from './baselines/pca.ts';
 import { readUserFeatures } from './baselines/feature-file.ts';
 import { parseSimilarityConfig, parseSimilarityName } from './similarity-config.ts';
 import type { SimilarityConfig, SimilaritySource } from './similarity-config.ts';
-import { assertOverIds, symmetrizeInPlace } from './symmetrize-matrix.ts';
+import { assertOverIds } from './symmetrize-matrix.ts';
 import { normalizeKernel } from './normalize-kernel.ts';
 
 export interface SimilarityOptions {

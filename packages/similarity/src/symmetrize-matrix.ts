@@ -1,4 +1,4 @@
-import { ElasticityError, assertSquare, symmetrize } from '@elasticity/core';
+import { ElasticityError, assertSquare, symmetrizeInPlace } from '@elasticity/core';
 import type { ExampleMatrix } from '@elasticity/core';
 
 /**
@@ -31,20 +31,7 @@ export function symmetrizeMatrix(m: ExampleMatrix, file: string): ExampleMatrix 
     kind: m.kind,
     rowIds: Int32Array.from(m.rowIds),
     columnIds: Int32Array.from(m.columnIds),
-    values: symmetrize(m.values, n),
+    values: symmetrizeInPlace(Float64Array.from(m.values), n),
     extra: { ...(m.extra ?? {}) },
   };
-}
-
-/** (S + S^T) / 2 of a square row-major n x n array, written over it (no second n x n array). */
-export function symmetrizeInPlace(values: Float64Array, n: number): Float64Array {
-  if (values.length !== n * n) throw new RangeError(`${values.length} values for ${n} x ${n}`);
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const v = (values[i * n + j] + values[j * n + i]) / 2;
-      values[i * n + j] = v;
-      values[j * n + i] = v;
-    }
-  }
-  return values;
 }

@@ -1,3 +1,4 @@
+import { symmetrizeInPlace } from '@elasticity/core';
 import { blockKrylovTopEigenpairs } from './block-krylov.ts';
 import type { BlockKrylovOptions, IterativeEigenpairs } from './block-krylov.ts';
 import { denseTopEigenpairs } from './dense-eigen.ts';
@@ -31,14 +32,7 @@ function materialize(op: SymmetricOperator): Float64Array {
     });
   }
   // Symmetrise away rounding so the dense symmetric solver sees an exactly symmetric matrix.
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const v = (out[i * n + j] + out[j * n + i]) / 2;
-      out[i * n + j] = v;
-      out[j * n + i] = v;
-    }
-  }
-  return out;
+  return symmetrizeInPlace(out, n);
 }
 
 /**

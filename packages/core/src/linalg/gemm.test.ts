@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dot, matMul, matMulABt, rowNorms, symmetrize } from './gemm.ts';
+import { dot, matMul, matMulABt, rowNorms } from './gemm.ts';
 import { createRng } from '../rng.ts';
 
 function random(n: number, seed: number): Float64Array {
@@ -30,8 +30,4 @@ test('rowNorms: 3-4-5 and 1-2-2 rows, and a zero row', () => {
 test('matMul on a hand case', () => {
   // [1 2; 3 4] [5 6; 7 8] = [19 22; 43 50]
   assert.deepEqual(Array.from(matMul(Float64Array.from([1, 2, 3, 4]), Float64Array.from([5, 6, 7, 8]), 2, 2, 2)), [19, 22, 43, 50]);
-});
-
-test('symmetrize averages off-diagonal pairs and keeps the diagonal', () => {
-  assert.deepEqual(Array.from(symmetrize(Float64Array.from([1, 2, 4, 3]), 2)), [1, 3, 3, 3]);
 });

@@ -61,17 +61,3 @@ export function rowNorms(a: Vec, rows: number, cols: number): Float64Array {
   for (let i = 0; i < rows; i++) out[i] = Math.sqrt(dot(a, i * cols, a, i * cols, cols));
   return out;
 }
-
-/** (S + S^T) / 2 of a square n x n matrix, as a new array. */
-export function symmetrize(s: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    out[i * n + i] = s[i * n + i];
-    for (let j = i + 1; j < n; j++) {
-      const v = (s[i * n + j] + s[j * n + i]) / 2;
-      out[i * n + j] = v;
-      out[j * n + i] = v;
-    }
-  }
-  return out;
-}
