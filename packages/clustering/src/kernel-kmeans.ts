@@ -1,5 +1,6 @@
-import { ElasticityError, createRng } from '@elasticity/core';
+import { createRng } from '@elasticity/core';
 import type { Rng } from '@elasticity/core';
+import { checkSymmetric } from './check-symmetric.ts';
 import type { ClusteringResult, RestartOptions } from './clustering-result.ts';
 
 export interface KernelKmeansOptions extends RestartOptions {
@@ -12,6 +13,8 @@ export interface KernelKmeansOptions extends RestartOptions {
   field?: string;
 }
 
+const KERNEL_NAMES = { noun: 'kernel', symbol: 'K', neededBy: 'kernel K-means needs a symmetric matrix' };
+
 /**
  * Throws an ElasticityError unless K (n x n, row-major) is finite and
  * symmetric within a relative tolerance. Returns the diagonal entries that
@@ -22,30 +25,11 @@ export interface KernelKmeansOptions extends RestartOptions {
  * clamped at 0), so the caller warns instead of failing.
  */
 export function checkKernel(kernel: Float64Array, n: number, tolerance: number, where: { file?: string; field?: string } = {}): { index: number; value: number }[] {
-  if (kernel.length !== n * n) throw new ElasticityError(`kernel has ${kernel.length} values, expected ${n} x ${n}`, where);
-  let maxAbs = 0;
-  for (let i = 0; i < kernel.length; i++) {
-    const v = kernel[i];
-    if (!Number.isFinite(v)) throw new ElasticityError(`kernel entry (${Math.floor(i / n)}, ${i % n}) is ${v}`, where);
-    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
-  }
+  checkSymmetric(kernel, n, tolerance, KERNEL_NAMES, where);
   const nonPositive: { index: number; value: number }[] = [];
   for (let i = 0; i < n; i++) {
     const d = kernel[i * n + i];
     if (!(d > 0)) nonPositive.push({ index: i, value: d });
-  }
-  // A tiny absolute floor so that entries that should be 0 may differ by rounding.
-  const floor = maxAbs * 1e-15;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = kernel[i * n + j], b = kernel[j * n + i];
-      if (Math.abs(a - b) > tolerance * Math.max(Math.abs(a), Math.abs(b)) + floor) {
-        throw new ElasticityError(
-          `kernel K-means needs a symmetric matrix, but K(${i}, ${j}) = ${a} and K(${j}, ${i}) = ${b} (relative tolerance ${tolerance}); symmetrise it first`,
-          where,
-        );
-      }
-    }
   }
   return nonPositive;
 }

@@ -1,4 +1,5 @@
 import { ElasticityError } from '@elasticity/core';
+import { checkSymmetric } from './check-symmetric.ts';
 import type { ClusteringResult, RestartOptions } from './clustering-result.ts';
 import { kmeansRows } from './kmeans-rows.ts';
 import { normalizedAffinityOperator } from './eigen/symmetric-operator.ts';
@@ -29,31 +30,16 @@ export interface SpectralEmbedding {
   residual: number;
 }
 
+const AFFINITY_NAMES = { noun: 'affinity', symbol: 'S', neededBy: 'spectral clustering needs a symmetric affinity' };
+
 /**
  * Throws unless S (n x n) is finite and symmetric within a relative
  * tolerance; returns the number of negative entries.
  */
 export function checkAffinity(s: Float64Array, n: number, tolerance: number, where: { file?: string; field?: string } = {}): number {
-  if (s.length !== n * n) throw new ElasticityError(`affinity has ${s.length} values, expected ${n} x ${n}`, where);
-  let maxAbs = 0, negative = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = s[i];
-    if (!Number.isFinite(v)) throw new ElasticityError(`affinity entry (${Math.floor(i / n)}, ${i % n}) is ${v}`, where);
-    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
-    if (v < 0) negative++;
-  }
-  const floor = maxAbs * 1e-15;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = s[i * n + j], b = s[j * n + i];
-      if (Math.abs(a - b) > tolerance * Math.max(Math.abs(a), Math.abs(b)) + floor) {
-        throw new ElasticityError(
-          `spectral clustering needs a symmetric affinity, but S(${i}, ${j}) = ${a} and S(${j}, ${i}) = ${b} (relative tolerance ${tolerance}); symmetrise it first`,
-          where,
-        );
-      }
-    }
-  }
+  checkSymmetric(s, n, tolerance, AFFINITY_NAMES, where);
+  let negative = 0;
+  for (let i = 0; i < s.length; i++) if (s[i] < 0) negative++;
   return negative;
 }
 
