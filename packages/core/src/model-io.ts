@@ -127,3 +127,27 @@ export async function checkModelTrainedOn(modelDir: string, datasetFile: string)
     { file: jsonFile, field: TRAINED_ON_FIELD },
   );
 }
+
+/**
+ * The model of a train stage's output folder `trainDir` as a stage that
+ * reads it with the data set (probe, ntk) loads it: model/ (the trained
+ * weights) or init/ (the initial ones), refused unless it was trained on
+ * `datasetFile` (checkModelTrainedOn). With its two files, the stage's inputs.
+ */
+export async function loadTrainedModel(
+  trainDir: string, from: 'trained' | 'init', datasetFile: string,
+): Promise<{ model: tf.LayersModel; info: ModelInfo; modelJson: string; modelWeights: string }> {
+  const dir = join(trainDir, from === 'init' ? 'init' : 'model');
+  await checkModelTrainedOn(dir, datasetFile);
+  const { model, info } = await loadModelDir(dir);
+  return { model, info, modelJson: join(dir, MODEL_JSON), modelWeights: join(dir, MODEL_WEIGHTS) };
+}
+
+/** The shape of one input of `model` (without the batch axis); throws unless it holds the `d` values of an example of `datasetFile`. */
+export function modelInputShape(model: tf.LayersModel, d: number, datasetFile: string): number[] {
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
+  if (inputShape.reduce((a, b) => a * b, 1) !== d) {
+    throw new ElasticityError(`examples have ${d} values, the model takes input shape ${JSON.stringify(inputShape)}`, { file: datasetFile, field: 'x' });
+  }
+  return inputShape;
+}

@@ -7,4 +7,3 @@ export type { InfiniteNtkOptions } from './infinite-ntk.ts';
 export { parseNtkConfig } from './ntk-config.ts';
 export type { NtkConfig, NtkKind, NtkMethod } from './ntk-config.ts';
 export { runNtk, mergeNtkShards, NTK_FILES } from './ntk-stage.ts';
-export type { RunNtkOptions, MergeNtkShardsOptions } from './ntk-stage.ts';

@@ -1,25 +1,14 @@
 import { join } from 'node:path';
-import { check, checkModelTrainedOn, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
+import {
+  check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage,
+  writeMatrixFile, requestedRows, shardedStageParams,
+} from '@elasticity/core';
 import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
-import type { ExampleMatrix } from '@elasticity/core';
+import type { ExampleMatrix, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
 import { mlpNetNtk } from './mlp-ntk.ts';
 import { parseNtkConfig } from './ntk-config.ts';
-
-export interface RunNtkOptions {
-  /** The pipeline's `ntk` section. */
-  config: unknown;
-  pipelineFile: string;
-  datasetFile: string;
-  /** The train stage's output folder, holding model/ (trained) and init/ (initial weights). */
-  modelDir: string;
-  outDir: string;
-  /** A row shard: rows [start, end) of the kernel (primary examples in dataset order); columns are all primary examples. */
-  rows?: [number, number];
-  /** The same as a count and an index: shard `index` of `count` is rows [floor(index n / count), floor((index + 1) n / count)). */
-  shard?: { index: number; count: number };
-}
 
 /** File written for each kind. */
 export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow' } as const;
@@ -30,9 +19,10 @@ export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow
  * sigmoid output) at its trained or initial weights, in closed form for the
  * MLP family and from per-example gradients for any other model (CNNs);
  * 'infinite': the infinite-width ReLU NTK of the model's depth. With `rows`
- * only those rows are written (a shard; join shards with mergeNtkShards).
+ * only those rows are written (a shard; join shards with mergeNtkShards):
+ * rows are the primary examples in dataset order, columns all of them.
  */
-export async function runNtk(options: RunNtkOptions): Promise<void> {
+export async function runNtk(options: ShardedStageOptions): Promise<void> {
   const { pipelineFile, datasetFile, outDir } = options;
   const config = parseNtkConfig(options.config, pipelineFile);
   // the product workers boot while the inputs load
@@ -43,25 +33,16 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
   const primary = primaryIndices(dataset);
   check(primary.length > 0, 'has no primary examples', { file: datasetFile, field: 'role' });
   const n = primary.length;
-  const [start, end] = requestedRows(options, n);
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start >= end) {
-    throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${n} primary examples`, { field: 'rows' });
-  }
-  const modelSub = join(options.modelDir, config.from === 'init' ? 'init' : 'model');
-  const modelJson = join(modelSub, MODEL_JSON);
-  await checkModelTrainedOn(modelSub, datasetFile);
-  const { model, info } = await loadModelDir(modelSub);
+  const [start, end] = requestedRows(options, n, 'primary examples');
+  const { model, info, modelJson, modelWeights } = await loadTrainedModel(options.modelDir, config.from, datasetFile);
   const inspected = inspectMlpNet(model);
   const net = 'net' in inspected ? inspected.net : undefined;
   if (config.method === 'closed-form' && !net) {
     throw new ElasticityError(`the closed form needs a model of the MLP family, and ${modelJson} is not one: ${'reason' in inspected ? inspected.reason : ''} (use "generic" or "auto")`, { file: pipelineFile, field: 'ntk.method' });
   }
   const method = net && config.method !== 'generic' ? 'closed-form' : 'generic';
-  const inputShape = model.inputs[0].shape.slice(1) as number[];
   const d = dataset.d;
-  if (inputShape.reduce((a, b) => a * b, 1) !== d) {
-    throw new ElasticityError(`examples have ${d} values, the model takes input shape ${JSON.stringify(inputShape)}`, { file: datasetFile, field: 'x' });
-  }
+  const inputShape = modelInputShape(model, d, datasetFile);
   let depth = 0;
   if (config.kind.includes('infinite')) {
     if (config.depth !== 'model') depth = config.depth;
@@ -77,8 +58,7 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
   const rows = Array.from({ length: end - start }, (_, r) => start + r);
   const rowIds = Int32Array.from(rows, (r) => ids[r]);
   await runStage(
-    // `shards` only tells the pipeline how to split the work: the result does not depend on it
-    { stage: 'ntk', outDir, params: { ...withoutShards(config), rows: options.rows || options.shard ? [start, end] : null }, seed: null, inputFiles: [datasetFile, modelJson, join(modelSub, MODEL_WEIGHTS)] },
+    { stage: 'ntk', outDir, params: shardedStageParams(config, options, [start, end]), seed: null, inputFiles: [datasetFile, modelJson, modelWeights] },
     async ({ dir, meta, log }) => {
       const common = { [ROW_TOTAL_KEY]: String(n), from: config.from, model: info.model };
       const write = async (kind: 'empirical' | 'infinite', values: Float64Array, extra: Record<string, string>): Promise<void> => {
@@ -122,18 +102,7 @@ export async function runNtk(options: RunNtkOptions): Promise<void> {
   );
 }
 
-function withoutShards<T extends { shards: number }>(config: T): Omit<T, 'shards'> {
-  const { shards: _shards, ...rest } = config;
-  return rest;
-}
-
-export interface MergeNtkShardsOptions {
-  /** Output folders of runNtk calls with rows [start, end) that together cover every row once. */
-  shardDirs: string[];
-  outDir: string;
-}
-
-/** Joins NTK row shards into exactly the files an unsharded runNtk writes (same bytes). */
-export async function mergeNtkShards(options: MergeNtkShardsOptions): Promise<void> {
+/** Joins NTK row shards (runNtk with rows) into exactly the files an unsharded runNtk writes (same bytes). */
+export async function mergeNtkShards(options: ShardMergeOptions): Promise<void> {
   await mergeMatrixShards({ stage: 'ntk', shardDirs: options.shardDirs, outDir: options.outDir });
 }

@@ -1,7 +1,6 @@
 export { parseProbeConfig } from './probe-config.ts';
 export type { ProbeConfig, ProbeKind, ProbeMethod, ProbeFrom, ProbeSet } from './probe-config.ts';
 export { runProbe, mergeProbeShards } from './probe-stage.ts';
-export type { RunProbeOptions, MergeProbeShardsOptions } from './probe-stage.ts';
 export { fastNetProbe, fastMlpProbe } from './fast-mlp-probe.ts';
 export type { FastProbeOptions } from './fast-mlp-probe.ts';
 export { matrixNetProbe, hasMatrixForm } from './matrix-probe.ts';

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
-import { check, checkModelTrainedOn, createProgress, ElasticityError, initBackend, loadModelDir, mergeMatrixShards, MODEL_JSON, MODEL_WEIGHTS, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows } from '@elasticity/core';
+import {
+  check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile,
+  requestedRows, shardedStageParams,
+} from '@elasticity/core';
 import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
-import type { Dataset, Progress } from '@elasticity/core';
+import type { Dataset, Progress, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import type { MlpNet } from '@elasticity/mlp-engine';
 import { fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
@@ -9,28 +12,6 @@ import { parseProbeConfig } from './probe-config.ts';
 import type { ProbeKind, ProbeSet } from './probe-config.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
 import type { ProbeExamples, ProbeResult } from './probe-result.ts';
-
-export interface RunProbeOptions {
-  /** The pipeline's `probe` section. */
-  config: unknown;
-  pipelineFile: string;
-  datasetFile: string;
-  /** The train stage's output folder, holding model/ (trained) and init/ (initial weights). */
-  modelDir: string;
-  outDir: string;
-  /**
-   * A row shard: probe only the probed examples [start, end) (in dataset
-   * order); every measured example is still measured. In online mode the
-   * steps before `start` run unrecorded. Join shards with mergeProbeShards.
-   */
-  rows?: [number, number];
-  /**
-   * The same as a count and an index (what a pipeline runner knows before
-   * the data exist): shard `index` of `count` probes the rows
-   * [floor(index total / count), floor((index + 1) total / count)).
-   */
-  shard?: { index: number; count: number };
-}
 
 /** Dataset rows (in dataset order) of a probe set. */
 function setRows(dataset: Dataset, set: ProbeSet): number[] {
@@ -49,14 +30,17 @@ function setRows(dataset: Dataset, set: ProbeSet): number[] {
  * at every measured x_j. Writes (one row per probed example, Float64)
  * - relative.arrow:   S_rel(x_i, x_j) = |delta_i(x_j)| / |delta_i(x_i)|
  * - kernelized.arrow: S_ker(x_i, x_j) = -delta_i(x_j) / (eta l'_i)
- * with the eta of each row. Matrices are not symmetrised here.
+ * with the eta of each row. Matrices are not symmetrised here. With `rows`
+ * only the probed examples [start, end) (in dataset order) are probed, every
+ * measured example still measured; in online mode the steps before `start`
+ * run unrecorded. Join shards with mergeProbeShards.
  *
  * Note on the authors' code: for squared loss it divides the change by
  * 2 eta (-(f_i - y_i)), exactly S_ker above; for BCE it divides by 2 eta and
  * by -(p - y)/(p (1 - p)), i.e. it computes S_ker / 2. A constant factor
  * changes no clustering; this stage writes the clean S_ker.
  */
-export async function runProbe(options: RunProbeOptions): Promise<void> {
+export async function runProbe(options: ShardedStageOptions): Promise<void> {
   const { pipelineFile, datasetFile, outDir } = options;
   const config = parseProbeConfig(options.config, pipelineFile);
   // the product workers boot while the inputs load
@@ -69,26 +53,17 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
   check(probedRows.length > 0, `has no ${config.probed} examples to probe`, { file: datasetFile, field: 'role' });
   check(measuredRows.length > 0, `has no ${config.measured} examples to measure`, { file: datasetFile, field: 'role' });
   const total = probedRows.length;
-  const [start, end] = requestedRows(options, total);
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > total || start >= end) {
-    throw new ElasticityError(`row range [${start}, ${end}) is not a non-empty range within the ${total} probed examples`, { field: 'rows' });
-  }
+  const [start, end] = requestedRows(options, total, 'probed examples');
 
-  const modelSub = join(options.modelDir, config.from === 'init' ? 'init' : 'model');
-  const modelJson = join(modelSub, MODEL_JSON);
-  await checkModelTrainedOn(modelSub, datasetFile);
-  const { model, info } = await loadModelDir(modelSub);
+  const { model, info, modelJson, modelWeights } = await loadTrainedModel(options.modelDir, config.from, datasetFile);
   const inspected = inspectMlpNet(model);
   const net: MlpNet | undefined = 'net' in inspected ? inspected.net : undefined;
   if (config.method === 'fast' && !net) {
     throw new ElasticityError(`method "fast" needs a model of the MLP family, but ${modelJson} is not one: ${'reason' in inspected ? inspected.reason : ''} (use "generic" or "auto")`, { file: pipelineFile, field: 'probe.method' });
   }
   const method = config.method === 'generic' || !net ? 'generic' : 'fast';
-  const inputShape = model.inputs[0].shape.slice(1) as number[];
   const d = dataset.d;
-  if (inputShape.reduce((a, b) => a * b, 1) !== d) {
-    throw new ElasticityError(`examples have ${d} values, the model takes input shape ${JSON.stringify(inputShape)}`, { file: datasetFile, field: 'x' });
-  }
+  const inputShape = modelInputShape(model, d, datasetFile);
   const sigmoidOutput = net ? net.sigmoidOutput : info.sigmoidOutput;
   if (net && net.sigmoidOutput !== info.sigmoidOutput) {
     throw new ElasticityError(`says sigmoidOutput ${info.sigmoidOutput}, but the layers ${net.sigmoidOutput ? 'end' : 'do not end'} in a sigmoid`, { file: modelJson, field: 'userDefinedMetadata.elasticity.sigmoidOutput' });
@@ -116,9 +91,8 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
 
   await runStage(
     {
-      // `shards` only tells the pipeline how to split the work: the result does not depend on it
-      stage: 'probe', outDir, params: { ...withoutShards(config), rows: options.rows || options.shard ? [start, end] : null }, seed: null,
-      inputFiles: [datasetFile, modelJson, join(modelSub, MODEL_WEIGHTS)],
+      stage: 'probe', outDir, params: shardedStageParams(config, options, [start, end]), seed: null,
+      inputFiles: [datasetFile, modelJson, modelWeights],
     },
     async ({ dir, meta, log }) => {
       log.info(`${method} ${config.mode} probe of rows ${start}..${end - 1} of ${total} ${config.probed} examples, measured at ${columns.length} ${config.measured} examples; ${info.model} ${info.loss}, from ${config.from}, eta ${config.eta}`);
@@ -157,11 +131,6 @@ export async function runProbe(options: RunProbeOptions): Promise<void> {
   );
 }
 
-function withoutShards<T extends { shards: number }>(config: T): Omit<T, 'shards'> {
-  const { shards: _shards, ...rest } = config;
-  return rest;
-}
-
 /** A row whose step is 0 (l' = 0) or whose change at the probed example is 0 has no similarity. */
 function checkRows(p: ProbeResult, ids: Int32Array, kinds: ProbeKind[], files: { pipelineFile: string; modelJson: string }): void {
   p.rows.forEach((i, r) => {
@@ -180,13 +149,7 @@ function checkRows(p: ProbeResult, ids: Int32Array, kinds: ProbeKind[], files: {
   });
 }
 
-export interface MergeProbeShardsOptions {
-  /** Output folders of runProbe calls with rows [start, end) that together cover every probed row once. */
-  shardDirs: string[];
-  outDir: string;
-}
-
-/** Joins probe row shards into exactly the files an unsharded runProbe writes (same bytes). */
-export async function mergeProbeShards(options: MergeProbeShardsOptions): Promise<void> {
+/** Joins probe row shards (runProbe with rows) into exactly the files an unsharded runProbe writes (same bytes). */
+export async function mergeProbeShards(options: ShardMergeOptions): Promise<void> {
   await mergeMatrixShards({ stage: 'probe', shardDirs: options.shardDirs, outDir: options.outDir });
 }

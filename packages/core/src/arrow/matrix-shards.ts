@@ -6,16 +6,14 @@ import type { ExampleMatrix } from './matrix.ts';
 import type { StageMeta } from './metadata.ts';
 import { stableStringify } from '../hash.ts';
 import { runStage } from '../stage.ts';
+import type { ShardMergeOptions } from '../sharded-stage.ts';
 
 /** Metadata key (in every matrix file of a row-sharded stage) with the number of rows of the whole matrix. */
 export const ROW_TOTAL_KEY = 'row_total';
 
-export interface MergeMatrixShardsOptions {
+export interface MergeMatrixShardsOptions extends ShardMergeOptions {
   /** Stage whose shards these are (probe, ntk). */
   stage: string;
-  /** Output folders of the shards, in any order. */
-  shardDirs: string[];
-  outDir: string;
   /** Files to merge (default: every .arrow file of the first shard). */
   files?: string[];
 }
@@ -106,18 +104,4 @@ export async function mergeMatrixShards(options: MergeMatrixShardsOptions): Prom
     }
     log.info(`merged ${shardDirs.length} shards into ${merged.map((m) => m.name).join(', ')} (${merged[0].matrix.rowIds.length} rows)`);
   });
-}
-
-/**
- * The half-open row range a probe or NTK run computes: `rows` as given, or
- * shard `index` of `count` equal parts of `total` rows, or every row.
- */
-export function requestedRows(options: { rows?: [number, number]; shard?: { index: number; count: number } }, total: number): [number, number] {
-  if (options.rows && options.shard) throw new ElasticityError('give rows or shard, not both', { field: 'shard' });
-  if (!options.shard) return options.rows ?? [0, total];
-  const { index, count } = options.shard;
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count || count > total) {
-    throw new ElasticityError(`shard ${index} of ${count} is not one of 1..${total} shards of the ${total} rows`, { field: 'shard' });
-  }
-  return [Math.floor((index * total) / count), Math.floor(((index + 1) * total) / count)];
 }
