@@ -1,4 +1,5 @@
 import type { Manifold } from './manifold.ts';
+import { curvePair } from './manifold.ts';
 
 /**
  * Two cosine curves (method.md section 6 names them; the definition here is
@@ -33,16 +34,9 @@ export function cosineArcLength(a: number, b: number): number {
   return (sum * h) / 2;
 }
 
-export const cosine: Manifold = {
+export const cosine: Manifold = curvePair({
   dim: 2,
-  coordDim: 1,
-  draw(rng) {
-    const x = rng.uniform(-COSINE_HALF_RANGE, COSINE_HALF_RANGE);
-    return { one: [x], zero: [x] };
-  },
-  embed(label, coord) {
-    const x = coord[0];
-    return [x, Math.cos(x) + (label === 1 ? COSINE_OFFSET : -COSINE_OFFSET)];
-  },
-  geodesic: (a, b) => cosineArcLength(a[0], b[0]),
-};
+  range: [-COSINE_HALF_RANGE, COSINE_HALF_RANGE],
+  point: (label, x) => [x, Math.cos(x) + (label === 1 ? COSINE_OFFSET : -COSINE_OFFSET)],
+  geodesic: cosineArcLength,
+});

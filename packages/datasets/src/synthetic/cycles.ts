@@ -1,5 +1,5 @@
 import type { Manifold } from './manifold.ts';
-import { circularDistance } from './manifold.ts';
+import { circularDistance, curvePair } from './manifold.ts';
 
 /**
  * Two cycles (named in method.md section 6; the definition here is ours):
@@ -12,18 +12,11 @@ import { circularDistance } from './manifold.ts';
  */
 export const CYCLE_R = 10;
 
-export const cycles: Manifold = {
+export const cycles: Manifold = curvePair({
   dim: 3,
-  coordDim: 1,
-  draw(rng) {
-    const t = rng.uniform(-Math.PI, Math.PI);
-    return { one: [t], zero: [t] };
-  },
-  embed(label, coord) {
-    const t = coord[0];
-    return label === 1
-      ? [CYCLE_R * Math.cos(t), CYCLE_R * Math.sin(t), 0]
-      : [CYCLE_R + CYCLE_R * Math.cos(t), 0, CYCLE_R * Math.sin(t)];
-  },
-  geodesic: (a, b) => CYCLE_R * circularDistance(a[0], b[0]),
-};
+  range: [-Math.PI, Math.PI],
+  point: (label, t) => (label === 1
+    ? [CYCLE_R * Math.cos(t), CYCLE_R * Math.sin(t), 0]
+    : [CYCLE_R + CYCLE_R * Math.cos(t), 0, CYCLE_R * Math.sin(t)]),
+  geodesic: (t1, t2) => CYCLE_R * circularDistance(t1, t2),
+});

@@ -1,4 +1,5 @@
 import type { Manifold } from './manifold.ts';
+import { curvePair } from './manifold.ts';
 
 /**
  * Double helix (named in method.md section 6; the definition here is ours):
@@ -12,17 +13,12 @@ export const HELIX_R = 10;
 export const HELIX_RISE = 2;
 export const HELIX_TURNS = 2;
 
-export const helix: Manifold = {
+export const helix: Manifold = curvePair({
   dim: 3,
-  coordDim: 1,
-  draw(rng) {
-    const t = rng.uniform(0, HELIX_TURNS * 2 * Math.PI);
-    return { one: [t], zero: [t] };
-  },
-  embed(label, coord) {
-    const t = coord[0];
+  range: [0, HELIX_TURNS * 2 * Math.PI],
+  point(label, t) {
     const sign = label === 1 ? 1 : -1;
     return [sign * HELIX_R * Math.cos(t), sign * HELIX_R * Math.sin(t), HELIX_RISE * t];
   },
-  geodesic: (a, b) => Math.hypot(HELIX_R, HELIX_RISE) * Math.abs(a[0] - b[0]),
-};
+  geodesic: (t1, t2) => Math.hypot(HELIX_R, HELIX_RISE) * Math.abs(t1 - t2),
+});

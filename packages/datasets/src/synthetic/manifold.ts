@@ -26,3 +26,28 @@ export function circularDistance(a: number, b: number, period = 2 * Math.PI): nu
   const d = Math.abs(a - b) % period;
   return Math.min(d, period - d);
 }
+
+/**
+ * Two curves over one parameter t, drawn uniformly in [from, to): each draw
+ * gives the label-1 and the label-0 point the same t. Intrinsic coordinate
+ * [t]; `point` embeds a label's point at t, `geodesic` is the distance
+ * along a curve between two parameters.
+ */
+export function curvePair(curves: {
+  dim: number;
+  range: [from: number, to: number];
+  point: (label: SyntheticLabel, t: number) => number[];
+  geodesic: (t1: number, t2: number) => number;
+}): Manifold {
+  const [from, to] = curves.range;
+  return {
+    dim: curves.dim,
+    coordDim: 1,
+    draw(rng) {
+      const t = rng.uniform(from, to);
+      return { one: [t], zero: [t] };
+    },
+    embed: (label, coord) => curves.point(label, coord[0]),
+    geodesic: (a, b) => curves.geodesic(a[0], b[0]),
+  };
+}
