@@ -11,8 +11,6 @@ export { MLPLinear1Layer } from './models/mlp-linear-1layer.ts';
 export { MLPNet3Layer } from './models/mlp-net-3layer.ts';
 export { MLPLinear3Layer } from './models/mlp-linear-3layer.ts';
 export { ResNet } from './models/resnet.ts';
-export { CNN, buildCnnMnist } from './models/cnn.ts';
-export { CNNCifar10, buildCnnCifar10 } from './models/cnn-cifar10.ts';
 export { MODEL_ZOO, modelNames, getModelSpec } from './models/zoo.ts';
 export { initPyTorchDefault, initBound, fanInOf } from './init.ts';
 export { BCE_EPSILON, BCE_CLIP_LOW, BCE_CLIP_HIGH, mseLoss, bceLoss, lossFunction, mseLossJs, bceLossJs, lossDerivativeJs } from './losses.ts';

@@ -1,32 +1,42 @@
-import { ElasticityError } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { addConvStack, flatSize, imageDims } from './conv-stack.ts';
-import { buildCnnCifar10 } from './cnn-cifar10.ts';
 import type { BuildOptions, ModelSpec } from './model-spec.ts';
 
 /**
- * The MNIST CNN (input [1, 28, 28] or any one-channel image):
- * Reshape([h, w, 1]) - conv stack (see addConvStack). A multi-channel input
- * gets the CIFAR-10 layout of cnn-cifar10.ts.
+ * How a CNN reshapes its flat input row into an image: 'by-channels' takes
+ * Reshape([h, w, 1]) for a one-channel input ([1, h, w], MNIST) and the
+ * channel-major layout for several channels; 'channel-major' always takes
+ * Reshape([c, h, w]) - Permute([2, 3, 1]) (to [h, w, c]), the layout of
+ * rows such as CIFAR-10's [3, 32, 32].
  */
-export function buildCnnMnist(options: BuildOptions, name = 'CNN'): tf.Sequential {
+export type CnnLayout = 'by-channels' | 'channel-major';
+
+/** The image layer(s), then the authors' conv stack (flatten size 50 * 4 * 4 = 800 for 28 x 28, 50 * 5 * 5 = 1250 for 32 x 32). */
+function buildCnn(options: BuildOptions, name: string, layout: CnnLayout): tf.Sequential {
   const [c, h, w] = imageDims(options.inputShape, name);
-  if (c !== 1) throw new ElasticityError(`the MNIST CNN takes one channel, the dataset has ${c} (use CNNCifar10)`, { field: 'train.model' });
   const model = tf.sequential({ name });
-  model.add(tf.layers.reshape({ name: 'image', targetShape: [h, w, 1], inputShape: [flatSize(options.inputShape)] }));
+  const inputShape = [flatSize(options.inputShape)];
+  if (layout === 'by-channels' && c === 1) {
+    model.add(tf.layers.reshape({ name: 'image', targetShape: [h, w, 1], inputShape }));
+  } else {
+    model.add(tf.layers.reshape({ name: 'image', targetShape: [c, h, w], inputShape }));
+    model.add(tf.layers.permute({ name: 'channels_last', dims: [2, 3, 1] }));
+  }
   addConvStack(model, options.width, false);
   return model;
 }
 
-/** "CNN" of the zoo: the MNIST CNN for one-channel inputs, the CIFAR-10 layout for several channels. */
-export const CNN: ModelSpec = {
-  name: 'CNN',
-  description: 'Conv(20,5x5)-ReLU-MaxPool2 - Conv(50,5x5)-ReLU-MaxPool2 - Linear(.,H)-ReLU - Linear(H,1), squared loss (paper H = 500)',
-  defaultLoss: 'mse',
-  sigmoidOutput: false,
-  activation: 'relu',
-  usesWidth: true,
-  defaultWidth: 500,
-  paperWidth: 500,
-  build: (options) => (imageDims(options.inputShape, 'CNN')[0] === 1 ? buildCnnMnist(options) : buildCnnCifar10(options, 'CNN')),
-};
+/** The zoo entry of one CNN: squared loss, ReLU, the paper's H = 500. */
+export function cnnSpec(name: string, layout: CnnLayout, description: string): ModelSpec {
+  return {
+    name,
+    description,
+    defaultLoss: 'mse',
+    sigmoidOutput: false,
+    activation: 'relu',
+    usesWidth: true,
+    defaultWidth: 500,
+    paperWidth: 500,
+    build: (options) => buildCnn(options, name, layout),
+  };
+}

@@ -1,6 +1,5 @@
 import { ElasticityError } from '@elasticity/core';
-import { CNN } from './cnn.ts';
-import { CNNCifar10 } from './cnn-cifar10.ts';
+import { cnnSpec } from './cnn.ts';
 import { MLPLinear } from './mlp-linear.ts';
 import { MLPLinear1Layer } from './mlp-linear-1layer.ts';
 import { MLPLinear3Layer } from './mlp-linear-3layer.ts';
@@ -17,8 +16,11 @@ import type { ModelSpec } from './model-spec.ts';
  * ModelSpec (see mlp-net.ts) and list it here.
  */
 export const MODEL_ZOO: ReadonlyMap<string, ModelSpec> = new Map(
-  [MLPNet, MLPProb, MLPLinear, MLPLinearProb, MLPNetSigmoid, MLPLinear1Layer, MLPNet3Layer, MLPLinear3Layer, ResNet, CNN, CNNCifar10]
-    .map((spec) => [spec.name, spec]),
+  [
+    MLPNet, MLPProb, MLPLinear, MLPLinearProb, MLPNetSigmoid, MLPLinear1Layer, MLPNet3Layer, MLPLinear3Layer, ResNet,
+    cnnSpec('CNN', 'by-channels', 'Conv(20,5x5)-ReLU-MaxPool2 - Conv(50,5x5)-ReLU-MaxPool2 - Linear(.,H)-ReLU - Linear(H,1), squared loss (paper H = 500)'),
+    cnnSpec('CNNCifar10', 'channel-major', 'the CNN for channel-major [c, h, w] rows (CIFAR-10 [3, 32, 32]): Reshape - Permute to channels-last - the MNIST conv stack, squared loss (paper H = 500)'),
+  ].map((spec) => [spec.name, spec]),
 );
 
 export function modelNames(): string[] {
