@@ -2,16 +2,9 @@ export type { BuildOptions, HiddenActivation, LossKind, ModelSpec } from './mode
 export { flatSize } from './models/model-spec.ts';
 export { buildTwoLayerMlp, twoLayerSpec, TWO_LAYER_PAPER_WIDTH } from './models/two-layer-mlp.ts';
 export { buildThreeLayerMlp, THREE_LAYER_PAPER_WIDTH } from './models/three-layer-mlp.ts';
-export { MLPNet } from './models/mlp-net.ts';
-export { MLPProb } from './models/mlp-prob.ts';
-export { MLPLinear } from './models/mlp-linear.ts';
-export { MLPLinearProb } from './models/mlp-linear-prob.ts';
-export { MLPNetSigmoid } from './models/mlp-net-sigmoid.ts';
 export { MLPLinear1Layer } from './models/mlp-linear-1layer.ts';
-export { MLPNet3Layer } from './models/mlp-net-3layer.ts';
-export { MLPLinear3Layer } from './models/mlp-linear-3layer.ts';
 export { ResNet } from './models/resnet.ts';
-export { MODEL_ZOO, modelNames, getModelSpec } from './models/zoo.ts';
+export { MODEL_ZOO, modelNames, getModelSpec, MLPNet } from './models/zoo.ts';
 export { initPyTorchDefault, initBound, fanInOf } from './init.ts';
 export { BCE_EPSILON, BCE_CLIP_LOW, BCE_CLIP_HIGH, mseLoss, bceLoss, lossFunction, mseLossJs, bceLossJs, lossDerivativeJs } from './losses.ts';
 export { outputHead } from './output-head.ts';

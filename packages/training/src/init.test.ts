@@ -2,15 +2,14 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '@elasticity/core';
 import { fanInOf, initBound, initPyTorchDefault } from './init.ts';
-import { MLPNet } from './models/mlp-net.ts';
-import { MLPProb } from './models/mlp-prob.ts';
+import { getModelSpec } from './models/zoo.ts';
 
 before(async () => {
   await initBackend('auto');
 });
 
 function weightsOf(seed: number, d = 50, H = 200): Float32Array[] {
-  const model = MLPNet.build({ inputShape: [d], width: H });
+  const model = getModelSpec('MLPNet').build({ inputShape: [d], width: H });
   initPyTorchDefault(model, seed);
   const arrays = model.getWeights().map((t) => Float32Array.from(t.dataSync()));
   model.dispose();
@@ -57,7 +56,7 @@ describe('PyTorch default init', () => {
   });
 
   test('the sigmoid model is initialised the same way (the sigmoid has no weights)', () => {
-    const model = MLPProb.build({ inputShape: [50], width: 200 });
+    const model = getModelSpec('MLPProb').build({ inputShape: [50], width: 200 });
     initPyTorchDefault(model, 7);
     const w = model.getWeights().map((t) => Float32Array.from(t.dataSync()));
     model.dispose();

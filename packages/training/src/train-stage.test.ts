@@ -9,8 +9,7 @@ import {
 import { tf } from '@elasticity/core/tf';
 import type { Dataset } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
-import { MLPNet } from './models/mlp-net.ts';
-import { MODEL_ZOO } from './models/zoo.ts';
+import { MLPNet, MODEL_ZOO } from './models/zoo.ts';
 import { trainModel } from './train.ts';
 import { checkpointDir, runTrain } from './train-stage.ts';
 
