@@ -53,6 +53,7 @@ const allowed: [string, string, string][] = [
   ['the report imports core', 'packages/report/src/probe.ts', "import * as core from '@elasticity/core';"],
   ['the pipeline model imports a stage schema', 'packages/pipeline/src/probe.ts', "import * as clustering from '@elasticity/clustering';"],
   ['the CLI imports the pipeline schema entry', 'packages/cli/src/probe.ts', "import * as schema from '@elasticity/pipeline/schema';"],
+  ['a stage\'s test imports core\'s testing entry', 'packages/clustering/src/probe.test.ts', "import { withTempDir } from '@elasticity/core/testing';"],
   ['a tool reaches into a package', 'tools/e2e/probe.ts', "import * as fixtures from '../../packages/datasets/src/readers/fixtures.ts';"],
 ];
 

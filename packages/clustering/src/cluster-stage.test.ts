@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ElasticityError, matMulABt, readClustersFile, writeDatasetFile, writeFeaturesFile, writeMatrixFile,
 } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { runCluster } from './cluster-stage.ts';
 import type { ClusterMetrics } from './cluster-stage.ts';
 import { blobs } from './test-data.ts';
@@ -38,17 +38,8 @@ function setup() {
   return { ds, primaryIds, classes, feats, n: b.n };
 }
 
-async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'cluster-test-'));
-  try {
-    await fn(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 test('runCluster end to end: features and matrices, metrics.json and clusters files', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('cluster-test-', async (root) => {
     const { ds, primaryIds, classes, feats, n } = setup();
     const datasetFile = join(root, 'dataset.arrow');
     await writeDatasetFile(datasetFile, ds, meta);
@@ -109,7 +100,7 @@ test('runCluster end to end: features and matrices, metrics.json and clusters fi
 });
 
 test('runCluster: missing input, wrong rows, asymmetric kernel are clear errors and leave no output', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('cluster-test-', async (root) => {
     const { ds, primaryIds, n } = setup();
     const datasetFile = join(root, 'dataset.arrow');
     await writeDatasetFile(datasetFile, ds, meta);

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { c as createTar } from 'tar';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { downloadDataset, downloadFile, MNIST_SHA256 } from './download.ts';
 import { writeCifarFolder, writeMnistFolder } from './readers/fixtures.ts';
 import { readMnistFolder } from './readers/mnist-idx.ts';
@@ -36,17 +36,8 @@ async function serve(files: Record<string, Uint8Array>, fn: (base: string) => Pr
   }
 }
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'download-test-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('good checksum accepted; bad checksum rejected with no file left; 404 reported', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('download-test-', async (dir) => {
     const body = Uint8Array.from({ length: 100000 }, (_, i) => (i * 7) % 251);
     await serve({ 'a.bin': body }, async (base) => {
       const dest = join(dir, 'a.bin');
@@ -70,7 +61,7 @@ test('good checksum accepted; bad checksum rejected with no file left; 404 repor
 });
 
 test('MNIST: four IDX .gz files downloaded into rawDir/mnist and readable; a wrong checksum stops it', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('download-test-', async (dir) => {
     const src = join(dir, 'src');
     await writeMnistFolder(src, { train: { labels: [1, 2, 3] }, test: { labels: [4] } }, { gzip: true });
     const files: Record<string, Uint8Array> = {};
@@ -91,7 +82,7 @@ test('MNIST: four IDX .gz files downloaded into rawDir/mnist and readable; a wro
 });
 
 test('CIFAR-10: archive verified, extracted into rawDir/cifar-10-batches-bin', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('download-test-', async (dir) => {
     const src = join(dir, 'src');
     await writeCifarFolder(join(src, 'cifar-10-batches-bin'), [[1], [2], [3], [4], [5, 6]], [7]);
     const archive = join(dir, 'cifar-10-binary.tar.gz');
@@ -109,7 +100,7 @@ test('CIFAR-10: archive verified, extracted into rawDir/cifar-10-batches-bin', a
 });
 
 test('transient failures (503, a connection cut mid-body) are retried with backoff; a 4xx is final; no partial file ever', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('download-test-', async (dir) => {
     const body = Uint8Array.from({ length: 50000 }, (_, i) => (i * 13) % 256);
     let calls = 0;
     const server = createServer((req, res) => {

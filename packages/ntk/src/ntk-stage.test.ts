@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
 import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
@@ -31,8 +31,7 @@ test('parseNtkConfig applies defaults and names the bad key', () => {
   }
 });
 
-async function fixture(): Promise<{ root: string; x: Float32Array; primaryX: Float32Array; d: number }> {
-  const root = await mkdtemp(join(tmpdir(), 'ntk-stage-'));
+async function fixture(root: string): Promise<{ x: Float32Array; primaryX: Float32Array; d: number }> {
   const rng = createRng(4);
   const d = 3, n = 9;
   const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
@@ -43,12 +42,12 @@ async function fixture(): Promise<{ root: string; x: Float32Array; primaryX: Flo
   };
   await writeDatasetFile(join(root, 'dataset.arrow'), dataset, { stage: 'ingest', params: {}, seed: 0, inputs: {} });
   const primaryX = Float32Array.from([0, 1, 3, 4, 6, 7, 8].flatMap((i) => Array.from(x.subarray(i * d, (i + 1) * d))));
-  return { root, x, primaryX, d };
+  return { x, primaryX, d };
 }
 
 test('runNtk writes the NTK over the primary examples of the chosen weights; non-MLP models take the generic path', async () => {
-  const { root, primaryX, d } = await fixture();
-  try {
+  await withTempDir('ntk-stage-', async (root) => {
+    const { primaryX, d } = await fixture(root);
     const make = () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 5, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
     const info = { model: 'MLPProb', loss: 'bce' as const, sigmoidOutput: true, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) };
     await saveModelDir(make(), join(root, 'train', 'model'), info);
@@ -80,14 +79,12 @@ test('runNtk writes the NTK over the primary examples of the chosen weights; non
     assert.equal(generic.extra!.method, 'generic');
     const want = await genericNtk((await loadModelDir(join(root, 'tanh', 'model'))).model, primaryX, 7);
     assert.deepEqual(Array.from(generic.values), Array.from(want));
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('infinite kind: the ReLU NTK of the model depth; shards merged equal the unsharded files byte for byte', async () => {
-  const { root, primaryX, d } = await fixture();
-  try {
+  await withTempDir('ntk-stage-', async (root) => {
+    const { primaryX, d } = await fixture(root);
     const net = randomNet(createRng(6), d, [6, 6], ['relu', 'relu'], { readout: 'sum' });
     await saveModelDir(netToModel(net), join(root, 'train', 'model'), { model: 'ResNet', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
@@ -107,7 +104,5 @@ test('infinite kind: the ReLU NTK of the model depth; shards merged equal the un
     await mergeNtkShards({ shardDirs: [join(root, 's1'), join(root, 's2'), join(root, 's0')], outDir: join(root, 'merged') });
     for (const file of ['ntk.arrow', 'ntk-infinite.arrow']) assert.deepEqual(await readFile(join(root, 'merged', file)), await readFile(join(root, 'full', file)), file);
     await assert.rejects(mergeNtkShards({ shardDirs: [join(root, 's0'), join(root, 's0'), join(root, 's2')], outDir: join(root, 'bad') }), ElasticityError);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,22 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core/light';
+import { withTempDir } from '@elasticity/core/testing';
 import { pipelineNames, readPipeline, resolvePipelineFile, skipBrokenPipeline } from './read-pipeline.ts';
 
 async function withPipelines(files: Record<string, string>, work: (root: string) => void | Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'read-pipeline-'));
-  try {
+  await withTempDir('read-pipeline-', async (root) => {
     for (const [name, text] of Object.entries(files)) {
       await mkdir(join(root, 'pipelines', name, '..'), { recursive: true });
       await writeFile(join(root, 'pipelines', name), text);
     }
     await work(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 }
 
 /** What `work` writes to stderr. */

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { parseProbeConfig } from './probe-config.ts';
 import { mergeProbeShards, runProbe } from './probe-stage.ts';
 import { referenceMlpProbe, referenceNetProbe } from './reference-probe.ts';
@@ -34,8 +34,7 @@ test('parseProbeConfig applies defaults and names the bad key', () => {
 });
 
 /** 6 primary examples (ids 100..) interleaved with 4 auxiliary ones, a trained and an initial 2-layer MLP. */
-async function fixture(sigmoidOutput: boolean): Promise<{ root: string; dataset: Dataset; primaryX: Float32Array }> {
-  const root = await mkdtemp(join(tmpdir(), 'probe-stage-'));
+async function fixture(root: string, sigmoidOutput: boolean): Promise<{ dataset: Dataset; primaryX: Float32Array }> {
   const rng = createRng(31);
   const d = 5, n = 10;
   const x = randomInputs(rng, n, d);
@@ -49,13 +48,13 @@ async function fixture(sigmoidOutput: boolean): Promise<{ root: string; dataset:
   await saveModelDir(mlpToModel(randomMlp(rng, d, 7, 'relu', sigmoidOutput)), join(root, 'train', 'model'), info);
   await saveModelDir(mlpToModel(randomMlp(rng, d, 7, 'relu', sigmoidOutput)), join(root, 'train', 'init'), info);
   const primaryX = Float32Array.from(roles.flatMap((r, i) => (r === 'primary' ? Array.from(x.subarray(i * d, (i + 1) * d)) : [])));
-  return { root, dataset, primaryX };
+  return { dataset, primaryX };
 }
 
 test('runProbe writes relative and kernelized matrices over the primary examples that match the float64 reference', async () => {
   for (const sigmoidOutput of [false, true]) {
-    const { root, primaryX } = await fixture(sigmoidOutput);
-    try {
+    await withTempDir('probe-stage-', async (root) => {
+      const { primaryX } = await fixture(root, sigmoidOutput);
       for (const from of ['trained', 'init'] as const) {
         const outDir = join(root, `probe-${from}`);
         await runProbe({ config: { eta: 0.01, from }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train'), outDir });
@@ -76,15 +75,13 @@ test('runProbe writes relative and kernelized matrices over the primary examples
         assert.ok(rowRelativeError(rel.values, relativeSimilarity(ref), n, n) < 1e-9);
         assert.ok(rowRelativeError(ker.values, kernelizedSimilarity(ref), n, n) < 1e-9);
       }
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   }
 });
 
 test('a row shard equals the same rows of the full probe; the generic method agrees with the fast one', async () => {
-  const { root } = await fixture(false);
-  try {
+  await withTempDir('probe-stage-', async (root) => {
+    await fixture(root, false);
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
     await runProbe({ ...base, config: { kinds: ['kernelized'] }, outDir: join(root, 'full') });
     await runProbe({ ...base, config: { kinds: ['kernelized'] }, outDir: join(root, 'shard'), rows: [2, 5] });
@@ -101,14 +98,12 @@ test('a row shard equals the same rows of the full probe; the generic method agr
     assert.equal(generic.extra!.method, 'generic');
     assert.ok(rowRelativeError(generic.values, fast.values, 6, 6) < 1e-3);
     await assert.rejects(runProbe({ ...base, config: {}, outDir: join(root, 'bad'), rows: [4, 9] }), /rows/);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('method "fast" on a model outside the MLP family is a clear error; "auto" falls back to the generic path; a 3-layer MLP runs fast', async () => {
-  const { root } = await fixture(false);
-  try {
+  await withTempDir('probe-stage-', async (root) => {
+    await fixture(root, false);
     const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
     await saveModelDir(tanh, join(root, 'tanh', 'model'), { model: 'Other', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow') };
@@ -126,14 +121,12 @@ test('method "fast" on a model outside the MLP family is a clear error; "auto" f
     await saveModelDir(deep, join(root, 'deep', 'model'), { model: 'MLPNet3Layer', loss: 'mse', sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
     await runProbe({ ...base, modelDir: join(root, 'deep'), config: { kinds: ['relative'], eta: 0.01 }, outDir: join(root, 'deep-out') });
     assert.equal((await readMatrixFile(join(root, 'deep-out', 'relative.arrow'))).matrix.extra!.method, 'fast');
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('shards merged equal the unsharded files byte for byte (reset and online; fast with float64 and float32 products, and generic)', async () => {
-  const { root } = await fixture(true);
-  try {
+  await withTempDir('probe-stage-', async (root) => {
+    await fixture(root, true);
     const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
     // (float32: products of one row and of a few on the float32 kernel, as the full probe's strips of rows)
     const configs = [{}, { precision: 'float32' }, { mode: 'online', eta: 0.05, probed: 'all' }, { method: 'generic', eta: 0.01 }, { method: 'generic', mode: 'online', eta: 0.01 }];
@@ -151,14 +144,12 @@ test('shards merged equal the unsharded files byte for byte (reset and online; f
       // a missing shard is a clear error
       await assert.rejects(mergeProbeShards({ shardDirs: [join(dir, 's0'), join(dir, 's2')], outDir: join(dir, 'bad') }), (e: unknown) => e instanceof ElasticityError && /gap/.test(e.message));
     }
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('probed and measured sets: steps at every example, changes measured at the auxiliary ones', async () => {
-  const { root, dataset } = await fixture(false);
-  try {
+  await withTempDir('probe-stage-', async (root) => {
+    const { dataset } = await fixture(root, false);
     await runProbe({
       config: { eta: 0.02, probed: 'all', measured: 'auxiliary' }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'),
       modelDir: join(root, 'train'), outDir: join(root, 'out'),
@@ -172,7 +163,5 @@ test('probed and measured sets: steps at every example, changes measured at the 
     assert.ok(rowRelativeError(matrix.values, kernelizedSimilarity(ref), 10, 4) < 1e-9);
     const rel = (await readMatrixFile(join(root, 'out', 'relative.arrow'))).matrix;
     assert.ok(rowRelativeError(rel.values, relativeSimilarity(ref), 10, 4) < 1e-9);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 });

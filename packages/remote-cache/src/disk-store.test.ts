@@ -1,26 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { withTempDir } from '@elasticity/core/testing';
 import { DiskStore } from './disk-store.ts';
 import { BodyLengthError, BodyTooLargeError } from './cache-store.ts';
 import { sha256 } from './test-harness.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'disk-store-test-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 const chunks = (...parts: string[]) => Readable.from(parts.map((p) => Buffer.from(p)));
 
 test('put streams an entry and its checksum; get checks it; a second put is refused', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('disk-store-test-', async (dir) => {
     const store = await DiskStore.open(dir);
     const result = await store.put('123', chunks('hello ', 'world'), { maxBytes: 100, expectedBytes: 11 });
     assert.deepEqual(result, { status: 'stored', size: 11, sha256: sha256(Buffer.from('hello world')) });
@@ -34,7 +25,7 @@ test('put streams an entry and its checksum; get checks it; a second put is refu
 });
 
 test('over the cap or not the declared length: refused, nothing left behind', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('disk-store-test-', async (dir) => {
     const store = await DiskStore.open(dir);
     await assert.rejects(store.put('1', chunks('12345', '67890'), { maxBytes: 7 }), BodyTooLargeError);
     await assert.rejects(store.put('2', chunks('12345'), { maxBytes: 100, expectedBytes: 9 }), BodyLengthError);
@@ -44,7 +35,7 @@ test('over the cap or not the declared length: refused, nothing left behind', as
 });
 
 test('anything but an Nx hash is refused by the store itself', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('disk-store-test-', async (dir) => {
     const store = await DiskStore.open(join(dir, 'store'));
     for (const name of ['../escape', '/etc/passwd', '1/2', '', '12.sha256', '.1.upload-ab']) {
       await assert.rejects(store.put(name, chunks('x'), { maxBytes: 10 }), /not an Nx hash/, name);
@@ -55,7 +46,7 @@ test('anything but an Nx hash is refused by the store itself', async () => {
 });
 
 test('open removes leftovers of killed uploads and keeps complete entries', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('disk-store-test-', async (dir) => {
     await (await DiskStore.open(dir)).put('77', chunks('kept'), { maxBytes: 100 });
     await writeFile(join(dir, '.55.upload-0a1b2c'), 'half an upload');
     await writeFile(join(dir, '.66.sha256.upload-0a1b2c'), 'half a checksum');
@@ -71,7 +62,7 @@ test('open removes leftovers of killed uploads and keeps complete entries', asyn
 });
 
 test('an entry replaced by a symbolic link is not followed', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('disk-store-test-', async (dir) => {
     const store = await DiskStore.open(join(dir, 'store'));
     await store.put('5', chunks('entry'), { maxBytes: 100 });
     await writeFile(join(dir, 'secret'), 'entry');

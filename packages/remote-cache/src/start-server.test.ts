@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withTempDir } from '@elasticity/core/testing';
 import { CacheServerOptionError, startCacheServer } from './start-server.ts';
 import { WRITE_TOKEN, withCacheServer } from './test-harness.ts';
 
 const quiet = () => {};
 
 test('starts in well under a second on 127.0.0.1 with a system-chosen port', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'start-server-test-'));
-  try {
+  await withTempDir('start-server-test-', async (dir) => {
     const t0 = performance.now();
     const server = await startCacheServer({ port: 0, dir: join(dir, 'store'), token: WRITE_TOKEN, log: quiet });
     const ms = performance.now() - t0;
@@ -20,17 +19,14 @@ test('starts in well under a second on 127.0.0.1 with a system-chosen port', asy
     } finally {
       await server.close();
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('bad options: one error naming the option', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'start-server-test-'));
-  const start = (o: Partial<Parameters<typeof startCacheServer>[0]>) => startCacheServer({ port: 0, dir: join(dir, 'store'), token: WRITE_TOKEN, log: quiet, ...o });
   const refused = (option: string, message: RegExp) => (error: unknown) =>
     error instanceof CacheServerOptionError && error.option === option && message.test(error.message);
-  try {
+  await withTempDir('start-server-test-', async (dir) => {
+    const start = (o: Partial<Parameters<typeof startCacheServer>[0]>) => startCacheServer({ port: 0, dir: join(dir, 'store'), token: WRITE_TOKEN, log: quiet, ...o });
     await assert.rejects(start({ token: 'short' }), refused('token', /^token: must be at least 16 characters/));
     await assert.rejects(start({ token: 'has a space in it!!' }), refused('token', /printable ASCII without spaces/));
     await assert.rejects(start({ readToken: WRITE_TOKEN }), refused('readToken', /must differ/));
@@ -42,7 +38,5 @@ test('bad options: one error naming the option', async () => {
     await withCacheServer(async (server) => {
       await assert.rejects(start({ port: server.port }), refused('port', new RegExp(`127.0.0.1:${server.port} is already in use`)));
     });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

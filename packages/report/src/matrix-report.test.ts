@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { runMatrixReport } from './matrix-report.ts';
 import { writeMatrixRun } from './test-fixtures.ts';
 
@@ -13,17 +13,8 @@ const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).len
 const bodyRows = (html: string, id: string) => count(new RegExp(`<table id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '', /<tr>/g) - 1;
 const close = (a: number | undefined, b: number, tol = 1e-12) => assert.ok(a !== undefined && Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'matrix-report-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('matrix report: results.json, report.md and a self-contained report.html with the table, a figure and the runs', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('matrix-report-', async (dir) => {
     const combos = await writeMatrixRun(dir);
     const outDir = join(dir, 'matrix');
     const r = await runMatrixReport({ pipeline: 'table1', axes: ['scale', 'pair', 'model', 'seed'], combos, outDir, filter: { scale: 'quick' } });
@@ -61,7 +52,7 @@ test('matrix report: results.json, report.md and a self-contained report.html wi
 });
 
 test('a combination without results.json, or with a malformed one, is one error naming the file; nothing is written', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('matrix-report-', async (dir) => {
     const combos = await writeMatrixRun(dir);
     const outDir = join(dir, 'matrix');
     const gone = { ...combos[2], reportDir: join(dir, 'never-run', 'report') };

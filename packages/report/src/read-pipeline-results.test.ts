@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { readPipelineResults } from './read-pipeline-results.ts';
 import { fakePipelineResults } from './test-fixtures.ts';
 
 test('results.json: read back as written; missing, not JSON or not a results file is one error naming the file and field', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'read-results-'));
-  try {
+  await withTempDir('read-results-', async (dir) => {
     const good = fakePipelineResults({ pipeline: 'p', dataset: 'mnist 5v8', results: [['raw', 'kmeans', [0.5, 0.7]]] });
     const file = join(dir, 'results.json');
     await writeFile(file, JSON.stringify(good));
@@ -26,7 +25,5 @@ test('results.json: read back as written; missing, not JSON or not a results fil
     await fails(JSON.stringify({ ...good, dataset: { examples: 3 } }), 'dataset.name', /string/);
     await fails(JSON.stringify({ ...good, results: [good.results[0], { input: 'pca', method: 'kmeans', accuracy: { mean: 0.5 } }] }), 'results[1].accuracy', /mean, sd, values/);
     await fails(JSON.stringify({ ...good, results: [{ ...good.results[0], method: 3 }] }), 'results[0]', /input.*method/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,24 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ElasticityError, writeFeaturesFile, writeMatrixFile } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { parseReportConfig, runReport } from './report-stage.ts';
 import { runReportAll } from './report-all.ts';
 import { writeCircleRun, writeClusterMetrics } from './test-fixtures.ts';
 import { chanceAccuracy } from './chance.ts';
 import { formatPipelineSummary } from './summary.ts';
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'report-stage-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 const ANGLES = Array.from({ length: 24 }, (_, i) => -3 + 0.25 * i + 0.001 * i * i);
 const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
@@ -26,7 +17,7 @@ const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).len
 const bodyRows = (html: string, id: string) => count(new RegExp(`<table id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '', /<tr>/g) - 1;
 
 test('synthetic run: geodesic analysis, figures, and a self-contained HTML page', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('report-stage-', async (dir) => {
     const run = await writeCircleRun(dir, ANGLES);
     const outDir = join(dir, 'report');
     const r = await runReport({ config: { bins: 6 }, pipelineFile: 'p.json', pipelineName: 'circle', ...run, outDir });
@@ -70,7 +61,7 @@ test('synthetic run: geodesic analysis, figures, and a self-contained HTML page'
 });
 
 test('clustered run: results table and clustering figure; the cross-pipeline report lays them out as Table 1', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('report-stage-', async (dir) => {
     const a = await writeCircleRun(join(dir, 'a'), ANGLES);
     const clusterDir = await writeClusterMetrics(join(dir, 'a', 'cluster'), [['raw', 'kmeans', [0.6, 0.7]], ['relative', 'kmeans', [0.9, 0.8]]]);
     const r = await runReport({ config: {}, pipelineFile: 'a.json', pipelineName: 'a', datasetFile: a.datasetFile, similarityDir: a.similarityDir, clusterDir, outDir: join(dir, 'a', 'report') });
@@ -103,7 +94,7 @@ test('clustered run: results table and clustering figure; the cross-pipeline rep
 });
 
 test('every similarity matrix of the run is drawn, baselines named in the caption as feature files; ordered relative, kernelized, ntk, then by name', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('report-stage-', async (dir) => {
     const run = await writeCircleRun(dir, ANGLES.slice(0, 8));
     const ids = Int32Array.from({ length: 8 }, (_, i) => 2 * i);
     const meta = { stage: 'similarity', params: {}, seed: null, inputs: {} };
@@ -127,7 +118,7 @@ test('every similarity matrix of the run is drawn, baselines named in the captio
 });
 
 test('a similarity matrix over other examples is one error naming the file; nothing is written', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('report-stage-', async (dir) => {
     const run = await writeCircleRun(dir, ANGLES.slice(0, 5));
     const ids = Int32Array.from([0, 2, 4, 6, 9]);
     await writeMatrixFile(join(run.similarityDir, 'relative.arrow'), { kind: 'relative', rowIds: ids, columnIds: ids, values: new Float64Array(25) }, { stage: 'similarity', params: {}, seed: null, inputs: {} });

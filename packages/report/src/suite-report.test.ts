@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { runMatrixReport } from './matrix-report.ts';
 import { runSuiteReport } from './suite-report.ts';
 import { writeMatrixRun } from './test-fixtures.ts';
@@ -13,8 +13,7 @@ const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).len
 const bodyRows = (html: string, id: string) => count(new RegExp(`<table id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '', /<tr>/g) - 1;
 
 test('suite report: the matrix reports\' tables one after the other, with a figure each; missing or malformed inputs name the file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'suite-report-'));
-  try {
+  await withTempDir('suite-report-', async (dir) => {
     const axes = ['scale', 'pair', 'model', 'seed'];
     const table1 = await runMatrixReport({ pipeline: 'table1', title: 'Table 1 (MNIST)', axes, combos: await writeMatrixRun(join(dir, 'table1')), outDir: join(dir, 'table1', 'matrix') });
     // The second matrix: only one model and one seed; rows by pair and model.
@@ -56,7 +55,5 @@ test('suite report: the matrix reports\' tables one after the other, with a figu
     await assert.rejects(runSuiteReport({ title: 'R', reports: [reports[1], { ...reports[1] }], outDir: join(dir, 'suite2') }),
       (e: unknown) => e instanceof ElasticityError && e.field === 'reports[1].name');
     assert.equal(existsSync(join(dir, 'suite2')), false);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

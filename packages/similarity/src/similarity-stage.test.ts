@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile, writeFeaturesFile,
@@ -9,6 +8,7 @@ import {
 } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import type { Dataset } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { runSimilarity } from './similarity-stage.ts';
 
 const meta = { stage: 'test', params: {}, seed: 0, inputs: {} };
@@ -27,17 +27,8 @@ function tinyDataset(): Dataset {
   };
 }
 
-async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'similarity-test-'));
-  try {
-    await fn(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 test('runSimilarity symmetrises the named matrices and writes raw and PCA features', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('similarity-test-', async (root) => {
     const ds = tinyDataset();
     const datasetFile = join(root, 'dataset.arrow');
     await writeDatasetFile(datasetFile, ds, meta);
@@ -82,7 +73,7 @@ test('runSimilarity symmetrises the named matrices and writes raw and PCA featur
 });
 
 test('runSimilarity: a missing input named in use, or rows in the wrong order, is a clear error and writes nothing', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('similarity-test-', async (root) => {
     const datasetFile = join(root, 'dataset.arrow');
     await writeDatasetFile(datasetFile, tinyDataset(), meta);
     const outDir = join(root, 'out');
@@ -105,7 +96,7 @@ test('runSimilarity: a missing input named in use, or rows in the wrong order, i
 });
 
 test('runSimilarity: ntk-infinite, normalised kernels, activation-cosine from the model, and a user feature file', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('similarity-test-', async (root) => {
     const ds = tinyDataset();
     const datasetFile = join(root, 'dataset.arrow');
     await writeDatasetFile(datasetFile, ds, meta);
@@ -175,7 +166,7 @@ test('runSimilarity: ntk-infinite, normalised kernels, activation-cosine from th
 });
 
 test('runSimilarity: the autoencoder baseline on images; clear errors for non-images, a missing model and a non-positive diagonal', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('similarity-test-', async (root) => {
     // 8 images 28 x 28 (4 primary), values in [-1, 1].
     const rng = createRng(6);
     const n = 8;

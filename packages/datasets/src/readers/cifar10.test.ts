@@ -1,23 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { readCifarBatch, readCifar10Folder, findCifar10Files } from './cifar10.ts';
 import { cifarBytes, fakePixels, writeCifarFolder } from './fixtures.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'cifar-test-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('a 3-record batch: labels and channel-major pixel bytes', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('cifar-test-', async (dir) => {
     const file = join(dir, 'b.bin');
     await writeFile(file, cifarBytes([6, 9, 0]));
     const bytes = await readCifarBatch(file);
@@ -27,7 +18,7 @@ test('a 3-record batch: labels and channel-major pixel bytes', async () => {
 });
 
 test('reads the five train batches in order, then the test batch', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('cifar-test-', async (dir) => {
     await writeCifarFolder(dir, [[1, 2, 3], [4], [5, 6], [7], [8, 9]], [3, 0]);
     const source = await readCifar10Folder(dir);
     assert.deepEqual(source.train.shape, [3, 32, 32]);
@@ -45,7 +36,7 @@ test('reads the five train batches in order, then the test batch', async () => {
 });
 
 test('truncated files, empty files and bad labels are rejected by file and field', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('cifar-test-', async (dir) => {
     const truncated = join(dir, 'truncated.bin');
     await writeFile(truncated, cifarBytes([1, 2, 3]).subarray(0, 3 * 3073 - 1));
     await assert.rejects(readCifarBatch(truncated), (e: unknown) => e instanceof ElasticityError && e.file === truncated && e.field === 'length');
@@ -59,7 +50,7 @@ test('truncated files, empty files and bad labels are rejected by file and field
 });
 
 test('a missing train batch is named; a missing test batch means no test split', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('cifar-test-', async (dir) => {
     await writeCifarFolder(dir, [[1], [2], [3], [4], [5]]);
     assert.equal((await readCifar10Folder(dir)).test, undefined);
     await unlink(join(dir, 'data_batch_4.bin'));

@@ -1,21 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { readIdxImages, readIdxLabels, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './idx.ts';
 import { idxBytes } from './fixtures.ts';
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'idx-test-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** Asserts one ElasticityError naming `file` and `field`. */
 function rejectsWith(file: string, field: string) {
@@ -31,7 +23,7 @@ function rejectsWith(file: string, field: string) {
 const body = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 10);
 
 test('reads IDX images and labels, raw and gzipped', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('idx-test-', async (dir) => {
     for (const gz of [false, true]) {
       const imagesFile = join(dir, `images${gz ? '.gz' : ''}`);
       const labelsFile = join(dir, `labels${gz ? '.gz' : ''}`);
@@ -48,7 +40,7 @@ test('reads IDX images and labels, raw and gzipped', async () => {
 });
 
 test('corrupt IDX files give one ElasticityError naming the file and field', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('idx-test-', async (dir) => {
     const cases: [string, Uint8Array, 'images' | 'labels', string][] = [
       ['bad-magic', idxBytes(0x00000903, [2, 3, 4], body), 'images', 'magic'],
       ['labels-as-images', idxBytes(IDX_LABELS_MAGIC, [24], body), 'images', 'dims'],

@@ -1,25 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, rename, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '@elasticity/core';
 import { existsSync } from 'node:fs';
+import { withTempDir } from '@elasticity/core/testing';
 import { readMnistFolder, findMnistFiles, FASHION_MNIST_DEFAULT_DIR } from './mnist-idx.ts';
 import { fakePixels, idxBytes, writeMnistFolder } from './fixtures.ts';
 import { IDX_LABELS_MAGIC } from './idx.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'mnist-idx-test-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('reads train and test splits of an MNIST-layout folder (gzipped)', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('mnist-idx-test-', async (dir) => {
     await writeMnistFolder(dir, { train: { labels: [3, 1, 4, 1, 5] }, test: { labels: [9, 2] } }, { gzip: true, testOffset: 100 });
     const source = await readMnistFolder(dir);
     assert.deepEqual(source.train.shape, [1, 28, 28]);
@@ -35,7 +26,7 @@ test('reads train and test splits of an MNIST-layout folder (gzipped)', async ()
 });
 
 test('accepts the dotted spelling and raw files; no t10k pair means no test split', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('mnist-idx-test-', async (dir) => {
     await writeMnistFolder(dir, { train: { labels: [0, 1], rows: 5, cols: 6 } });
     await rename(join(dir, 'train-images-idx3-ubyte'), join(dir, 'train-images.idx3-ubyte'));
     const source = await readMnistFolder(dir);
@@ -46,7 +37,7 @@ test('accepts the dotted spelling and raw files; no t10k pair means no test spli
 });
 
 test('label/image count mismatch names the labels file and the count field', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('mnist-idx-test-', async (dir) => {
     await writeMnistFolder(dir, { train: { labels: [0, 1, 2] } });
     const labels = join(dir, 'train-labels-idx1-ubyte');
     await writeFile(labels, idxBytes(IDX_LABELS_MAGIC, [2], Uint8Array.from([0, 1])));
@@ -55,7 +46,7 @@ test('label/image count mismatch names the labels file and the count field', asy
 });
 
 test('missing files are named', async () => {
-  await withDir(async (dir) => {
+  await withTempDir('mnist-idx-test-', async (dir) => {
     assert.throws(() => findMnistFiles(join(dir, 'nope')), (e: unknown) => e instanceof ElasticityError && e.field === 'dataset.path' && /not found/.test(e.message));
     await writeMnistFolder(dir, { train: { labels: [0] }, test: { labels: [1] } });
     await unlink(join(dir, 't10k-labels-idx1-ubyte'));

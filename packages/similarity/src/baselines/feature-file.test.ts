@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Field, FixedSizeList, Float32, Float64, Int16, Int32, Table, makeData, tableToIPC, RecordBatch, Schema, Struct } from 'apache-arrow';
 import { ElasticityError, writeFeaturesFile } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { readUserFeatures } from './feature-file.ts';
 
 const meta = { stage: 'test', params: {}, seed: 0, inputs: {} };
@@ -23,17 +23,8 @@ async function plainFile(file: string, ids: number[], x: number[], dim: number, 
   await writeFile(file, tableToIPC(new Table(schema, [batch]), 'file'));
 }
 
-async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'features-test-'));
-  try {
-    await fn(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 test('a plain Arrow table (Float32 lists, extra rows, any order) gives the rows of the primary ids in order', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('features-test-', async (root) => {
     const file = join(root, 'resnet.arrow');
     // Rows for ids 7, 5, 9, 6 (id 9 is not primary); vectors (id, -id).
     await plainFile(file, [7, 5, 9, 6], [7, -7, 5, -5, 9, -9, 6, -6], 2);
@@ -47,7 +38,7 @@ test('a plain Arrow table (Float32 lists, extra rows, any order) gives the rows 
 });
 
 test('a features file of this toolkit (Float64 lists) is read the same way', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('features-test-', async (root) => {
     const file = join(root, 'f.arrow');
     await writeFeaturesFile(file, { kind: 'pca', ids: Int32Array.of(3, 1), values: Float64Array.of(0.5, 1.5, 2.5, 3.5, 4.5, 5.5), dim: 3 }, meta);
     const f = await readUserFeatures(file, Int32Array.of(1, 3), 'mine');
@@ -56,7 +47,7 @@ test('a features file of this toolkit (Float64 lists) is read the same way', asy
 });
 
 test('missing ids, repeated ids, wrong types, NaN and a missing file are clear errors naming file and field', async () => {
-  await withTemp(async (root) => {
+  await withTempDir('features-test-', async (root) => {
     const file = join(root, 'u.arrow');
     const rejects = async (ids: Int32Array, re: RegExp) => assert.rejects(readUserFeatures(file, ids, 'u'), (e: unknown) => e instanceof ElasticityError && re.test(e.message), String(re));
     await plainFile(file, [1, 2], [0, 0, 1, 1], 2);

@@ -1,0 +1,5 @@
+/**
+ * What the workspace's tests share: the entry `@elasticity/core/testing`.
+ * No stage imports it.
+ */
+export { withTempDir } from './testing/temp-dir.ts';
