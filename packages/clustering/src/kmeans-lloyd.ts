@@ -155,11 +155,11 @@ export function lloyd(x: Float64Array, n: number, dim: number, k: number, initia
       break;
     }
   }
-  return { clusters, centres, objective: withinSumOfSquares(x, n, dim, k, clusters), iterations, converged };
+  return { clusters, centres, objective: withinClusterSumOfSquares(x, n, dim, k, clusters), iterations, converged };
 }
 
 /** Sum over rows of the squared distance to the mean of the row's cluster. */
-export function withinSumOfSquares(values: Float64Array, n: number, dim: number, k: number, clusters: ArrayLike<number>): number {
+export function withinClusterSumOfSquares(values: Float64Array, n: number, dim: number, k: number, clusters: ArrayLike<number>): number {
   const means = new Float64Array(k * dim);
   const sizes = new Float64Array(k);
   for (let i = 0; i < n; i++) {

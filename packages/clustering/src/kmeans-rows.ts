@@ -1,14 +1,11 @@
 import type { ClusteringResult, RestartOptions } from './clustering-result.ts';
-import { kmeansOnce, withinSumOfSquares } from './kmeans-lloyd.ts';
+import { kmeansOnce } from './kmeans-lloyd.ts';
 import { deriveSeeds } from './restart-seeds.ts';
 
 export interface KmeansRowsOptions extends RestartOptions {
   /** Stop a run when no centre moves more than this squared distance (as ml-kmeans). Default 1e-6. */
   tolerance?: number;
 }
-
-/** Sum over rows of the squared distance to the mean of the row's cluster. */
-export const withinClusterSumOfSquares = withinSumOfSquares;
 
 /**
  * K-means (greedy k-means++ seeding, Lloyd iterations) on the rows of an
