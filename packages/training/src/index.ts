@@ -1,20 +1,12 @@
-export type { BuildOptions, HiddenActivation, LossKind, ModelSpec } from './models/model-spec.ts';
-export { flatSize } from './models/model-spec.ts';
-export { buildTwoLayerMlp, twoLayerSpec, TWO_LAYER_PAPER_WIDTH } from './models/two-layer-mlp.ts';
-export { buildThreeLayerMlp, THREE_LAYER_PAPER_WIDTH } from './models/three-layer-mlp.ts';
-export { MLPLinear1Layer } from './models/mlp-linear-1layer.ts';
-export { ResNet } from './models/resnet.ts';
-export { MODEL_ZOO, modelNames, getModelSpec, MLPNet } from './models/zoo.ts';
-export { initPyTorchDefault, initBound, fanInOf } from './init.ts';
-export { BCE_EPSILON, BCE_CLIP_LOW, BCE_CLIP_HIGH, mseLoss, bceLoss, lossFunction, mseLossJs, bceLossJs, lossDerivativeJs } from './losses.ts';
-export { outputHead } from './output-head.ts';
-export { sgdStep, trainableVariables } from './sgd.ts';
-export { fastForward, matMulExplicitGrad, conv2dFilterGrad } from './fast-forward.ts';
-export { trainModel, accuracy, DECISION_THRESHOLD } from './train.ts';
-export type { TrainData, TrainOptions } from './train.ts';
-export { parseTrainConfig, TRAIN_DEFAULTS, autoWorkers } from './train-config.ts';
+export { parseTrainConfig, TRAIN_DEFAULTS } from './train-config.ts';
 export type { TrainConfig } from './train-config.ts';
 export { PRESETS, presetNames, presetSettings } from './presets.ts';
 export type { PresetName, PresetSettings } from './presets.ts';
-export { runTrain, TRAIN_OUTPUTS, checkpointDir } from './train-stage.ts';
+export { runTrain, TRAIN_OUTPUTS } from './train-stage.ts';
 export type { RunTrainOptions } from './train-stage.ts';
+
+export { MODEL_ZOO, modelNames, getModelSpec, MLPNet } from './models/zoo.ts';
+export type { BuildOptions, HiddenActivation, LossKind, ModelSpec } from './models/model-spec.ts';
+export { initPyTorchDefault } from './init.ts';
+export { trainModel, accuracy, DECISION_THRESHOLD } from './train.ts';
+export type { TrainData, TrainOptions } from './train.ts';
