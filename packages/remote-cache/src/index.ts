@@ -1,14 +1,7 @@
+/**
+ * The cache server. The per-run relay between Nx and the server is the
+ * entry `@elasticity/remote-cache/relay`, the health probe
+ * `@elasticity/remote-cache/probe`: both load without the server's fastify.
+ */
 export { startCacheServer, CacheServerOptionError, DEFAULT_MAX_BODY_BYTES } from './start-server.ts';
 export type { CacheServer, CacheServerOptions } from './start-server.ts';
-export { buildCacheApp } from './cache-app.ts';
-export type { CacheAppOptions } from './cache-app.ts';
-export { DiskStore } from './disk-store.ts';
-export { BodyTooLargeError, BodyLengthError } from './cache-store.ts';
-export type { CacheStore, GetResult, PutResult, PutLimits } from './cache-store.ts';
-export { isNxHash } from './nx-hash.ts';
-export { accessOf } from './tokens.ts';
-export type { Access, CacheTokens } from './tokens.ts';
-export { startCacheRelay, withRemoteCache } from './relay.ts';
-export type { CacheRelay, CacheRelayOptions, RemoteCacheEnv } from './relay.ts';
-export { probeCacheServer } from './probe.ts';
-export type { CacheServerProbe } from './probe.ts';
