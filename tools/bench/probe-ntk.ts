@@ -43,6 +43,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, loadModelDir, primaryIndices, readDatasetFile, writeFileAtomic } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
+import { rowRelativeError } from '@elasticity/core/testing';
 import { createProducts, float32Kernel, FLOAT64_PRODUCTS, inspectMlpNet, mlpNetFeatures, netToModel } from '@elasticity/mlp-engine';
 import type { MlpNet } from '@elasticity/mlp-engine';
 import { runIngest } from '@elasticity/datasets';
@@ -172,19 +173,6 @@ async function loadNet(width: number): Promise<MlpNet> {
   return inspected.net;
 }
 
-/** Per row, max |got - want| / max |want|; the worst row. */
-function rowRelative(got: ArrayLike<number>, want: ArrayLike<number>, rows: number, n: number): number {
-  let worst = 0;
-  for (let r = 0; r < rows; r++) {
-    let err = 0, scale = 0;
-    for (let j = 0; j < n; j++) {
-      err = Math.max(err, Math.abs(got[r * n + j] - want[r * n + j]));
-      scale = Math.max(scale, Math.abs(want[r * n + j]));
-    }
-    worst = Math.max(worst, err / scale);
-  }
-  return worst;
-}
 
 /** Evenly spaced rows, plus the two whose search went furthest. */
 function checkedRows(n: number, count: number, etas?: Float64Array): number[] {
@@ -244,7 +232,7 @@ async function measure(width: number, method: Exclude<Method, 'pytorch'>, generi
     const ref = await mlpNetNtk(mlp, xs, sub.length, { rows: rows.map((i) => at.get(i)!), products: FLOAT64_PRODUCTS, features });
     const want = Float64Array.from(rows.flatMap((_, r) => columns.map((j) => ref[r * sub.length + at.get(j)!])));
     const got = Float64Array.from(rows.flatMap((i) => columns.map((j) => K[i * n + j])));
-    return { ...base, method, eta: null, seconds, seconds_warm: warm, max_rel_err: rowRelative(got, want, rows.length, columns.length), peak_rss_mb: rss };
+    return { ...base, method, eta: null, seconds, seconds_warm: warm, max_rel_err: rowRelativeError(got, want, rows.length, columns.length), peak_rss_mb: rss };
   }
   const eta: EtaSetting = method === 'authors' ? 'authors' : FIXED_ETA;
   const run = async () => {
@@ -263,7 +251,7 @@ async function measure(width: number, method: Exclude<Method, 'pytorch'>, generi
   const got = Float64Array.from(rows.flatMap((i) => columns.map((j) => ker[i * n + j])));
   return {
     ...base, method, eta: method === 'authors' ? 'authors' : FIXED_ETA, etas_chosen: etaCounts(result.eta),
-    seconds, seconds_warm: warm, max_rel_err: rowRelative(got, ref, rows.length, columns.length), peak_rss_mb: rss,
+    seconds, seconds_warm: warm, max_rel_err: rowRelativeError(got, ref, rows.length, columns.length), peak_rss_mb: rss,
   };
 }
 
@@ -286,7 +274,7 @@ async function measurePytorch(python: string, width: number, net: NetInfo): Prom
     if (!existsSync(join(dir, mine))) return null;
     const ours = new Float64Array((await readFile(join(dir, mine))).buffer.slice(0));
     const pt = new Float32Array((await readFile(join(dir, theirs))).buffer.slice(0));
-    return rowRelative(pt, ours, n, n);
+    return rowRelativeError(pt, ours, n, n);
   };
   const tool = `PyTorch ${r.torch} CPU, ${r.threads} threads, BLAS ${r.blas}: ${python} tools/bench/pytorch/probe_ntk.py ${dir.replace(`${ROOT}/`, '')} --threads 2`;
   const base = { width, net, rows: n, precision: 'float32 (PyTorch)', peak_rss_mb: null, tool };

@@ -3,3 +3,4 @@
  * No stage imports it.
  */
 export { withTempDir } from './testing/temp-dir.ts';
+export { rowRelativeError } from './testing/row-relative-error.ts';

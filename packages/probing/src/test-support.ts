@@ -84,19 +84,7 @@ export function mlpToModel(mlp: DenseMlp): tf.LayersModel {
   return model;
 }
 
-/** max_j |got - want| over each row, divided by max_j |want| of that row; the worst row. */
-export function rowRelativeError(got: ArrayLike<number>, want: ArrayLike<number>, rows: number, n: number): number {
-  let worst = 0;
-  for (let r = 0; r < rows; r++) {
-    let err = 0, scale = 0;
-    for (let j = 0; j < n; j++) {
-      err = Math.max(err, Math.abs(got[r * n + j] - want[r * n + j]));
-      scale = Math.max(scale, Math.abs(want[r * n + j]));
-    }
-    worst = Math.max(worst, err / scale);
-  }
-  return worst;
-}
+export { rowRelativeError } from '@elasticity/core/testing';
 
 
 /** Explicit float64 gradient of the model output w.r.t. every weight (layers' W, b, then a, c), by the chain rule. */
