@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { TargetConfiguration } from 'nx/src/devkit-exports.js';
 import { planPipeline, readPipeline } from '@elasticity/pipeline';
 import { parseSimilarityConfig } from '@elasticity/similarity';
-import { BACKEND, pipelineProjects, stageCodes } from './plugin.ts';
+import { BACKEND, FLOAT32_KERNEL, pipelineProjects, stageCodes } from './plugin.ts';
 import { stageKey } from './stage-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -125,6 +125,20 @@ test('print-backend.mjs names the backend a stage would use and the Node major v
     nativeInstalled = false;
   }
   if (!nativeInstalled) assert.equal(run({ ELASTICITY_BACKEND: '' }), `tfjs-backend=wasm node=${node}`);
+});
+
+test('probe and ntk, and no other stage, carry the float32 kernel of their products; print-float32-kernel.mjs names ONNX Runtime exactly when it loads', async () => {
+  const p = await project(BASE);
+  assert.deepEqual(STAGES.filter((s) => runtimes(p.targets[s]).includes(FLOAT32_KERNEL)), ['probe', 'ntk']);
+  const printed = spawnSync(process.execPath, [join(ROOT, 'tools/nx-plugin/print-float32-kernel.mjs')], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  let onnx = true;
+  try {
+    createRequire(join(ROOT, 'packages/mlp-engine/src/float32-kernel.ts'))('onnxruntime-node');
+  } catch {
+    onnx = false;
+  }
+  if (onnx) assert.match(printed, /^float32-kernel=onnx cpu=(avx512|avx2|avx|sse|x64|arm64|\w+)$/);
+  else assert.equal(printed, 'float32-kernel=tfjs');
 });
 
 test('the ingest key follows the raw data folder\'s files', async () => {

@@ -27,7 +27,8 @@ import type { StageCode } from './stage-code.ts';
  * A target's inputs (see stageInputs): the code it runs (stage-code.ts), its
  * section, for ingest and user feature files what lies outside the
  * workspace (stage-key.ts), for the stages that run TensorFlow.js the backend
- * and Node version (print-backend.mjs), and the upstream tasks' output files,
+ * and Node version (print-backend.mjs), for probe and ntk the float32 kernel
+ * of their products (print-float32-kernel.mjs), and the upstream tasks' output files,
  * so a stage re-runs only when those bytes changed.
  */
 export const createNodesV2: CreateNodesV2 = [
@@ -46,6 +47,8 @@ export const createNodesV2: CreateNodesV2 = [
 const CLI = `node ${CLI_LAUNCHER}`;
 const STAGE_KEY = 'node --import tsx tools/nx-plugin/print-stage-key.ts';
 export const BACKEND = 'node tools/nx-plugin/print-backend.mjs';
+/** The float32 kernel of the probe's and NTK's products (ONNX Runtime or TensorFlow.js wasm) and the CPU level ONNX Runtime dispatches on. */
+export const FLOAT32_KERNEL = 'node tools/nx-plugin/print-float32-kernel.mjs';
 
 type Project = ProjectConfiguration & { name: string; targets: Record<string, TargetConfiguration> };
 type CodeOf = (stage: StageName) => StageCode;
@@ -126,6 +129,7 @@ export function stageInputs(instance: StageInstance, file: string, code: StageCo
       ? { runtime: `${STAGE_KEY} ${file} ${instance.stage}${instance.key ? ` ${instance.key}` : ''}` }
       : { runtime: `echo ${instance.stage} section ${sectionKey(instance)}` },
     ...(runsTensorFlow(instance) ? [{ runtime: BACKEND }] : []),
+    ...(instance.stage === 'probe' || instance.stage === 'ntk' ? [{ runtime: FLOAT32_KERNEL }] : []),
     { input: 'production', projects: code.projects },
     ...code.files.map((f) => `{workspaceRoot}/${f}`),
     { externalDependencies: code.externalDependencies },
