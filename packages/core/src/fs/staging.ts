@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { processAlive } from './process-alive.ts';
 
 /**
  * Runs `work` with a fresh temp folder beside `outDir`; when it succeeds the
@@ -42,15 +43,6 @@ async function removeEmptyFolders(from: string, upTo: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Staging folders of runs that were killed (kill -9, power loss) stay behind
  * as hidden `.NAME.tmp-PID-*` folders. They are never taken for output (Nx
@@ -62,7 +54,7 @@ export async function removeAbandonedStaging(parent: string, name: string): Prom
   const removed: string[] = [];
   for (const entry of await readdir(parent)) {
     const match = pattern.exec(entry);
-    if (match && !isAlive(Number(match[1]))) {
+    if (match && !processAlive(Number(match[1]))) {
       await rm(join(parent, entry), { recursive: true, force: true });
       removed.push(entry);
     }
