@@ -25,7 +25,7 @@ export function checkArrowFraming(bytes: Uint8Array, file: string): void {
   const isFile = ascii(bytes, 0, FILE_MAGIC.length) === FILE_MAGIC;
   const isStream = bytes.byteLength >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === CONTINUATION;
   if (!isFile && !isStream) {
-    throw new ElasticityError(`not an Arrow IPC file: it begins with ${opening(bytes)}, an Arrow file with "${FILE_MAGIC}"`, { file, field: 'arrow' });
+    throw new ElasticityError(`not an Arrow IPC file: it begins with ${opening(bytes)} where an Arrow file begins with "${FILE_MAGIC}"`, { file, field: 'arrow' });
   }
   if (isFile && (bytes.byteLength < 2 * FILE_MAGIC.length + 2 || ascii(bytes, bytes.byteLength - FILE_MAGIC.length, bytes.byteLength) !== FILE_MAGIC)) {
     throw new ElasticityError(`not a readable Arrow IPC file: truncated (${bytes.byteLength} bytes; the closing "${FILE_MAGIC}" is missing)`, { file, field: 'arrow' });

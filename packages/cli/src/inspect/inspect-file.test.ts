@@ -39,7 +39,7 @@ test('an empty file, a JSON file and a truncated Arrow file each get one line sa
 
   const json = join(dir, 'metrics.json');
   await writeFile(json, '{\n  "methods": []\n}\n');
-  assert.match(await errorFor(json), /: arrow: not an Arrow IPC file: it begins with '\{·  "methods": \[', an Arrow file with "ARROW1"$/);
+  assert.match(await errorFor(json), /: arrow: not an Arrow IPC file: it begins with '\{·  "methods": \[' where an Arrow file begins with "ARROW1"$/);
 
   const whole = await readFile(await featuresFile());
   const truncated = join(dir, 'truncated.arrow');
