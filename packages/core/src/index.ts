@@ -56,3 +56,5 @@ export {
   saveModelDir, loadModelDir, loadTrainedModel, modelInputShape, readModelInfo, checkModelTrainedOn, trainedOnRecord, MODEL_JSON, MODEL_WEIGHTS,
 } from './model-io.ts';
 export type { ModelInfo } from './model-io.ts';
+export { MODEL_FROM_SCHEMA, checkpointEpoch, checkpointFolder } from './model-from.ts';
+export type { ModelFrom } from './model-from.ts';

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { checkpointEpoch, modelFromFolder } from './model-from.ts';
+import type { ModelFrom } from './model-from.ts';
 import { initBackend } from './backend.ts';
 import type { tf } from './tf.ts';
 import { ElasticityError } from './errors.ts';
@@ -131,13 +134,19 @@ export async function checkModelTrainedOn(modelDir: string, datasetFile: string)
 /**
  * The model of a train stage's output folder `trainDir` as a stage that
  * reads it with the data set (probe, ntk) loads it: model/ (the trained
- * weights) or init/ (the initial ones), refused unless it was trained on
- * `datasetFile` (checkModelTrainedOn). With its two files, the stage's inputs.
+ * weights), init/ (the initial ones) or a checkpoint (checkpoints/epoch-K/),
+ * refused unless it was trained on `datasetFile` (checkModelTrainedOn). With
+ * its two files, the stage's inputs. `where` (the pipeline file and the
+ * section key that chose `from`) is named by the error for a checkpoint the
+ * training did not save.
  */
 export async function loadTrainedModel(
-  trainDir: string, from: 'trained' | 'init', datasetFile: string,
+  trainDir: string, from: ModelFrom, datasetFile: string, where: { file?: string; field?: string } = {},
 ): Promise<{ model: tf.LayersModel; info: ModelInfo; modelJson: string; modelWeights: string }> {
-  const dir = join(trainDir, from === 'init' ? 'init' : 'model');
+  const dir = join(trainDir, modelFromFolder(from));
+  if (checkpointEpoch(from) !== undefined && !existsSync(join(dir, MODEL_JSON))) {
+    throw new ElasticityError(`the train stage saved no checkpoint after epoch ${checkpointEpoch(from)} (${dir} is missing): list the epoch in train.checkpoints`, where);
+  }
   await checkModelTrainedOn(dir, datasetFile);
   const { model, info } = await loadModelDir(dir);
   return { model, info, modelJson: join(dir, MODEL_JSON), modelWeights: join(dir, MODEL_WEIGHTS) };

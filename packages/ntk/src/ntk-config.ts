@@ -1,4 +1,5 @@
-import { distinctItems, sectionParser, z } from '@elasticity/core';
+import { distinctItems, MODEL_FROM_SCHEMA, sectionParser, z } from '@elasticity/core';
+import type { ModelFrom } from '@elasticity/core';
 import { PRODUCT_PRECISIONS } from '@elasticity/mlp-engine';
 import type { ProductPrecision } from '@elasticity/mlp-engine';
 
@@ -13,8 +14,8 @@ export interface NtkConfig {
    * of the model's depth (ntk-infinite.arrow; data only). A string or a list.
    */
   kind: NtkKind[];
-  /** At the trained weights (default) or the initial ones. */
-  from: 'trained' | 'init';
+  /** At the trained weights (default), the initial ones or those after epoch K ('epoch-K', a checkpoint the train section saves). */
+  from: ModelFrom;
   /** 'auto' = closed form for the MLP family, per-example gradients (generic) for any other model. */
   method: NtkMethod;
   /** Products of the closed form: 'auto' = float64 for small, float32 K-blocks summed in float64 (~1e-7) for large. */
@@ -40,7 +41,7 @@ export const NTK_SCHEMA = z.strictObject({
   kind: z.union([KIND, z.array(KIND).min(1).superRefine(distinctItems({ at: 'list', message: (k) => `lists the kind "${k}" twice` }))])
     .default('empirical').transform((k): NtkKind[] => (typeof k === 'string' ? [k] : k))
     .describe('Kernels to write: "empirical" (at the model\'s weights, ntk.arrow), "infinite" (infinite-width ReLU NTK, ntk-infinite.arrow), or a list of them.'),
-  from: z.enum(['trained', 'init']).default('trained').describe('At the trained weights or the initial ones.'),
+  from: MODEL_FROM_SCHEMA.default('trained').describe('At the trained weights ("trained"), the initial ones ("init") or those after epoch K ("epoch-K", a checkpoint the train section saves: train.checkpoints).'),
   method: z.enum(METHODS).default('auto').describe('"auto": closed form for the MLP family, per-example gradients (generic) for any other model.'),
   precision: z.enum(PRODUCT_PRECISIONS).default('auto')
     .describe('Products of the closed form: "auto" = float64 for small, float32 K-blocks summed in float64 (~1e-7) for large.'),

@@ -34,7 +34,7 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
   check(primary.length > 0, 'has no primary examples', { file: datasetFile, field: 'role' });
   const n = primary.length;
   const [start, end] = requestedRows(options, n, 'primary examples');
-  const { model, info, modelJson, modelWeights } = await loadTrainedModel(options.modelDir, config.from, datasetFile);
+  const { model, info, modelJson, modelWeights } = await loadTrainedModel(options.modelDir, config.from, datasetFile, { file: pipelineFile, field: 'ntk.from' });
   const inspected = inspectMlpNet(model);
   const net = 'net' in inspected ? inspected.net : undefined;
   if (config.method === 'closed-form' && !net) {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ElasticityError } from '@elasticity/core';
+import { checkpointEpoch, ElasticityError } from '@elasticity/core';
 import type { IngestConfig } from '@elasticity/datasets';
 import type { ProbeConfig } from '@elasticity/probing';
+import type { TrainConfig } from '@elasticity/training';
 import type { NtkConfig } from '@elasticity/ntk';
 import { parseSimilarityName } from '@elasticity/similarity';
 import type { SimilarityConfig } from '@elasticity/similarity';
@@ -12,7 +13,7 @@ import { checkDataCounts } from './data-counts.ts';
 /** The parsed sections of one pipeline (effectiveSections): present stages only. */
 export interface ParsedSections {
   dataset: IngestConfig;
-  train?: unknown;
+  train?: TrainConfig;
   probe?: ProbeConfig;
   ntk?: NtkConfig;
   similarity: SimilarityConfig;
@@ -39,6 +40,22 @@ function checkModelNeeds(s: ParsedSections, file: string): void {
   const index = s.similarity.use.indexOf('activation-cosine');
   if (index >= 0) {
     throw new ElasticityError('"activation-cosine" reads a trained model, but the pipeline has no "train" section: add one (or remove it from similarity.use)', { file, field: `similarity.use[${index}]` });
+  }
+}
+
+/** A probe or NTK of the weights after epoch K ("epoch-K") needs the train section to save that checkpoint. */
+function checkCheckpoints(s: ParsedSections, file: string): void {
+  if (!s.train) return;
+  const { checkpoints, checkpointEvery, epochs } = s.train;
+  for (const stage of ['probe', 'ntk'] as const) {
+    const from = s[stage]?.from;
+    const epoch = from === undefined ? undefined : checkpointEpoch(from);
+    if (epoch === undefined) continue;
+    if (epoch > epochs) throw new ElasticityError(`"${from}" is after the last epoch of training (train.epochs ${epochs})`, { file, field: `${stage}.from` });
+    const saved = checkpoints.includes(epoch) || (epoch > 0 && checkpointEvery > 0 && epoch % checkpointEvery === 0);
+    if (!saved) {
+      throw new ElasticityError(`"${from}" reads the checkpoint after epoch ${epoch}, which the train section does not save: add ${epoch} to train.checkpoints (now ${JSON.stringify(checkpoints)})`, { file, field: `${stage}.from` });
+    }
   }
 }
 
@@ -93,6 +110,7 @@ function checkClusterInputs(s: ParsedSections, file: string): void {
 export function checkAcrossSections(s: ParsedSections, file: string): void {
   if (s.dataset.source !== 'synthetic') checkDataCounts(s.dataset, file);
   checkModelNeeds(s, file);
+  checkCheckpoints(s, file);
   checkSimilaritySources(s, file);
   checkClusterInputs(s, file);
 }

@@ -66,6 +66,15 @@ test('probe, ntk or activation-cosine without a train section are refused at val
   await accepted({ dataset: BASE.dataset, similarity: { use: [], baselines: ['raw', 'pca'] }, cluster: { methods: [{ input: 'pca', method: 'kmeans' }] } });
 });
 
+test('a probe or NTK of a checkpoint ("epoch-K") needs the train section to save it, within its epochs', async () => {
+  await refused({ ...BASE, probe: { from: 'epoch-1' } }, 'probe.from', /"epoch-1" reads the checkpoint after epoch 1, which the train section does not save: add 1 to train\.checkpoints \(now \[\]\)/);
+  await refused({ ...BASE, train: { ...BASE.train, checkpoints: [0] }, ntk: { from: 'epoch-2' } }, 'ntk.from', /after the last epoch of training \(train\.epochs 1\)/);
+  await refused({ ...BASE, train: { ...BASE.train, checkpoints: [2] } }, 'train.checkpoints[0]', /epoch 2 is after the last epoch \(1\)/);
+  await refused({ ...BASE, probe: { from: 'epoch1' } }, 'probe.from', /must be "trained", "init" or "epoch-K"/);
+  await accepted({ ...BASE, train: { ...BASE.train, checkpoints: [1, 0] }, probe: { from: 'epoch-0' }, ntk: { from: 'epoch-1' } });
+  await accepted({ ...BASE, train: { ...BASE.train, epochs: 4, checkpointEvery: 2 }, probe: { from: 'epoch-4' } });
+});
+
 test('a similarity built from a stage the pipeline does not run (or a kind it does not write) is refused', async () => {
   const { probe: _probe, ...noProbe } = BASE;
   await refused(noProbe, 'similarity.use[0]', /"relative" is built from the probe stage's relative\.arrow, but the pipeline has no "probe" section/);

@@ -1,4 +1,5 @@
-import { distinctItems, sectionParser, z } from '@elasticity/core';
+import { distinctItems, MODEL_FROM_SCHEMA, sectionParser, z } from '@elasticity/core';
+import type { ModelFrom } from '@elasticity/core';
 import { PRODUCT_PRECISIONS } from '@elasticity/mlp-engine';
 import type { ProductPrecision } from '@elasticity/mlp-engine';
 import type { EtaSetting } from './eta.ts';
@@ -6,7 +7,8 @@ import type { ProbeMode } from './probe-result.ts';
 
 export type ProbeKind = 'relative' | 'kernelized';
 export type ProbeMethod = 'auto' | 'fast' | 'generic';
-export type ProbeFrom = 'trained' | 'init';
+/** The weights probed: 'trained', 'init' or 'epoch-K' (a checkpoint the train section saves). */
+export type ProbeFrom = ModelFrom;
 /** Which examples of the data set: the primary ones, the auxiliary ones, or all (dataset order). */
 export type ProbeSet = 'primary' | 'auxiliary' | 'all';
 
@@ -38,7 +40,6 @@ export interface ProbeConfig {
 
 const KINDS: ProbeKind[] = ['relative', 'kernelized'];
 const METHODS: ProbeMethod[] = ['auto', 'fast', 'generic'];
-const FROMS: ProbeFrom[] = ['trained', 'init'];
 const MODES: ProbeMode[] = ['reset', 'online'];
 const SETS: ProbeSet[] = ['primary', 'auxiliary', 'all'];
 
@@ -51,7 +52,7 @@ export const PROBE_SCHEMA = z.strictObject({
   method: z.enum(METHODS).default('auto').describe('"auto": the exact fast path for the MLP family, else the generic tfjs path.'),
   mode: z.enum(MODES).default('reset')
     .describe('"reset" (the authors\'): every probe starts from the same weights; "online": one SGD epoch (batch 1) over the probed examples, no reset.'),
-  from: z.enum(FROMS).default('trained').describe('Probe the trained weights or the initial ones.'),
+  from: MODEL_FROM_SCHEMA.default('trained').describe('Probe the trained weights ("trained"), the initial ones ("init") or those after epoch K ("epoch-K", a checkpoint the train section saves: train.checkpoints).'),
   probed: z.enum(SETS).default('primary').describe('Examples stepped at (rows).'),
   measured: z.enum(SETS).default('primary').describe('Examples whose change is recorded (columns).'),
   precision: z.enum(PRODUCT_PRECISIONS).default('auto')

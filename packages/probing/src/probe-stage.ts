@@ -55,7 +55,7 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
   const total = probedRows.length;
   const [start, end] = requestedRows(options, total, 'probed examples');
 
-  const { model, info, modelJson, modelWeights } = await loadTrainedModel(options.modelDir, config.from, datasetFile);
+  const { model, info, modelJson, modelWeights } = await loadTrainedModel(options.modelDir, config.from, datasetFile, { file: pipelineFile, field: 'probe.from' });
   const inspected = inspectMlpNet(model);
   const net: MlpNet | undefined = 'net' in inspected ? inspected.net : undefined;
   if (config.method === 'fast' && !net) {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { BACKEND_CHOICES, formatValue, sectionParser, suggestName, whenValid, z } from '@elasticity/core';
+import { BACKEND_CHOICES, distinctItems, formatValue, sectionParser, suggestName, whenValid, z } from '@elasticity/core';
 import type { BackendChoice } from '@elasticity/core';
 import { MODEL_ZOO, getModelSpec, modelNames } from './models/zoo.ts';
 import type { LossKind } from './models/model-spec.ts';
@@ -22,6 +22,8 @@ export interface TrainConfig {
   workers: number | 'auto';
   /** Save the model every k epochs into checkpoints/epoch-<k>/ (0: never). */
   checkpointEvery: number;
+  /** Also save the model after each of these epochs (0: the initial weights), ascending, each at most `epochs`. */
+  checkpoints: number[];
   [key: string]: unknown;
 }
 
@@ -71,6 +73,8 @@ const TRAIN_SECTION = z.strictObject({
   workers: z.union([z.literal('auto'), z.int().min(1).max(MAX_WORKERS)]).default(TRAIN_DEFAULTS.workers)
     .describe('Worker threads, or "auto" (see autoWorkers).'),
   checkpointEvery: z.int().min(0).default(TRAIN_DEFAULTS.checkpointEvery).describe('Save the model every k epochs into checkpoints/epoch-<k>/ (0: never).'),
+  checkpoints: z.array(z.int().min(0)).default([]).superRefine(distinctItems({ at: 'list', message: (k) => `lists the epoch ${k} twice` }))
+    .describe('Also save the model after each of these epochs into checkpoints/epoch-<k>/ (0: the initial weights), for probes and NTKs of the weights during training (probe.from, ntk.from "epoch-K").'),
 });
 
 /**
@@ -102,7 +106,11 @@ export const TRAIN_SCHEMA = TRAIN_SECTION.superRefine((given, ctx) => {
     backend: given.backend,
     workers: given.workers,
     checkpointEvery: given.checkpointEvery,
+    checkpoints: [...given.checkpoints].sort((a, b) => a - b),
   };
+}).superRefine((config, ctx) => {
+  const late = config.checkpoints.findIndex((k) => k > config.epochs);
+  if (late >= 0) ctx.addIssue({ code: 'custom', path: ['checkpoints', late], message: `epoch ${config.checkpoints[late]} is after the last epoch (${config.epochs})` });
 }).describe('Train stage: the model, its training settings and the backend.');
 
 /**
@@ -113,7 +121,7 @@ export const TRAIN_SCHEMA = TRAIN_SECTION.superRefine((given, ctx) => {
  *   loss: 'mse'|'bce' (default from the model: sigmoid-output models bce,
  *   others mse), lr: 0.003, batch: 50 or 'full', epochs: 20, seed: 0,
  *   backend: 'auto'|'tensorflow'|'wasm'|'cpu', workers: 'auto' or 1..64,
- *   checkpointEvery: 0 (never) or k >= 1 }.
+ *   checkpointEvery: 0 (never) or k >= 1, checkpoints: epochs (0..epochs) }.
  * BCE needs a sigmoid-output model and a sigmoid-output model needs BCE.
  */
 export const parseTrainConfig = sectionParser<TrainConfig>('train', TRAIN_SCHEMA);

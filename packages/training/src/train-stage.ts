@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ElasticityError, initBackend, readDatasetFile, runStage, saveModelDir, trainedOnRecord, writeTrainingMetricsFile } from '@elasticity/core';
+import { checkpointFolder, ElasticityError, initBackend, readDatasetFile, runStage, saveModelDir, trainedOnRecord, writeTrainingMetricsFile } from '@elasticity/core';
 import type { ModelInfo } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
 import { getModelSpec } from './models/zoo.ts';
@@ -23,16 +23,17 @@ export interface RunTrainOptions {
 /** Output layout of the train stage inside outDir. */
 export const TRAIN_OUTPUTS = { init: 'init', model: 'model', metrics: 'metrics.arrow', checkpoints: 'checkpoints' } as const;
 
-/** Folder of the checkpoint after `epoch` inside a train output folder: checkpoints/epoch-<epoch>. */
+/** Folder of the checkpoint after `epoch` inside a train output folder: checkpoints/epoch-<epoch> (core's checkpointFolder, which probe and ntk read). */
 export function checkpointDir(outDir: string, epoch: number): string {
-  return join(outDir, TRAIN_OUTPUTS.checkpoints, `epoch-${epoch}`);
+  return join(outDir, checkpointFolder(epoch));
 }
 
 /**
  * The train stage: builds the configured zoo model for the dataset's input
  * shape, initialises it as PyTorch does (seeded), saves those weights to
  * init/, trains with plain SGD on all rows (Algorithm 1, step 2), saving
- * the model every checkpointEvery epochs to checkpoints/epoch-<k>/, and
+ * the model every checkpointEvery epochs and after each epoch listed in
+ * checkpoints to checkpoints/epoch-<k>/ (epoch 0: the initial weights), and
  * saves the trained model to model/ and the per-epoch metrics to
  * metrics.arrow. All models are LayersModel folders (core saveModelDir)
  * whose ModelInfo carries { model, loss, sigmoidOutput, width, activation,
@@ -79,6 +80,7 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
         trainedOn: await trainedOnRecord(options.datasetFile),
       };
       await saveModelDir(model, join(dir, TRAIN_OUTPUTS.init), { ...info, epochsTrained: 0 });
+      if (config.checkpoints.includes(0)) await saveModelDir(model, checkpointDir(dir, 0), { ...info, epochsTrained: 0 });
       const primary = dataset.roles.filter((r) => r === 'primary').length;
       log.info(`${spec.name} (width ${info.width}, ${model.countParams()} parameters, ${config.loss}) on ${n} examples `
         + `(${primary} primary, ${n - primary} auxiliary) of dimension ${dataset.d}, backend ${backend}, ${workers} worker${workers > 1 ? 's' : ''}; `
@@ -86,6 +88,7 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
       const records = await trainModel(model, { x: dataset.x, d: dataset.d, y: dataset.target }, {
         loss: config.loss, lr: config.lr, batch, epochs: config.epochs, seed: config.seed, workers, test, file: options.pipelineFile, log,
         checkpointEvery: config.checkpointEvery,
+        checkpoints: config.checkpoints,
         onCheckpoint: async (epoch, trained) => {
           await saveModelDir(trained, checkpointDir(dir, epoch), { ...info, epochsTrained: epoch });
           log.info(`checkpoint after epoch ${epoch} -> ${TRAIN_OUTPUTS.checkpoints}/epoch-${epoch}`);

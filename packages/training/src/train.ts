@@ -27,6 +27,8 @@ export interface TrainOptions {
   test?: TrainData;
   /** Call onCheckpoint after every `checkpointEvery`-th epoch (0 or absent: never). */
   checkpointEvery?: number;
+  /** Call onCheckpoint also after each of these epochs (epoch 0, the initial weights, is the caller's). */
+  checkpoints?: number[];
   /** Gets the model holding the weights after `epoch` (awaited before training goes on). */
   onCheckpoint?: (epoch: number, model: tf.LayersModel) => Promise<void> | void;
   /** Pipeline file named by errors (the field is `train.lr`). */
@@ -111,7 +113,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, options
       const order = permutation(n, rng);
       const stats = await engine.epoch(order, options.batch, () => progress.tick());
       if (stats.diverged) throw diverged(`loss is ${stats.diverged.loss}`, epoch, stats.diverged.step);
-      const checkpoint = (options.checkpointEvery ?? 0) > 0 && epoch % options.checkpointEvery! === 0;
+      const checkpoint = ((options.checkpointEvery ?? 0) > 0 && epoch % options.checkpointEvery! === 0) || (options.checkpoints?.includes(epoch) ?? false);
       const last = epoch === options.epochs;
       if (options.test || checkpoint || last) {
         // (a non-finite weight otherwise shows as a non-finite loss in the next step)
