@@ -36,7 +36,7 @@ export { symmetrizeInPlace } from './linalg/symmetrize.ts';
 export type { StageMeta } from './arrow/metadata.ts';
 export { decodeMeta } from './arrow/metadata.ts';
 export type { ColumnKind, ColumnSpec, ColumnValues } from './arrow/columns.ts';
-export { DATASET_CONTRACT, TRAINING_METRICS_CONTRACT, MATRIX_CONTRACT, FEATURES_CONTRACT, CLUSTERS_CONTRACT } from './arrow/contract.ts';
+export { DATASET_CONTRACT, TRAINING_METRICS_CONTRACT, MATRIX_CONTRACT, FEATURES_CONTRACT, CLUSTERS_CONTRACT, NEIGHBOURS_CONTRACT } from './arrow/contract.ts';
 export type { Contract } from './arrow/contract.ts';
 export { readArrowTable, decodeArrowTable, validateContractTable, encodeContractTable, contractOfTable } from './arrow/table-io.ts';
 export type { ContractTable } from './arrow/table-io.ts';
@@ -50,6 +50,8 @@ export { writeFeaturesFile, readFeaturesFile } from './arrow/features.ts';
 export type { FeatureRows } from './arrow/features.ts';
 export { writeClustersFile, readClustersFile } from './arrow/clusters.ts';
 export type { ClusterAssignment } from './arrow/clusters.ts';
+export { writeNeighboursFile, readNeighboursFile, NEIGHBOURS_ORDER } from './arrow/neighbours.ts';
+export type { ElasticNeighbours } from './arrow/neighbours.ts';
 export { writeTrainingMetricsFile, readTrainingMetricsFile } from './arrow/training-metrics.ts';
 export type { EpochRecord } from './arrow/training-metrics.ts';
 export {

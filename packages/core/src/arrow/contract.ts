@@ -71,4 +71,21 @@ export const CLUSTERS_CONTRACT: Contract = {
   requiredMeta: ['method', 'input'],
 };
 
-export const CONTRACTS: Contract[] = [DATASET_CONTRACT, TRAINING_METRICS_CONTRACT, MATRIX_CONTRACT, FEATURES_CONTRACT, CLUSTERS_CONTRACT];
+/**
+ * neighbours-relative.arrow, neighbours-kernelized.arrow: for each probed
+ * example, the 2k examples of its probe row whose predictions the step at it
+ * moves the most (k, largest value first) and the least (k, smallest first),
+ * itself excluded, and their values; metadata: kind, k, order.
+ */
+export const NEIGHBOURS_CONTRACT: Contract = {
+  name: 'neighbours',
+  schemaVersion: 1,
+  required: [
+    { name: 'id', kind: 'int32' },
+    { name: 'neighbour_ids', kind: 'list-int32' },
+    { name: 'values', kind: 'list-float64' },
+  ],
+  requiredMeta: ['kind', 'k', 'order'],
+};
+
+export const CONTRACTS: Contract[] = [DATASET_CONTRACT, TRAINING_METRICS_CONTRACT, MATRIX_CONTRACT, FEATURES_CONTRACT, CLUSTERS_CONTRACT, NEIGHBOURS_CONTRACT];

@@ -133,9 +133,9 @@ function extractValues(spec: ColumnSpec, vector: Vector, type: DataType, rows: n
   if (spec.kind === 'utf8-dict') return vector.toArray() as unknown as string[];
   if (isListKind(spec.kind)) {
     const size = (type as FixedSizeList).listSize;
-    const Ctor = spec.kind === 'list-float32' ? Float32Array : Float64Array;
+    const Ctor = spec.kind === 'list-float32' ? Float32Array : spec.kind === 'list-int32' ? Int32Array : Float64Array;
     const chunks = vector.data.map((d) => {
-      const flat = d.children[0].values as Float32Array | Float64Array;
+      const flat = d.children[0].values as Float32Array | Float64Array | Int32Array;
       return flat.subarray(d.offset * size, (d.offset + d.length) * size);
     });
     if (chunks.length === 1) return chunks[0];
