@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import {
-  CLUSTERS_CONTRACT, DATASET_CONTRACT, FEATURES_CONTRACT, MATRIX_CONTRACT, TRAINING_METRICS_CONTRACT, encodeContractTable,
-  readClustersFile, readDatasetFile, readFeaturesFile, readMatrixFile, readTrainingMetricsFile,
+  CLUSTERS_CONTRACT, DATASET_CONTRACT, FEATURES_CONTRACT, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, NEIGHBOURS_ORDER, TRAINING_METRICS_CONTRACT, encodeContractTable,
+  readClustersFile, readDatasetFile, readFeaturesFile, readMatrixFile, readNeighboursFile, readTrainingMetricsFile,
 } from '@elasticity/core';
 import type { Contract, ColumnValues } from '@elasticity/core';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readCifarBatch, readIdxImages, readIdxLabels } from '@elasticity/datasets';
@@ -35,7 +35,7 @@ const PIPELINE = {
   train: { model: 'MLPNet', width: 1024, loss: 'mse', lr: 0.003, batch: 50, epochs: 20, seed: 0 },
   probe: { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto' },
   ntk: { kind: 'empirical' },
-  similarity: { use: ['relative', 'kernelized', 'ntk'], baselines: ['raw', 'pca'], pcaComponents: 100 },
+  similarity: { use: ['relative', 'kernelized', 'ntk'], baselines: ['raw', 'pca'], pcaComponents: 100, neighbours: { k: 5 } },
   cluster: { k: 2, seeds: 5, restarts: 10, methods: [{ input: 'raw', method: 'kmeans' }, { input: 'ntk', method: 'kernel-kmeans' }] },
   report: {},
 };
@@ -65,6 +65,10 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'arrow-clusters', ext: '.arrow', kind: 'bytes', read: (f) => readClustersFile(f),
     seeds: [arrowSeed(CLUSTERS_CONTRACT, { id: ids, cluster: Int16Array.from([0, 1, 0]), class: Int16Array.from([4, 9, 4]) }, { method: 'kmeans', input: 'raw' })],
+  },
+  {
+    name: 'arrow-neighbours', ext: '.arrow', kind: 'bytes', read: (f) => readNeighboursFile(f),
+    seeds: [arrowSeed(NEIGHBOURS_CONTRACT, { id: ids, neighbour_ids: Int32Array.from([8, 15, 4, 15, 4, 8]), values: Float64Array.from([0.5, 0.25, 1, 0.5, 2, -1]) }, { kind: 'relative', k: '1', order: NEIGHBOURS_ORDER })],
   },
   {
     name: 'arrow-training-metrics', ext: '.arrow', kind: 'bytes', read: (f) => readTrainingMetricsFile(f),

@@ -59,19 +59,35 @@ function checkCheckpoints(s: ParsedSections, file: string): void {
   }
 }
 
+/** A matrix of the probe stage (relative.arrow, kernelized.arrow) that `name` at `field` reads must be written over the primary examples. */
+function checkProbeSource(s: ParsedSections, name: string, source: 'relative' | 'kernelized', file: string, field: string): void {
+  if (!s.probe) throw new ElasticityError(`"${name}" is built from the probe stage's ${source}.arrow, but the pipeline has no "probe" section`, { file, field });
+  if (!s.probe.kinds.includes(source)) {
+    throw new ElasticityError(`"${name}" is built from the probe stage's ${source}.arrow, but probe.kinds is ${JSON.stringify(s.probe.kinds)}: add "${source}"`, { file, field });
+  }
+  if (s.probe.probed !== 'primary' || s.probe.measured !== 'primary') {
+    throw new ElasticityError(`"${name}" needs probes over the primary examples (probe.probed and probe.measured "primary"), got ${s.probe.probed} x ${s.probe.measured}`, { file, field });
+  }
+}
+
+/** Elastic neighbours rank probe matrices of this pipeline; k at most the n - 1 other primary examples. */
+function checkNeighbours(s: ParsedSections, file: string): void {
+  const { k, of } = s.similarity.neighbours;
+  if (k === 0) return;
+  of.forEach((source, index) => checkProbeSource(s, source, source, file, `similarity.neighbours.of[${index}]`));
+  const { n, how } = primaryCount(s.dataset);
+  if (k > n - 1) {
+    throw new ElasticityError(`k = ${k} but each of the ${n} primary examples (${how}) has only ${n - 1} others`, { file, field: 'similarity.neighbours.k' });
+  }
+}
+
 /** Each matrix in similarity.use must be written by a stage of this pipeline, over the primary examples. */
 function checkSimilaritySources(s: ParsedSections, file: string): void {
   s.similarity.use.forEach((name, index) => {
     const field = `similarity.use[${index}]`;
     const { source } = parseSimilarityName(name);
     if (source === 'relative' || source === 'kernelized') {
-      if (!s.probe) throw new ElasticityError(`"${name}" is built from the probe stage's ${source}.arrow, but the pipeline has no "probe" section`, { file, field });
-      if (!s.probe.kinds.includes(source)) {
-        throw new ElasticityError(`"${name}" is built from the probe stage's ${source}.arrow, but probe.kinds is ${JSON.stringify(s.probe.kinds)}: add "${source}"`, { file, field });
-      }
-      if (s.probe.probed !== 'primary' || s.probe.measured !== 'primary') {
-        throw new ElasticityError(`"${name}" needs probes over the primary examples (probe.probed and probe.measured "primary"), got ${s.probe.probed} x ${s.probe.measured}`, { file, field });
-      }
+      checkProbeSource(s, name, source, file, field);
     } else if (source === 'ntk' || source === 'ntk-infinite') {
       const kind = source === 'ntk' ? 'empirical' : 'infinite';
       if (!s.ntk) throw new ElasticityError(`"${name}" is built from the ntk stage's output, but the pipeline has no "ntk" section`, { file, field });
@@ -112,5 +128,6 @@ export function checkAcrossSections(s: ParsedSections, file: string): void {
   checkModelNeeds(s, file);
   checkCheckpoints(s, file);
   checkSimilaritySources(s, file);
+  checkNeighbours(s, file);
   checkClusterInputs(s, file);
 }

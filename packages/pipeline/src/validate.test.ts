@@ -98,6 +98,19 @@ test('k above the number of primary examples is refused (2 classes x perClass 1 
   await refused({ ...synthetic, cluster: { k: 5, methods: [{ input: 'relative', method: 'kmeans' }] } }, 'cluster.k', /only 4 primary examples \(dataset\.synthetic\.points 4\)/);
 });
 
+test('elastic neighbours need the probe matrices they rank, and k at most the n - 1 other primary examples (2 x perClass 10 = 20)', async () => {
+  const neighbours = (n: object) => ({ ...BASE, similarity: { ...BASE.similarity, neighbours: n } });
+  await accepted(neighbours({ k: 19 }));
+  await refused(neighbours({ k: 20 }), 'similarity.neighbours.k', /k = 20 but each of the 20 primary examples \(2 primary classes x dataset\.perClass 10\) has only 19 others/);
+  await refused({ ...BASE, probe: { kinds: ['relative'] }, similarity: { use: ['relative', 'ntk'], baselines: ['raw'], neighbours: { k: 3 } } }, 'similarity.neighbours.of[1]', /probe\.kinds is \["relative"\]: add "kernelized"/);
+  await accepted({ ...BASE, probe: { kinds: ['relative'] }, similarity: { use: ['relative', 'ntk'], baselines: ['raw'], neighbours: { k: 3, of: ['relative'] } } });
+  const { probe: _probe, ...noProbe } = BASE;
+  await refused({ ...noProbe, similarity: { use: ['ntk'], baselines: ['raw'], neighbours: { k: 3 } }, cluster: { methods: [{ input: 'raw', method: 'kmeans' }] } },
+    'similarity.neighbours.of[0]', /"relative" is built from the probe stage's relative\.arrow, but the pipeline has no "probe" section/);
+  // k 0 (the default) ranks nothing and needs no probe.
+  await accepted({ ...noProbe, similarity: { use: ['ntk'], baselines: ['raw'], neighbours: { k: 0 } }, cluster: { methods: [{ input: 'raw', method: 'kmeans' }] } });
+});
+
 test('a missing similarity.features file is refused naming the path it looked for (relative to the pipeline file), not "run the stage"', async () => {
   const body = { ...BASE, similarity: { ...BASE.similarity, features: { emb: '../features/emb.arrow' } }, cluster: { methods: [{ input: 'emb', method: 'kmeans' }] } };
   const { file, root } = await pipelineFile(body);

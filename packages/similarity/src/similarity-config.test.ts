@@ -5,7 +5,7 @@ import { parseSimilarityConfig } from './similarity-config.ts';
 
 test('defaults apply to a missing or empty section', () => {
   const autoencoder = { epochs: 20, batchSize: 100, learningRate: 1e-3, weightDecay: 1e-5, seed: 0, trainOn: 'all' };
-  const rest = { autoencoder, features: {}, activationFrom: 'trained' };
+  const rest = { autoencoder, features: {}, activationFrom: 'trained', neighbours: { k: 0, of: ['relative', 'kernelized'] } };
   const expected = { use: ['relative', 'kernelized', 'ntk'], baselines: ['raw', 'pca'], pcaComponents: 100, ...rest };
   assert.deepEqual(parseSimilarityConfig(undefined, 'p.json'), expected);
   assert.deepEqual(parseSimilarityConfig({}, 'p.json'), expected);
@@ -24,6 +24,9 @@ test('every similarity of the paper, normalised kernels, baselines and user feat
   assert.deepEqual(c.autoencoder, { epochs: 3, batchSize: 50, learningRate: 0.01, weightDecay: 0, seed: 4, trainOn: 'primary' });
   assert.deepEqual(c.features, { resnet152: '../features/resnet152.arrow' });
   assert.equal(c.activationFrom, 'init');
+  // Neighbours alone are something to do; `of` defaults to both probe matrices.
+  assert.deepEqual(parseSimilarityConfig({ use: [], baselines: [], neighbours: { k: 5 } }, 'p.json').neighbours, { k: 5, of: ['relative', 'kernelized'] });
+  assert.deepEqual(parseSimilarityConfig({ neighbours: { k: 1, of: ['kernelized'] } }, 'p.json').neighbours, { k: 1, of: ['kernelized'] });
   // Features alone are something to do.
   assert.deepEqual(parseSimilarityConfig({ use: [], baselines: [], features: { f: 'f.arrow' } }, 'p.json').features, { f: 'f.arrow' });
 });
@@ -51,6 +54,12 @@ test('bad keys and values name the file and the field', () => {
     [{ pcaComponents: 0 }, /similarity\.pcaComponents: must be a positive integer/],
     [{ pcaComponents: 2.5 }, /similarity\.pcaComponents/],
     [{ use: [], baselines: [] }, /nothing to do/],
+    [{ use: [], baselines: [], neighbours: { k: 0 } }, /nothing to do/],
+    [{ neighbours: { k: -1 } }, /similarity\.neighbours\.k: must be an integer >= 0, got -1/],
+    [{ neighbours: { k: 1.5 } }, /similarity\.neighbours\.k/],
+    [{ neighbours: { k: 3, of: [] } }, /similarity\.neighbours\.of: name at least one probe matrix to rank/],
+    [{ neighbours: { k: 3, of: ['ntk'] } }, /similarity\.neighbours\.of\[0\]: "ntk" is not one of relative, kernelized/],
+    [{ neighbours: { n: 3 } }, /similarity\.neighbours\.n: unknown key/],
     [[1], /similarity: must be an object/],
   ];
   for (const [section, re] of bad) {
@@ -61,7 +70,7 @@ test('bad keys and values name the file and the field', () => {
 test('schema messages: closest key, type, range and allowed values at the JSON path', () => {
   const says = (section: unknown, message: string) =>
     assert.throws(() => parseSimilarityConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.file === 'p.json' && e.message === `p.json: ${message}`, message);
-  says({ baseline: ['raw'] }, 'similarity.baseline: unknown key (did you mean "baselines"?); allowed: use, baselines, pcaComponents, autoencoder, features, activationFrom');
+  says({ baseline: ['raw'] }, 'similarity.baseline: unknown key (did you mean "baselines"?); allowed: use, baselines, pcaComponents, autoencoder, features, activationFrom, neighbours');
   says({ autoencoder: { epoch: 3 } }, 'similarity.autoencoder.epoch: unknown key (did you mean "epochs"?); allowed: epochs, batchSize, learningRate, weightDecay, seed, trainOn');
   says({ pcaComponents: '10' }, 'similarity.pcaComponents: must be a positive integer, got "10"');
   says({ autoencoder: { batchSize: 0 } }, 'similarity.autoencoder.batchSize: must be a positive integer, got 0');

@@ -45,6 +45,18 @@ export interface AutoencoderConfig {
   trainOn: 'all' | 'primary';
 }
 
+/** Probe matrices whose rows can be ranked into elastic neighbours. */
+export const NEIGHBOUR_SOURCES = ['relative', 'kernelized'] as const;
+export type NeighbourSource = (typeof NEIGHBOUR_SOURCES)[number];
+
+/** Elastic neighbours: for each probed example, the k most and k least moved others of its (unsymmetrised) probe row. */
+export interface NeighboursConfig {
+  /** Neighbours per side; 0 writes none. */
+  k: number;
+  /** Probe matrices ranked, each into neighbours-<name>.arrow. */
+  of: NeighbourSource[];
+}
+
 export interface SimilarityConfig {
   /** Matrices to write, each symmetrised (S + S^T) / 2. */
   use: SimilarityName[];
@@ -61,6 +73,7 @@ export interface SimilarityConfig {
   features: Record<string, string>;
   /** Weights whose ReLU patterns activation-cosine compares: the trained model (model/) or the initial one (init/). */
   activationFrom: 'trained' | 'init';
+  neighbours: NeighboursConfig;
 }
 
 export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
@@ -74,6 +87,7 @@ export const SIMILARITY_DEFAULTS: SimilarityConfig = {
   autoencoder: AUTOENCODER_DEFAULTS,
   features: {},
   activationFrom: 'trained',
+  neighbours: { k: 0, of: ['relative', 'kernelized'] },
 };
 
 const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -99,6 +113,13 @@ const AUTOENCODER_SCHEMA = z.strictObject({
     .describe('Train on every example of the data set (as the authors) or only the primary ones; codes are always of the primary ones.'),
 }).default(() => ({ ...AUTOENCODER_DEFAULTS })).describe('Training of the convolutional autoencoder baseline (method.md section 4).');
 
+const NEIGHBOURS_SCHEMA = z.strictObject({
+  k: z.int().min(0).default(SIMILARITY_DEFAULTS.neighbours.k).describe('Neighbours per side (most and least moved) of each probed example; 0 writes none. At most the number of primary examples - 1.'),
+  of: nameList(NEIGHBOUR_SOURCES).min(1, { error: 'name at least one probe matrix to rank' }).default(() => [...SIMILARITY_DEFAULTS.neighbours.of])
+    .describe('Probe matrices whose unsymmetrised rows are ranked, each into neighbours-<name>.arrow.'),
+}).default(() => ({ ...SIMILARITY_DEFAULTS.neighbours, of: [...SIMILARITY_DEFAULTS.neighbours.of] }))
+  .describe('Elastic neighbours: for each probed example, the k examples one step at it moves the most and the k it moves the least.');
+
 const FEATURES_SCHEMA = expectAs(z.record(
   z.string().regex(FEATURE_NAME, { error: 'name must be letters, digits, - and _ (it becomes <name>.arrow)' }),
   z.string({ error: (iss) => `must be the path of an Arrow file, got ${formatValue(iss.input)}` }).min(1),
@@ -115,6 +136,7 @@ export const SIMILARITY_SCHEMA = z.strictObject({
     .describe('User-supplied feature files, name -> Arrow file (relative to the pipeline file\'s folder), copied to <name>.arrow.'),
   activationFrom: z.enum(['trained', 'init']).default(SIMILARITY_DEFAULTS.activationFrom)
     .describe('Weights whose ReLU patterns activation-cosine compares: the trained model or the initial one.'),
+  neighbours: NEIGHBOURS_SCHEMA,
 }).superRefine((config, ctx) => {
   const outputs: string[] = [...config.use, ...config.baselines];
   for (const name of Object.keys(config.features)) {
@@ -122,8 +144,8 @@ export const SIMILARITY_SCHEMA = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['features', name], message: `"${name}" is already an output of similarity.use or similarity.baselines; choose another name` });
     }
   }
-  if (outputs.length === 0 && Object.keys(config.features).length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['use'], message: 'nothing to do: similarity.use, similarity.baselines and similarity.features are all empty' });
+  if (outputs.length === 0 && Object.keys(config.features).length === 0 && config.neighbours.k === 0) {
+    ctx.addIssue({ code: 'custom', path: ['use'], message: 'nothing to do: similarity.use, similarity.baselines and similarity.features are all empty (and neighbours.k is 0)' });
   }
 }, whenValid).describe('Similarity stage: the matrices and baseline features the clusters and the report compare.');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile, writeFeaturesFile,
+  ElasticityError, createRng, initBackend, matMulABt, readFeaturesFile, readMatrixFile, readNeighboursFile, saveModelDir, trainedOnRecord, writeDatasetFile, writeFeaturesFile,
   writeMatrixFile,
 } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
@@ -217,5 +217,55 @@ test('runSimilarity: the autoencoder baseline on images; clear errors for non-im
       (e: unknown) => e instanceof ElasticityError && e.message.startsWith(`${join(root, 'ntk', 'ntk.arrow')}: row: normalising a kernel needs a positive diagonal, but K(3, 3) = 0`),
     );
     await assert.rejects(readdir(outDir), { code: 'ENOENT' });
+  });
+});
+
+test('runSimilarity with neighbours.k ranks each unsymmetrised probe row: neighbours equal a sort of the row, itself left out', async () => {
+  await withTempDir('similarity-test-', async (root) => {
+    const datasetFile = join(root, 'dataset.arrow');
+    await writeDatasetFile(datasetFile, tinyDataset(), meta);
+    const ids = Int32Array.of(20, 21, 22, 23, 24, 25);
+    const n = 6;
+    const rng = createRng(3);
+    // Quarter steps: ties within rows, and an unsymmetric matrix (its symmetrised rows would rank otherwise).
+    const probes = {
+      relative: Float64Array.from({ length: n * n }, () => Math.round(rng.uniform(0, 8)) / 4),
+      kernelized: Float64Array.from({ length: n * n }, () => rng.normal()),
+    };
+    for (const kind of ['relative', 'kernelized'] as const) {
+      await writeMatrixFile(join(root, 'probe', `${kind}.arrow`), { kind, rowIds: ids, columnIds: ids, values: probes[kind] }, meta);
+    }
+    const outDir = join(root, 'out');
+    await runSimilarity({
+      config: { use: ['kernelized'], baselines: [], neighbours: { k: 2 } }, pipelineFile: 'p.json', datasetFile, probeDir: join(root, 'probe'), outDir,
+    });
+    assert.deepEqual((await readdir(outDir)).sort(), ['kernelized.arrow', 'neighbours-kernelized.arrow', 'neighbours-relative.arrow']);
+    for (const kind of ['relative', 'kernelized'] as const) {
+      const { neighbours, meta: m } = await readNeighboursFile(join(outDir, `neighbours-${kind}.arrow`));
+      assert.equal(neighbours.kind, kind);
+      assert.equal(neighbours.k, 2);
+      assert.equal(m.stage, 'similarity');
+      assert.deepEqual(Array.from(neighbours.ids), Array.from(ids));
+      for (let i = 0; i < n; i++) {
+        const others = Array.from(ids, (id, j) => ({ id, v: probes[kind][i * n + j] })).filter((_, j) => j !== i);
+        const top = [...others].sort((a, b) => (a.v === b.v ? a.id - b.id : b.v - a.v)).slice(0, 2);
+        const bottom = [...others].sort((a, b) => (a.v === b.v ? a.id - b.id : a.v - b.v)).slice(0, 2);
+        assert.deepEqual(Array.from(neighbours.neighbourIds.subarray(4 * i, 4 * i + 4)), [...top, ...bottom].map((e) => e.id), `${kind} row ${i}`);
+        assert.deepEqual(Array.from(neighbours.values.subarray(4 * i, 4 * i + 4)), [...top, ...bottom].map((e) => e.v), `${kind} row ${i}`);
+      }
+    }
+    // The kernelized matrix written beside the neighbours is still the symmetrised one.
+    const { matrix } = await readMatrixFile(join(outDir, 'kernelized.arrow'));
+    assert.equal(matrix.values[1], (probes.kernelized[1] + probes.kernelized[n]) / 2);
+
+    await assert.rejects(
+      runSimilarity({ config: { use: [], baselines: [], neighbours: { k: 6, of: ['relative'] } }, pipelineFile: 'p.json', datasetFile, probeDir: join(root, 'probe'), outDir: join(root, 'big-k') }),
+      (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: similarity.neighbours.k: k = 6 but each of the 6 probed examples has 5 other examples'),
+    );
+    await assert.rejects(
+      runSimilarity({ config: { use: [], baselines: [], neighbours: { k: 1, of: ['relative'] } }, pipelineFile: 'p.json', datasetFile, outDir: join(root, 'no-probe') }),
+      (e: unknown) => e instanceof ElasticityError && e.message === 'p.json: similarity.neighbours.of[0]: "relative" needs the probeDir option (the probe stage output folder)',
+    );
+    await assert.rejects(readdir(join(root, 'big-k')));
   });
 });

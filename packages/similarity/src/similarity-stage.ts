@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   ElasticityError, MODEL_JSON, MODEL_WEIGHTS, checkModelTrainedOn, initBackend, loadModelDir, primaryIndices, readDatasetFile, readMatrixFile, runStage,
-  symmetrizeInPlace, writeFeaturesFile, writeMatrixFile,
+  symmetrizeInPlace, writeFeaturesFile, writeMatrixFile, writeNeighboursFile,
 } from '@elasticity/core';
 import type { Dataset, FeatureRows, Logger, StageMeta } from '@elasticity/core';
 import { rawFeatures } from './baselines/raw.ts';
@@ -12,6 +12,7 @@ import { parseSimilarityConfig, parseSimilarityName } from './similarity-config.
 import type { SimilarityConfig, SimilaritySource } from './similarity-config.ts';
 import { assertOverIds } from './symmetrize-matrix.ts';
 import { normalizeKernel } from './normalize-kernel.ts';
+import { elasticNeighbours } from './elastic-neighbours.ts';
 
 export interface SimilarityOptions {
   /** The pipeline's `similarity` section. */
@@ -30,11 +31,13 @@ export interface SimilarityOptions {
 /** Where one source matrix comes from: a matrix file of an upstream stage, or a model. */
 interface SourcePlan {
   source: SimilaritySource;
-  /** Index in similarity.use of the first name built from this source, for messages. */
-  index: number;
+  /** The pipeline field that first names this source (similarity.use[i] or similarity.neighbours.of[i]), for messages. */
+  field: string;
   /** Write the symmetrised source itself, and/or its normalised version. */
   plain: boolean;
   normalized: boolean;
+  /** Rank its unsymmetrised rows into neighbours-<source>.arrow. */
+  neighbours: boolean;
   /** The matrix file, or model.json of the model. */
   file: string;
   /** Files hashed as inputs. */
@@ -49,17 +52,24 @@ const OPTION_OF: Record<SimilaritySource, { option: keyof SimilarityOptions; sta
   'activation-cosine': { option: 'modelDir', stage: 'train' },
 };
 
-/** The sources named in `use` (each once, in order of first mention) and their files; throws naming the option when a folder was not given. */
+/**
+ * The sources named in `use` and, when neighbours.k > 0, in neighbours.of
+ * (each once, in order of first mention) and their files; throws naming the
+ * option when a folder was not given.
+ */
 function planSources(config: SimilarityConfig, options: SimilarityOptions): SourcePlan[] {
   const plans: SourcePlan[] = [];
-  config.use.forEach((name, index) => {
-    const { source, normalized } = parseSimilarityName(name);
+  const named = config.use.map((name, index) => ({ name: name as string, ...parseSimilarityName(name), field: `similarity.use[${index}]`, neighbours: false }));
+  if (config.neighbours.k > 0) {
+    config.neighbours.of.forEach((source, index) => named.push({ name: source, source, normalized: false, field: `similarity.neighbours.of[${index}]`, neighbours: true }));
+  }
+  for (const { name, source, normalized, field, neighbours } of named) {
     let plan = plans.find((p) => p.source === source);
     if (!plan) {
       const { option, stage } = OPTION_OF[source];
       const dir = options[option] as string | undefined;
       if (dir === undefined) {
-        throw new ElasticityError(`"${name}" needs the ${option} option (the ${stage} stage output folder)`, { file: options.pipelineFile, field: `similarity.use[${index}]` });
+        throw new ElasticityError(`"${name}" needs the ${option} option (the ${stage} stage output folder)`, { file: options.pipelineFile, field });
       }
       let file: string, inputs: string[];
       if (source === 'activation-cosine') {
@@ -70,12 +80,13 @@ function planSources(config: SimilarityConfig, options: SimilarityOptions): Sour
         file = join(dir, `${source}.arrow`);
         inputs = [file];
       }
-      plan = { source, index, plain: false, normalized: false, file, inputs };
+      plan = { source, field, plain: false, normalized: false, neighbours: false, file, inputs };
       plans.push(plan);
     }
-    if (normalized) plan.normalized = true;
+    if (neighbours) plan.neighbours = true;
+    else if (normalized) plan.normalized = true;
     else plan.plain = true;
-  });
+  }
   return plans;
 }
 
@@ -99,8 +110,13 @@ function primaryRows(dataset: Dataset): { ids: Int32Array; x: Float32Array } {
 
 const seconds = (started: number) => ((performance.now() - started) / 1000).toFixed(2);
 
-/** The symmetrised matrix of one source over the primary examples, with the metadata to write. */
-async function sourceMatrix(plan: SourcePlan, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<{ values: Float64Array; extra: Record<string, string> }> {
+/**
+ * The matrix of one source over the primary examples, with the metadata to
+ * write: symmetrised, and before that its probe rows ranked into
+ * neighbours-<source>.arrow when the plan asks for them.
+ */
+async function sourceMatrix(plan: SourcePlan, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, context: StageWrite): Promise<{ values: Float64Array; extra: Record<string, string> }> {
+  const { log } = context;
   if (plan.source === 'activation-cosine') {
     // Imported here: it needs TensorFlow.js, which the other sources do not load.
     const { patternCosine, reluPatterns } = await import('./activation-patterns.ts');
@@ -119,14 +135,36 @@ async function sourceMatrix(plan: SourcePlan, dataset: Dataset, primary: { ids: 
   const { matrix } = await readMatrixFile(plan.file);
   assertOverIds(matrix, primary.ids, plan.file);
   if (matrix.kind !== plan.source) log.warn(`${plan.file}: kind "${matrix.kind}" written as "${plan.source}"`);
+  if (plan.neighbours) await writeNeighbours(plan, matrix.values, primary.ids, context);
+  if (!plan.plain && !plan.normalized) return { values: matrix.values, extra: {} };
   // The values are this process's own copy of the file's bytes: symmetrised in place, no second n x n array.
   return { values: symmetrizeInPlace(matrix.values, primary.ids.length), extra: { ...(matrix.extra ?? {}), source: matrix.kind } };
 }
 
-async function writeMatrices(plan: SourcePlan, dir: string, meta: Omit<StageMeta, 'schemaVersion' | 'extra'>, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, log: Logger): Promise<void> {
+/** The stage's output folder, its metadata, its log and its section. */
+interface StageWrite {
+  dir: string;
+  meta: Omit<StageMeta, 'schemaVersion' | 'extra'>;
+  log: Logger;
+  config: SimilarityConfig;
+  pipelineFile: string;
+}
+
+/** neighbours-<source>.arrow from the unsymmetrised probe rows (one step at row i, its effect at each column). */
+async function writeNeighbours(plan: SourcePlan, values: Float64Array, ids: Int32Array, { dir, meta, log, config, pipelineFile }: StageWrite): Promise<void> {
+  const started = performance.now();
+  const { k } = config.neighbours;
+  const neighbours = elasticNeighbours(values, ids, k, plan.source, { file: pipelineFile, field: 'similarity.neighbours.k' });
+  await writeNeighboursFile(join(dir, `neighbours-${plan.source}.arrow`), neighbours, meta);
+  log.info(`neighbours-${plan.source}: ${k} most and ${k} least moved of each of ${ids.length} examples in ${seconds(started)} s`);
+}
+
+async function writeMatrices(plan: SourcePlan, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, context: StageWrite): Promise<void> {
+  const { dir, meta, log } = context;
   const started = performance.now();
   const n = primary.ids.length;
-  const { values, extra } = await sourceMatrix(plan, dataset, primary, log);
+  const { values, extra } = await sourceMatrix(plan, dataset, primary, context);
+  if (!plan.plain && !plan.normalized) return;
   const write = (kind: string, v: Float64Array, more: Record<string, string>) =>
     writeMatrixFile(join(dir, `${kind}.arrow`), { kind, rowIds: primary.ids, columnIds: primary.ids, values: v, extra: { ...extra, symmetrized: 'true', ...more } }, meta);
   if (plan.plain) await write(plan.source, values, {});
@@ -158,14 +196,16 @@ async function autoencoderFeatures(dataset: Dataset, config: SimilarityConfig, d
  * The similarity stage, over the primary examples in dataset order: writes
  * each matrix named in `use` symmetrised ((S + S^T) / 2; "<kernel>-normalized"
  * also divided by sqrt(K_ii K_jj)), the baseline features (raw, PCA,
- * autoencoder codes) and the user's feature files, one <name>.arrow each.
+ * autoencoder codes) and the user's feature files, one <name>.arrow each,
+ * and with neighbours.k > 0 the elastic neighbours of each probe matrix in
+ * neighbours.of (its unsymmetrised rows), neighbours-<name>.arrow.
  */
 export async function runSimilarity(options: SimilarityOptions): Promise<void> {
   const config = parseSimilarityConfig(options.config, options.pipelineFile);
   const plans = planSources(config, options);
   for (const plan of plans) {
     const what = plan.source === 'activation-cosine' ? 'model for "activation-cosine"' : `input matrix for "${plan.source}"`;
-    for (const file of plan.inputs) await assertExists(file, what, `similarity.use[${plan.index}]`, 'run the stage that writes it first');
+    for (const file of plan.inputs) await assertExists(file, what, plan.field, 'run the stage that writes it first');
     if (plan.source === 'activation-cosine') await checkModelTrainedOn(dirname(plan.file), options.datasetFile);
   }
   const featureFiles = Object.entries(config.features).map(([name, path]) => ({ name, file: resolve(dirname(options.pipelineFile), path) }));
@@ -182,7 +222,8 @@ export async function runSimilarity(options: SimilarityOptions): Promise<void> {
       if (primary.ids.length === 0) throw new ElasticityError('data set has no primary examples', { file: options.datasetFile, field: 'role' });
       log.info(`${primary.ids.length} primary examples`);
 
-      for (const plan of plans) await writeMatrices(plan, dir, meta, dataset, primary, log);
+      const context: StageWrite = { dir, meta, log, config, pipelineFile: options.pipelineFile };
+      for (const plan of plans) await writeMatrices(plan, dataset, primary, context);
 
       if (config.baselines.length > 0) {
         const raw = rawFeatures(dataset);
