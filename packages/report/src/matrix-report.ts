@@ -10,6 +10,9 @@ import { RUN_HEADER, matrixBarsSvg, matrixRunRows, matrixRunsMarkdown, matrixTab
 import type { MatrixResults } from './matrix-results.ts';
 import { readPipelineResults } from './read-pipeline-results.ts';
 import { readTrainingSeconds } from './training-time.ts';
+import { numericAxis, overAxisData } from './over-axis.ts';
+import { overAxisSpec } from './figures/over-axis-lines.ts';
+import { renderSvg } from './figures/render-svg.ts';
 import { plural } from './plural.ts';
 
 export interface MatrixReportOptions {
@@ -55,15 +58,23 @@ export async function runMatrixReport(options: MatrixReportOptions): Promise<Mat
 
     const svg = await matrixBarsSvg(title, table);
     if (svg) await writeFileAtomic(join(dir, 'figures', 'matrix-accuracy.svg'), svg);
+    // a numeric axis (e.g. the epoch of the checkpoint probed): accuracy and elasticity ratio against it
+    const axis = numericAxis(options.axes, combos);
+    const over = axis ? overAxisData(axis, options.axes, combos) : undefined;
+    const overSvg = over && over.accuracy.length > 0 ? await renderSvg(overAxisSpec(`${options.pipeline}: against ${axis}`, over)) : undefined;
+    const overCaption = `Clustering accuracy (mean ± sd over the clustering seeds, top) and elasticity ratio (mean similarity within a class over mean similarity between the classes; dashed: 1, no preference for the own class) against ${axis}, one panel per run of the other axes.`;
+    if (overSvg) await writeFileAtomic(join(dir, 'figures', `matrix-over-${axis}.svg`), overSvg);
     const sections: HtmlSection[] = [];
     if (table.rows.length > 0) sections.push({ heading: 'Clustering (Table 1 layout)', html: matrixTableHtml('matrix-table', table) });
     if (svg) sections.push({ heading: 'Figure', html: htmlFigure('matrix-accuracy', matrixTableCaption(table), svg) });
+    if (overSvg) sections.push({ heading: `Against ${axis}`, html: htmlFigure(`matrix-over-${axis}`, overCaption, overSvg) });
     sections.push({ heading: 'Runs', html: htmlTable('runs-table', 'Each combination of the matrix: model, training and held-out accuracy, training time and backend', RUN_HEADER, matrixRunRows(combos, trainingSeconds)) });
 
     const md = [`# ${title}`, '', intro, ''];
     if (table.rows.length > 0) md.push(matrixTableCaption(table), '', formatMatrixMarkdown(table), '');
     else md.push('(no run of this matrix clusters)', '');
     if (svg) md.push('![Clustering accuracy](figures/matrix-accuracy.svg)', '');
+    if (overSvg) md.push(`![Against ${axis}](figures/matrix-over-${axis}.svg)`, '', overCaption, '');
     md.push('Runs:', '', matrixRunsMarkdown(combos, trainingSeconds), '', 'Sortable tables and the data: report.html.', '');
 
     await writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');

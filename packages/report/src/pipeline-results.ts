@@ -1,5 +1,6 @@
 import type { ClusterResult } from './results.ts';
 import type { GeodesicAnalysis } from './geodesic-analysis.ts';
+import type { ElasticityRatio } from './elasticity-ratio.ts';
 import type { FileProvenance } from './run-metadata.ts';
 import type { RunEnvironment } from './run-environment.ts';
 
@@ -33,6 +34,8 @@ export interface PipelineResults {
    * fraction of the largest class, and the class sizes they come from.
    */
   clustering?: { k: number; seeds: number; chance?: { accuracy: number; majority: number; classSizes: number[] } };
+  /** Per similarity matrix (source: its kind), the elasticity ratio over the primary examples: mean within a class, mean between classes, their ratio (elasticity-ratio.ts). */
+  elasticity?: Array<{ source: string } & ElasticityRatio>;
   /** Synthetic data: similarity and kernel distance against geodesic distance. */
   geodesic?: GeodesicSummary[];
   figures?: FigureRef[];

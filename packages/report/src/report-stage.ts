@@ -19,6 +19,7 @@ import { pipelineFigures } from './pipeline-figures.ts';
 import type { HeatmapFigureInput } from './pipeline-figures.ts';
 import { pipelineHtml, pipelineMarkdown } from './pipeline-page.ts';
 import { plural } from './plural.ts';
+import { elasticityRatio } from './elasticity-ratio.ts';
 import type { PipelineResults } from './pipeline-results.ts';
 
 export { parseReportConfig };
@@ -142,6 +143,7 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       const { matrix } = await readMatrixFile(file);
       checkPrimary(matrix, primaryIds, file);
       heatmaps.panels.push(heatmapPanel({ kind: matrix.kind, n: primary.length, values: matrix.values, classes: primaryClasses, within }, config.heatmapCells));
+      (results.elasticity ??= []).push({ source: matrix.kind, ...elasticityRatio(matrix.values, primaryClasses) });
       if (geodesicFile && (SIMILARITY_MATRICES as readonly string[]).includes(matrix.kind)) matrices.push({ matrix, file });
     }
     let analyses: GeodesicAnalysis[] = [];
