@@ -1,10 +1,11 @@
-import { distinctItems, MODEL_FROM_SCHEMA, sectionParser, z } from '@elasticity/core';
+import { distinctItems, MODEL_FROM_SCHEMA, sectionParser, whenValid, z } from '@elasticity/core';
 import type { ModelFrom } from '@elasticity/core';
 import { PRODUCT_PRECISIONS } from '@elasticity/mlp-engine';
 import type { ProductPrecision } from '@elasticity/mlp-engine';
 
 export type NtkKind = 'empirical' | 'infinite';
 export type NtkMethod = 'auto' | 'closed-form' | 'generic';
+export type NtkMode = 'full' | 'diagonal';
 
 /** The pipeline's `ntk` section. */
 export interface NtkConfig {
@@ -29,6 +30,13 @@ export interface NtkConfig {
   memoryMb: number;
   /** Number of row shards the pipeline splits the NTK into (read by the pipeline runner; default 1). */
   shards: number;
+  /**
+   * 'full' (default): the n x n kernels (ntk.arrow, ntk-infinite.arrow);
+   * 'diagonal': only each example's self-kernel K(x_i, x_i) and their sum,
+   * the trace (ntk-diagonal.arrow, ntk-infinite-diagonal.arrow: one value per
+   * example; trace in the metadata), in O(n) memory.
+   */
+  mode: NtkMode;
 }
 
 const KINDS: NtkKind[] = ['empirical', 'infinite'];
@@ -51,7 +59,11 @@ export const NTK_SCHEMA = z.strictObject({
     .describe('Infinite NTK: number of hidden ReLU layers, or "model" (the model\'s hidden-layer count).'),
   memoryMb: z.number().min(1).default(1024).describe('Generic method: MB of per-example gradients held at once.'),
   shards: z.int().min(1).default(1).describe('Row shards the pipeline splits the NTK into, each its own task.'),
-}).describe('NTK stage: empirical and infinite-width neural tangent kernels.');
+  mode: z.enum(['full', 'diagonal']).default('full')
+    .describe('"full": the n x n kernels; "diagonal": each example\'s self-kernel K(x_i, x_i) and the trace only (ntk-diagonal.arrow), in O(n) memory.'),
+}).superRefine((c, ctx) => {
+  if (c.mode === 'diagonal' && c.shards > 1) ctx.addIssue({ code: 'custom', path: ['shards'], message: 'shards split the rows of the full kernel; the diagonal takes one task (shards 1)' });
+}, whenValid).describe('NTK stage: empirical and infinite-width neural tangent kernels.');
 
 /** Applies defaults to the `ntk` section and validates every key. */
 export const parseNtkConfig = sectionParser<NtkConfig>('ntk', NTK_SCHEMA);

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend, loadModelDir, readFeaturesFile, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
@@ -12,12 +13,13 @@ import { reluInfiniteNtk } from './infinite-ntk.ts';
 import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
 import { parseNtkConfig } from './ntk-config.ts';
 import { mergeNtkShards, runNtk } from './ntk-stage.ts';
+import { kernelDiagonal } from './ntk-diagonal.ts';
 import { netToModel, randomNet } from './test-support.ts';
 
 await initBackend();
 
 test('parseNtkConfig applies defaults and names the bad key', () => {
-  const defaults = { kind: ['empirical'], from: 'trained', method: 'auto', precision: 'auto', sigmaW2: 2, sigmaB2: 0, depth: 'model', memoryMb: 1024, shards: 1 };
+  const defaults = { kind: ['empirical'], from: 'trained', method: 'auto', precision: 'auto', sigmaW2: 2, sigmaB2: 0, depth: 'model', memoryMb: 1024, shards: 1, mode: 'full' };
   assert.deepEqual(parseNtkConfig(undefined, 'p.json'), defaults);
   assert.deepEqual(parseNtkConfig({ from: 'init', kind: 'infinite', depth: 3 }, 'p.json'), { ...defaults, from: 'init', kind: ['infinite'], depth: 3 });
   assert.deepEqual(parseNtkConfig({ kind: ['infinite', 'empirical'], method: 'generic', shards: 4 }, 'p.json').kind, ['infinite', 'empirical']);
@@ -25,6 +27,7 @@ test('parseNtkConfig applies defaults and names the bad key', () => {
     [{ kind: 'finite' }, 'ntk.kind'], [{ kind: ['empirical', 'empirical'] }, 'ntk.kind'], [{ kind: [7] }, 'ntk.kind[0]'], [{ from: 'x' }, 'ntk.from'],
     [{ eta: 1 }, 'ntk.eta'], ['x', 'ntk'], [{ method: 'exact' }, 'ntk.method'], [{ precision: 'float16' }, 'ntk.precision'], [{ sigmaW2: 0 }, 'ntk.sigmaW2'],
     [{ sigmaB2: -1 }, 'ntk.sigmaB2'], [{ depth: 1.5 }, 'ntk.depth'], [{ memoryMb: 0 }, 'ntk.memoryMb'], [{ shards: 0 }, 'ntk.shards'],
+    [{ mode: 'diag' }, 'ntk.mode'], [{ mode: 'diagonal', shards: 2 }, 'ntk.shards'],
   ];
   for (const [section, field] of bad) {
     assert.throws(() => parseNtkConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.message.startsWith(`p.json: ${field}:`), JSON.stringify(section));
@@ -104,5 +107,50 @@ test('infinite kind: the ReLU NTK of the model depth; shards merged equal the un
     await mergeNtkShards({ shardDirs: [join(root, 's1'), join(root, 's2'), join(root, 's0')], outDir: join(root, 'merged') });
     for (const file of ['ntk.arrow', 'ntk-infinite.arrow']) assert.deepEqual(await readFile(join(root, 'merged', file)), await readFile(join(root, 'full', file)), file);
     await assert.rejects(mergeNtkShards({ shardDirs: [join(root, 's0'), join(root, 's0'), join(root, 's2')], outDir: join(root, 'bad') }), ElasticityError);
+  });
+});
+
+test('kernelDiagonal in blocks equals the diagonal of the whole kernel (closed form and infinite width), for blocks that do not divide n', async () => {
+  const rng = createRng(12);
+  const d = 4, n = 11;
+  const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+  const net = randomNet(rng, d, [6], ['relu']);
+  const full = await mlpNetNtk(net, x, n);
+  const diagonalOf = (K: Float64Array) => Float64Array.from({ length: n }, (_, i) => K[i * n + i]);
+  for (const block of [1, 3, 4, 11, 256]) {
+    const blocked = await kernelDiagonal((xb, b) => mlpNetNtk(net, xb, b), x, n, block);
+    blocked.forEach((v, i) => assert.ok(Math.abs(v - diagonalOf(full)[i]) <= 1e-12 * Math.abs(diagonalOf(full)[i]), `block ${block}, example ${i}`));
+  }
+  const infinite = reluInfiniteNtk(x, n, 2);
+  const blocked = await kernelDiagonal((xb, b) => reluInfiniteNtk(xb, b, 2), x, n, 3);
+  blocked.forEach((v, i) => assert.ok(Math.abs(v - infinite[i * n + i]) <= 1e-12 * infinite[i * n + i]));
+});
+
+test('runNtk with mode "diagonal" writes each primary example\'s self-kernel and the trace, equal to the full kernel\'s diagonal; no n x n file', async () => {
+  await withTempDir('ntk-diagonal-', async (root) => {
+    const { d } = await fixture(root);
+    const make = () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 5, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+    const info = { model: 'MLPNet', loss: 'mse' as const, sigmoidOutput: false, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) };
+    await saveModelDir(make(), join(root, 'train', 'model'), info);
+    const run = (name: string, config: object) => runNtk({ config: { precision: 'float64', ...config }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train'), outDir: join(root, name) });
+    for (const method of ['closed-form', 'generic'] as const) {
+      await run(`full-${method}`, { method, kind: ['empirical', 'infinite'] });
+      await run(`diagonal-${method}`, { method, kind: ['empirical', 'infinite'], mode: 'diagonal' });
+      for (const [full, diagonal] of [['ntk.arrow', 'ntk-diagonal.arrow'], ['ntk-infinite.arrow', 'ntk-infinite-diagonal.arrow']]) {
+        const { matrix } = await readMatrixFile(join(root, `full-${method}`, full));
+        const { features, meta } = await readFeaturesFile(join(root, `diagonal-${method}`, diagonal));
+        const n = matrix.rowIds.length;
+        assert.equal(features.dim, 1);
+        assert.deepEqual(Array.from(features.ids), Array.from(matrix.rowIds));
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          const expected = matrix.values[i * n + i];
+          sum += expected;
+          assert.ok(Math.abs(features.values[i] - expected) <= 1e-12 * Math.abs(expected), `${method} ${diagonal} example ${i}: ${features.values[i]} vs ${expected}`);
+        }
+        assert.ok(Math.abs(Number(meta.extra.trace) - sum) <= 1e-12 * Math.abs(sum));
+      }
+      assert.ok(!existsSync(join(root, `diagonal-${method}`, 'ntk.arrow')));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage,
-  writeMatrixFile, requestedRows, shardedStageParams,
+  writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams,
 } from '@elasticity/core';
 import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { ExampleMatrix, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
@@ -9,9 +9,12 @@ import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
 import { mlpNetNtk } from './mlp-ntk.ts';
 import { parseNtkConfig } from './ntk-config.ts';
+import { kernelDiagonal, trace } from './ntk-diagonal.ts';
 
 /** File written for each kind. */
 export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow' } as const;
+/** File written for each kind with mode 'diagonal': one value per example, K(x_i, x_i) (a features file of dimension 1; the trace in its metadata). */
+export const NTK_DIAGONAL_FILES = { empirical: 'ntk-diagonal.arrow', infinite: 'ntk-infinite-diagonal.arrow' } as const;
 
 /**
  * The ntk stage: kernels over the primary examples (dataset order), written
@@ -21,6 +24,8 @@ export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow
  * 'infinite': the infinite-width ReLU NTK of the model's depth. With `rows`
  * only those rows are written (a shard; join shards with mergeNtkShards):
  * rows are the primary examples in dataset order, columns all of them.
+ * With mode 'diagonal' only each example's K(x_i, x_i) is computed and
+ * written (NTK_DIAGONAL_FILES), with the trace in the metadata and the log.
  */
 export async function runNtk(options: ShardedStageOptions): Promise<void> {
   const { pipelineFile, datasetFile, outDir } = options;
@@ -63,6 +68,13 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
       const common = { [ROW_TOTAL_KEY]: String(n), from: config.from, model: info.model };
       const write = async (kind: 'empirical' | 'infinite', values: Float64Array, extra: Record<string, string>): Promise<void> => {
         if (!values.every(Number.isFinite)) throw new ElasticityError(`the ${kind} NTK has non-finite entries (weights or inputs not finite?)`, { file: modelJson, field: 'weights' });
+        if (config.mode === 'diagonal') {
+          const sum = trace(values);
+          log.info(`${kind} NTK diagonal of ${n} examples: trace ${sum.toPrecision(8)}, mean ${(sum / n).toPrecision(6)}`);
+          await writeFeaturesFile(join(dir, NTK_DIAGONAL_FILES[kind]), { kind: kind === 'empirical' ? 'ntk-diagonal' : 'ntk-infinite-diagonal', ids, values, dim: 1 }, meta,
+            { ...common, ...extra, trace: String(sum) });
+          return;
+        }
         const matrix: ExampleMatrix = { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', rowIds, columnIds: ids, values, extra: { ...common, ...extra } };
         await writeMatrixFile(join(dir, NTK_FILES[kind]), matrix, meta);
       };
@@ -70,7 +82,11 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
         if (config.kind.includes('empirical')) {
           const started = performance.now();
           let values: Float64Array;
-          if (method === 'closed-form') {
+          if (config.mode === 'diagonal') {
+            values = await kernelDiagonal((xb, b) => (method === 'closed-form'
+              ? mlpNetNtk(net!, xb, b, { products })
+              : genericNtk(model, xb, b, { inputShape, memoryMb: config.memoryMb, products, where: { file: modelJson, field: 'modelTopology' } })), x, n);
+          } else if (method === 'closed-form') {
             values = await mlpNetNtk(net!, x, n, { rows, products });
           } else {
             let progress: ReturnType<typeof createProgress> | undefined;
@@ -87,11 +103,14 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
               progress?.stop();
             }
           }
-          log.info(`empirical NTK (${method}) of ${info.model}: ${rows.length} x ${n} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+          log.info(`empirical NTK (${method}) of ${info.model}: ${config.mode === 'diagonal' ? `diagonal of ${n}` : `${rows.length} x ${n}`} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
           await write('empirical', values, { loss: info.loss, output: info.sigmoidOutput ? 'sigmoid' : 'linear', method });
         }
         if (config.kind.includes('infinite')) {
-          const values = reluInfiniteNtk(x, n, depth, { sigmaW2: config.sigmaW2, sigmaB2: config.sigmaB2, rows });
+          const options = { sigmaW2: config.sigmaW2, sigmaB2: config.sigmaB2 };
+          const values = config.mode === 'diagonal'
+            ? await kernelDiagonal((xb, b) => reluInfiniteNtk(xb, b, depth, options), x, n)
+            : reluInfiniteNtk(x, n, depth, { ...options, rows });
           log.info(`infinite-width ReLU NTK, depth ${depth}: ${rows.length} x ${n}`);
           await write('infinite', values, { depth: String(depth), sigma_w2: String(config.sigmaW2), sigma_b2: String(config.sigmaB2) });
         }

@@ -92,6 +92,7 @@ function checkSimilaritySources(s: ParsedSections, file: string): void {
       const kind = source === 'ntk' ? 'empirical' : 'infinite';
       if (!s.ntk) throw new ElasticityError(`"${name}" is built from the ntk stage's output, but the pipeline has no "ntk" section`, { file, field });
       if (!s.ntk.kind.includes(kind)) throw new ElasticityError(`"${name}" needs ntk.kind "${kind}", but ntk.kind is ${JSON.stringify(s.ntk.kind)}`, { file, field });
+      if (s.ntk.mode === 'diagonal') throw new ElasticityError(`"${name}" needs the whole kernel, but ntk.mode "diagonal" writes only its diagonal: use mode "full" or leave "${name}" out`, { file, field });
     }
   });
   for (const [name, path] of Object.entries(s.similarity.features)) {

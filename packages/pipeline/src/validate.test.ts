@@ -81,6 +81,7 @@ test('a similarity built from a stage the pipeline does not run (or a kind it do
   await refused({ ...BASE, probe: { kinds: ['relative'] } }, 'similarity.use[1]', /probe\.kinds is \["relative"\]: add "kernelized"/);
   await refused({ ...BASE, probe: { probed: 'all' } }, 'similarity.use[0]', /probes over the primary examples/);
   await refused({ ...BASE, similarity: { use: ['ntk-infinite-normalized'] } }, 'similarity.use[0]', /needs ntk\.kind "infinite"/);
+  await refused({ ...BASE, ntk: { mode: 'diagonal' } }, 'similarity.use[2]', /"ntk" needs the whole kernel, but ntk\.mode "diagonal" writes only its diagonal/);
   await accepted({ ...BASE, ntk: { kind: ['empirical', 'infinite'] }, similarity: { use: ['ntk-infinite-normalized', 'kernelized-normalized'] }, cluster: { methods: [{ input: 'kernelized-normalized', method: 'kernel-kmeans' }] } });
 });
 

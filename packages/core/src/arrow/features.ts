@@ -11,8 +11,9 @@ export interface FeatureRows {
   dim: number;
 }
 
-export async function writeFeaturesFile(file: string, f: FeatureRows, meta: Omit<StageMeta, 'schemaVersion' | 'extra'>): Promise<void> {
-  await writeContractFile(file, FEATURES_CONTRACT, { id: f.ids, x: f.values }, { ...meta, extra: { kind: f.kind } });
+/** Writes per-example vectors; `extra`: more metadata beside the kind (e.g. the trace of an NTK diagonal). */
+export async function writeFeaturesFile(file: string, f: FeatureRows, meta: Omit<StageMeta, 'schemaVersion' | 'extra'>, extra: Record<string, string> = {}): Promise<void> {
+  await writeContractFile(file, FEATURES_CONTRACT, { id: f.ids, x: f.values }, { ...meta, extra: { ...extra, kind: f.kind } });
 }
 
 export async function readFeaturesFile(file: string): Promise<{ features: FeatureRows; meta: StageMeta }> {
