@@ -26,14 +26,14 @@ const TORUS = {
   dataset: { source: 'synthetic', synthetic: { shape: 'torus', points: 30 }, seed: 1 },
   train: { model: 'MLPNet', width: 64, loss: 'mse', lr: 0.001, batch: 60, epochs: 30, seed: 1 },
   probe: { kinds: ['relative', 'kernelized'], eta: 'authors' },
-  similarity: { use: ['relative', 'kernelized'], baselines: [] },
+  similarity: { use: ['relative', 'kernelized'], baselines: [], neighbours: { k: 3 } },
   report: { title: 'Torus <ReLU> & "friends"' },
 };
 const DIGITS = {
   dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 12, testPerClass: 4, seed: 0 },
   train: { model: 'MLPNet', width: 16, epochs: 3, batch: 12, lr: 0.003, seed: 0 },
   probe: { kinds: ['relative', 'kernelized'], eta: 'authors' },
-  similarity: { use: ['relative', 'kernelized'], baselines: ['raw', 'pca'], pcaComponents: 4 },
+  similarity: { use: ['relative', 'kernelized'], baselines: ['raw', 'pca'], pcaComponents: 4, neighbours: { k: 3 } },
   cluster: {
     k: 2, seeds: 2, restarts: 2,
     methods: [{ input: 'raw', method: 'kmeans' }, { input: 'pca', method: 'kmeans' }, { input: 'relative', method: 'kmeans' }, { input: 'kernelized', method: 'kernel-kmeans' }],
@@ -144,6 +144,15 @@ test('the HTML reports open from disk in Chromium with no errors, the expected t
     await page.locator('details summary').first().click();
     assert.equal(await page.locator('table#provenance-table').isVisible(), true, 'and shown on click');
     assert.doesNotMatch(one.text, /\(s\)/, 'proper plurals, no "seed(s)"');
+    // Elastic neighbours of synthetic points: a scatter per shown example (2 of the one primary class), for each probe matrix.
+    for (const kind of ['relative', 'kernelized']) {
+      const scatters = page.locator(`#neighbours-${kind} svg.neighbour-points`);
+      assert.equal(await scatters.count(), 2, `${kind}: two examples drawn`);
+      const box = await scatters.first().boundingBox();
+      assert.ok(box && box.width >= 100 && box.height >= 100, `${kind}: scatter laid out: ${JSON.stringify(box)}`);
+      assert.equal(await scatters.first().locator('circle').count(), 30 + 1 + 3 + 3, 'every point, the example, 3 most and 3 least moved');
+    }
+    assert.match(one.text, /relative similarity, k = 3, 30 probed examples: \d+\.\d% of the most moved neighbours share the example's class/);
 
     const digits = await openReport(page, join(ws, 'data/digits/report/report.html'), ['results-table', 'provenance-facts'], 'report-browser-digits.png');
     assert.deepEqual(digits.errors, []);
@@ -165,6 +174,17 @@ test('the HTML reports open from disk in Chromium with no errors, the expected t
     assert.match(digits.text, /mean ± sd over 2 seeds/);
     assert.match(digits.text, /chance: accuracy 0\.\d{4} \(a random labelling into 2 clusters/);
     assert.doesNotMatch(digits.text, /\(s\)/);
+    // Elastic neighbours of digits: 2 examples per class, each with its 3 most and 3 least moved, drawn as 28 x 28 images.
+    for (const kind of ['relative', 'kernelized']) {
+      const images = await page.$$eval(`#neighbours-${kind} img`, (nodes) => nodes.map((n) => {
+        const img = n as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number; src: string };
+        return { complete: img.complete, width: img.naturalWidth, height: img.naturalHeight, inline: img.src.startsWith('data:image/png;base64,') };
+      }));
+      assert.equal(images.length, 4 * (1 + 3 + 3), `${kind}: 4 examples and their neighbours`);
+      for (const img of images) assert.deepEqual(img, { complete: true, width: 28, height: 28, inline: true }, `${kind}: each image decoded`);
+    }
+    assert.deepEqual(digitsReport.neighbours.map((n: { kind: string; k: number; probed: number }) => [n.kind, n.k, n.probed]), [['relative', 3, 24], ['kernelized', 3, 24]]);
+    assert.match(digits.text, /kernelized similarity, k = 3, 24 probed examples: \d+\.\d% of the most moved neighbours share the example's class, \d+\.\d% of the least moved/);
 
     const cross = await openReport(page, join(ws, 'data/_all/report.html'), ['table1', 'geodesic-table', 'run-table'], 'report-browser-all.png');
     assert.deepEqual(cross.errors, []);

@@ -46,6 +46,12 @@ thead th { background: #f3f3f3; cursor: pointer; }
 .note { color: #555; font-size: 0.9rem; } code { font-size: 0.85rem; word-break: break-all; }
 details { margin: 0.6rem 0; } summary { cursor: pointer; color: #333; }
 table.facts th[scope=row] { font-weight: 600; } table.facts td { text-align: left; }
+.neighbour-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.8rem; padding: 0.5rem 0; border-top: 1px solid #eee; }
+.neighbour-list { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.3rem; }
+.neighbour-label { writing-mode: vertical-rl; transform: rotate(180deg); font-size: 0.75rem; color: #555; }
+figure.neighbour { margin: 0; text-align: center; } figure.neighbour figcaption { font-size: 0.7rem; max-width: 7rem; }
+figure.neighbour img { image-rendering: pixelated; border: 1px solid #ddd; } figure.neighbour.self img { border: 2px solid #000; }
+figure.neighbour.top figcaption { color: #b01e1e; } figure.neighbour.bottom figcaption { color: #1f5fbf; }
 `;
 
 /** Click a header to sort a table by that column (numbers by value, text alphabetically). */

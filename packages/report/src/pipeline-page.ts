@@ -6,6 +6,7 @@ import { formatInputs } from './run-metadata.ts';
 import { plural } from './plural.ts';
 import { provenanceFacts, provenanceMarkdown } from './provenance-facts.ts';
 import { chanceLine } from './summary.ts';
+import { neighboursLine } from './neighbours-html.ts';
 import type { PipelineResults } from './pipeline-results.ts';
 
 const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
@@ -66,6 +67,9 @@ export function pipelineMarkdown(r: PipelineResults): string {
     const chance = chanceLine(r);
     if (chance) lines.push(chance, '');
   }
+  if (r.neighbours && r.neighbours.length > 0) {
+    lines.push('Elastic neighbours (report.html shows some examples and their neighbours):', '', ...r.neighbours.map((s) => `- ${neighboursLine(s)}`), '');
+  }
   if (r.figures && r.figures.length > 0) {
     lines.push('Figures:', '', ...r.figures.map((f) => `- [${f.caption}](${f.file})`), '');
   }
@@ -75,7 +79,8 @@ export function pipelineMarkdown(r: PipelineResults): string {
   return lines.join('\n');
 }
 
-export function pipelineHtml(r: PipelineResults, svgs: string[]): string {
+/** The page; `neighboursHtml` is the "Elastic neighbours" section's body (it draws examples from the data set, which results.json does not hold). */
+export function pipelineHtml(r: PipelineResults, svgs: string[], neighboursHtml?: string): string {
   const sections: HtmlSection[] = [];
   const model = modelLine(r);
   sections.push({
@@ -101,6 +106,7 @@ export function pipelineHtml(r: PipelineResults, svgs: string[]): string {
   if (r.figures && r.figures.length > 0) {
     sections.push({ heading: 'Figures', html: r.figures.map((f, i) => htmlFigure(`${r.pipeline}-${f.id}`, f.caption, svgs[i])).join('\n') });
   }
+  if (neighboursHtml) sections.push({ heading: 'Elastic neighbours', html: neighboursHtml });
   const files = r.metadata?.files ?? [];
   const inputs = Object.entries(r.metadata?.reportInputs ?? {});
   sections.push({

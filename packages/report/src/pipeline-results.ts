@@ -3,6 +3,7 @@ import type { GeodesicAnalysis } from './geodesic-analysis.ts';
 import type { ElasticityRatio } from './elasticity-ratio.ts';
 import type { FileProvenance } from './run-metadata.ts';
 import type { RunEnvironment } from './run-environment.ts';
+import type { NeighboursSummary } from './neighbours-gallery.ts';
 
 /** One measure against geodesic distance, as results.json keeps it (the scatter stays in the figure). */
 export type GeodesicSummary = Omit<GeodesicAnalysis, 'scatter'>;
@@ -38,6 +39,8 @@ export interface PipelineResults {
   elasticity?: Array<{ source: string } & ElasticityRatio>;
   /** Synthetic data: similarity and kernel distance against geodesic distance. */
   geodesic?: GeodesicSummary[];
+  /** Elastic neighbours (similarity.neighbours): per probe matrix ranked, the class agreement of the most and least moved and the gallery's examples. */
+  neighbours?: NeighboursSummary[];
   figures?: FigureRef[];
   /** Provenance of every upstream Arrow file the report read, and the SHA-256 of each of the report's inputs. */
   metadata?: { files: FileProvenance[]; reportInputs: Record<string, string>; environment?: RunEnvironment };

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, MATRIX_CONTRACT, contractOfTable, primaryIndices, readArrowTable, readDatasetFile, readMatrixFile, readModelInfo, readTrainingMetricsFile,
-  runStage, writeFileAtomic,
+  ElasticityError, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, contractOfTable, primaryIndices, readArrowTable, readDatasetFile, readMatrixFile, readModelInfo,
+  readNeighboursFile, readTrainingMetricsFile, runStage, writeFileAtomic,
 } from '@elasticity/core';
 import type { Dataset, EpochRecord, ExampleMatrix } from '@elasticity/core';
 import { readClusterMetrics } from './results.ts';
@@ -21,6 +21,8 @@ import { pipelineHtml, pipelineMarkdown } from './pipeline-page.ts';
 import { plural } from './plural.ts';
 import { elasticityRatio } from './elasticity-ratio.ts';
 import type { PipelineResults } from './pipeline-results.ts';
+import { summarizeNeighbours } from './neighbours-gallery.ts';
+import { neighboursSectionHtml } from './neighbours-html.ts';
 
 export { parseReportConfig };
 export type { ReportConfig, PipelineResults };
@@ -48,24 +50,28 @@ export interface ReportOptions {
 
 /**
  * The similarity stage's outputs by contract: every matrix file (relative,
- * kernelized, ntk first, then the others by name) and the names of the
- * feature files (baselines).
+ * kernelized, ntk first, then the others by name), the elastic neighbours
+ * files and the names of the feature files (baselines).
  */
-async function similarityOutputs(dir: string | undefined): Promise<{ matrices: string[]; features: string[] }> {
-  if (!dir || !existsSync(dir)) return { matrices: [], features: [] };
+async function similarityOutputs(dir: string | undefined): Promise<{ matrices: string[]; neighbours: string[]; features: string[] }> {
+  if (!dir || !existsSync(dir)) return { matrices: [], neighbours: [], features: [] };
   const names = (await readdir(dir)).filter((f) => f.endsWith('.arrow')).map((f) => f.slice(0, -'.arrow'.length));
   const rank = (name: string) => {
     const k = (SIMILARITY_MATRICES as readonly string[]).indexOf(name);
     return k < 0 ? SIMILARITY_MATRICES.length : k;
   };
   names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const matrices: string[] = [], features: string[] = [];
+  const matrices: string[] = [], neighbours: string[] = [], features: string[] = [];
   for (const name of names) {
     const file = join(dir, `${name}.arrow`);
-    if (contractOfTable(await readArrowTable(file)) === MATRIX_CONTRACT) matrices.push(file);
+    const contract = contractOfTable(await readArrowTable(file));
+    if (contract === MATRIX_CONTRACT) matrices.push(file);
+    else if (contract === NEIGHBOURS_CONTRACT) neighbours.push(file);
     else features.push(name);
   }
-  return { matrices, features };
+  // neighbours-relative before neighbours-kernelized, as the matrices.
+  neighbours.sort((a, b) => rank(a.slice(dir.length + 1 + 'neighbours-'.length, -'.arrow'.length)) - rank(b.slice(dir.length + 1 + 'neighbours-'.length, -'.arrow'.length)));
+  return { matrices, neighbours, features };
 }
 
 async function arrowFilesIn(dir: string | undefined): Promise<string[]> {
@@ -102,7 +108,8 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
   const simFiles = similarity.matrices;
   const geodesicFile = options.geodesicFile && existsSync(options.geodesicFile) ? options.geodesicFile : undefined;
   const inputFiles = [
-    options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...(metricsFile ? [metricsFile] : []),
+    options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...similarity.neighbours,
+    ...(metricsFile ? [metricsFile] : []),
   ];
   return runStage({ stage: 'report', outDir: options.outDir, params: { ...config }, seed: null, inputFiles }, async ({ dir, meta, log }) => {
     const { dataset, meta: datasetMeta } = await readDatasetFile(options.datasetFile);
@@ -156,8 +163,23 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       for (const a of analyses) log.info(`${a.measure} (${a.source}) vs geodesic distance over ${plural(a.pairs, 'pair')}: Pearson ${a.pearson.toFixed(4)}, Spearman ${a.spearman.toFixed(4)}`);
       log.info(`geodesic analysis in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     }
+    let neighboursHtml: string | undefined;
+    if (similarity.neighbours.length > 0) {
+      const known = new Set(primaryIds);
+      results.neighbours = [];
+      for (const file of similarity.neighbours) {
+        const { neighbours } = await readNeighboursFile(file);
+        const stray = [...neighbours.ids, ...neighbours.neighbourIds].find((id) => !known.has(id));
+        if (stray !== undefined) throw new ElasticityError(`id ${stray} is not a primary example of the data set ${options.datasetFile}`, { file, field: 'id' });
+        const summary = summarizeNeighbours(neighbours, dataset);
+        results.neighbours.push(summary);
+        log.info(`neighbours (${summary.kind}, k = ${summary.k}): ${(100 * summary.sameClassTop).toFixed(1)}% of the most moved share the example's class, ${(100 * summary.sameClassBottom).toFixed(1)}% of the least moved`);
+      }
+      neighboursHtml = neighboursSectionHtml(results.neighbours, dataset, primary);
+    }
     const provenanceFiles = [
-      options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...(await arrowFilesIn(options.clusterDir)),
+      options.datasetFile, ...(geodesicFile ? [geodesicFile] : []), ...(hasTraining ? [trainMetricsFile!] : []), ...simFiles, ...similarity.neighbours,
+      ...(await arrowFilesIn(options.clusterDir)),
     ];
     // SHA-256 of every file the report read (all of them are functions of their inputs: no wall-clock time is in any).
     results.metadata = { files: await Promise.all(provenanceFiles.map(readProvenance)), reportInputs: meta.inputs, environment: await readRunEnvironment() };
@@ -167,7 +189,7 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
     for (const f of figures) await writeFileAtomic(join(dir, f.file), f.svg);
     await writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     await writeFileAtomic(join(dir, 'report.md'), pipelineMarkdown(results));
-    await writeFileAtomic(join(dir, 'report.html'), pipelineHtml(results, figures.map((f) => f.svg)));
+    await writeFileAtomic(join(dir, 'report.html'), pipelineHtml(results, figures.map((f) => f.svg), neighboursHtml));
     log.info(`${plural(figures.length, 'figure')}, report.md and report.html`);
     return results;
   });
