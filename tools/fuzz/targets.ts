@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import {
-  CLUSTERS_CONTRACT, DATASET_CONTRACT, FEATURES_CONTRACT, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, NEIGHBOURS_ORDER, TRAINING_METRICS_CONTRACT, encodeContractTable,
+  CLUSTERS_CONTRACT, DATASET_CONTRACT, FEATURES_CONTRACT, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, TRAINING_METRICS_CONTRACT, encodeContractTable,
   readClustersFile, readDatasetFile, readFeaturesFile, readMatrixFile, readNeighboursFile, readTrainingMetricsFile,
 } from '@elasticity/core';
 import type { Contract, ColumnValues } from '@elasticity/core';
@@ -68,7 +68,7 @@ export const TARGETS: FuzzTarget[] = [
   },
   {
     name: 'arrow-neighbours', ext: '.arrow', kind: 'bytes', read: (f) => readNeighboursFile(f),
-    seeds: [arrowSeed(NEIGHBOURS_CONTRACT, { id: ids, neighbour_ids: Int32Array.from([8, 15, 4, 15, 4, 8]), values: Float64Array.from([0.5, 0.25, 1, 0.5, 2, -1]) }, { kind: 'relative', k: '1', order: NEIGHBOURS_ORDER })],
+    seeds: [arrowSeed(NEIGHBOURS_CONTRACT, { id: ids, neighbour_ids: Int32Array.from([8, 15, 4, 15, 4, 8]), values: Float64Array.from([0.5, 0.25, 1, 0.5, 2, -1]) }, { kind: 'relative', k: '1', order: 'most moved, then least moved' })],
   },
   {
     name: 'arrow-training-metrics', ext: '.arrow', kind: 'bytes', read: (f) => readTrainingMetricsFile(f),

@@ -50,7 +50,7 @@ export { writeFeaturesFile, readFeaturesFile } from './arrow/features.ts';
 export type { FeatureRows } from './arrow/features.ts';
 export { writeClustersFile, readClustersFile } from './arrow/clusters.ts';
 export type { ClusterAssignment } from './arrow/clusters.ts';
-export { writeNeighboursFile, readNeighboursFile, NEIGHBOURS_ORDER } from './arrow/neighbours.ts';
+export { writeNeighboursFile, readNeighboursFile } from './arrow/neighbours.ts';
 export type { ElasticNeighbours } from './arrow/neighbours.ts';
 export { writeTrainingMetricsFile, readTrainingMetricsFile } from './arrow/training-metrics.ts';
 export type { EpochRecord } from './arrow/training-metrics.ts';
