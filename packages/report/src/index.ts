@@ -22,7 +22,7 @@ export { runSuiteReport } from './suite-report.ts';
 export type { SuiteReportOptions, SuiteResults, SuiteEntry } from './suite-report.ts';
 export { readClusterMetrics } from './results.ts';
 export type { ClusterMetrics, ClusterResult, Summary } from './results.ts';
-export { formatPipelineSummary } from './summary.ts';
+export { formatPipelineSummary, chanceLine } from './summary.ts';
 export { chanceAccuracy } from './chance.ts';
 export type { ChanceOptions } from './chance.ts';
 export { buildTable1 } from './table1.ts';

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { ElasticityError, createLogger } from '@elasticity/core/light';
-import { formatMatrixTable, matrixTableCaption, runMatrixReport } from '@elasticity/report';
+import { chanceLine, formatMatrixTable, matrixTableCaption, runMatrixReport } from '@elasticity/report';
 import type { MatrixResults } from '@elasticity/report';
 import { instanceProjectName, partitionCombos, planPipeline, selectCombos, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
 import type { PartitionSpec, Pipeline, PlannedCombination } from '@elasticity/pipeline';
 import { runNx } from './run-nx.ts';
+import { paperScaleHint } from './paper-scale-hint.ts';
 import { writeCombinationResults } from '../results/write-combination-results.ts';
 
 export interface MatrixSelection {
@@ -113,7 +114,11 @@ export async function runMatrices(selections: MatrixSelection[], options: Matrix
       filter: s.filter,
       outDir,
     });
-    process.stdout.write(`\n${results.title}\n${matrixTableCaption(results.table)}\n\n${formatMatrixTable(results.table)}\n\nreport: ${join(outDir, "report.html")}\n`);
+    // the chance level under the table: one line when every run has the same, else one per run
+    const chances = results.combos.map((c) => ({ id: c.id, line: chanceLine(c.results) })).filter((c): c is { id: string; line: string } => c.line !== undefined);
+    const chance = new Set(chances.map((c) => c.line)).size === 1 ? [chances[0].line] : chances.map((c) => `${c.id}: ${c.line}`);
+    const hint = paperScaleHint();
+    process.stdout.write(`\n${results.title}\n${matrixTableCaption(results.table)}\n\n${formatMatrixTable(results.table)}\n${chance.map((l) => `${l}\n`).join('')}\nreport: ${join(outDir, "report.html")}\n${hint ? `${hint}\n` : ''}`);
     out.push(results);
   }
   return out;

@@ -7,6 +7,7 @@ import { parseComboFilter, parsePartition, readPipeline, resolvePipelineFile, st
 import { validatePipeline } from '@elasticity/pipeline/schema';
 import { runMatrices } from './run-matrix.ts';
 import { runNx } from './run-nx.ts';
+import { paperScaleHint } from './paper-scale-hint.ts';
 
 export interface RunArgs {
   pipeline: string;
@@ -57,5 +58,6 @@ export async function runPipeline(args: RunArgs): Promise<void> {
   const resultsFile = join(stageDir(DEFAULT_DATA_ROOT, pipeline.name, 'report'), 'results.json');
   const results = JSON.parse(await readFile(resultsFile, 'utf8')) as PipelineResults;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\n${results.title} (${seconds} s)\n\n${formatPipelineSummary(results)}\n\nreport: ${join(stageDir(DEFAULT_DATA_ROOT, pipeline.name, 'report'), 'report.html')}\n`);
+  const hint = paperScaleHint();
+  process.stdout.write(`\n${results.title} (${seconds} s)\n\n${formatPipelineSummary(results)}\n\nreport: ${join(stageDir(DEFAULT_DATA_ROOT, pipeline.name, 'report'), 'report.html')}\n${hint ? `${hint}\n` : ''}`);
 }
