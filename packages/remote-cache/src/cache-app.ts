@@ -62,9 +62,20 @@ export function buildCacheApp(options: CacheAppOptions): FastifyInstance {
     logged.add(request);
     log(`${request.method} ${printable(request.url)} ${status} ${bytesOf.get(request) ?? 0} B ${ms.toFixed(0)} ms`);
   };
+  const replyOf = new WeakMap<FastifyRequest, FastifyReply>();
   app.addHook('onResponse', async (request, reply) => logLine(request, reply.statusCode, reply.elapsedTime));
-  app.addHook('onRequest', async (request) => void startOf.set(request, performance.now()));
-  app.addHook('onRequestAbort', async (request) => logLine(request, 'aborted', performance.now() - (startOf.get(request) ?? performance.now())));
+  app.addHook('onRequest', async (request, reply) => {
+    startOf.set(request, performance.now());
+    replyOf.set(request, reply);
+  });
+  // A client that has read the whole answer may close its socket before the
+  // server's own "finish" event: an answer already written to its end is
+  // logged with its status, only one cut short as aborted.
+  app.addHook('onRequestAbort', async (request) => {
+    const reply = replyOf.get(request);
+    const ms = performance.now() - (startOf.get(request) ?? performance.now());
+    logLine(request, reply?.raw.writableEnded === true ? reply.statusCode : 'aborted', ms);
+  });
 
   // Only Nx's body type is accepted (anything else: 415), and it is not
   // buffered: the handler streams it into the store.

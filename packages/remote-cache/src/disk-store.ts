@@ -123,7 +123,10 @@ export class DiskStore implements CacheStore {
         await handle.close();
         return { status: 'corrupt', reason: `SHA-256 ${actual} does not match the recorded ${line[1]}` };
       }
-      return { status: 'found', size: stats.size, body: handle.createReadStream({ start: 0, autoClose: true }) };
+      // Bounded by the verified size: the stream ends with its last byte, not one read later, so the
+      // server's answer is complete the moment the client has it all.
+      const body = handle.createReadStream({ start: 0, ...(stats.size > 0 ? { end: stats.size - 1 } : {}), autoClose: true });
+      return { status: 'found', size: stats.size, body };
     } catch (error) {
       await handle.close();
       throw error;

@@ -28,7 +28,12 @@ export type UpstreamAnswer =
       response: IncomingMessage;
       /** Why the body stopped early, when a timeout cut it (the body stream's own error says less). */
       cutReason(): string | undefined;
-      /** Closes the connection (the body is no longer wanted, or has been read). */
+      /**
+       * Done with the answer. A body read to its end is left to close as the
+       * server closes it (the request asked for Connection: close), so the
+       * server finishes its response before the socket goes; an entry's body
+       * still unread is cut at once, a short answer's read.
+       */
       end(): void;
     }
   | { ok: false; reason: string; costly: boolean };
@@ -87,7 +92,13 @@ export function sendUpstream(
     request.on('response', (response) => {
       answered = true;
       response.on('error', () => {}); // reported to whoever reads the body; never an uncaught error here
-      resolve({ ok: true, status: response.statusCode ?? 0, response, cutReason: () => timedOut, end: () => request.destroy() });
+      const end = () => {
+        if (response.complete) return;
+        // An entry nobody wants any more is cut; the few bytes of any other answer are read, so the server's response completes.
+        if (method === 'GET' && response.statusCode === 200) request.destroy();
+        else response.resume();
+      };
+      resolve({ ok: true, status: response.statusCode ?? 0, response, cutReason: () => timedOut, end });
     });
     if (body) body.pipe(request);
     else request.end();
