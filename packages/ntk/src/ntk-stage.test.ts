@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRng, ElasticityError, initBackend, loadModelDir, readFeaturesFile, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend, loadModelDir, readFeaturesFile, readMatrixBlocks, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
-import { withTempDir } from '@elasticity/core/testing';
+import { rowRelativeError, withTempDir } from '@elasticity/core/testing';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
 import { mlpNetNtk, mlpNtk } from './mlp-ntk.ts';
@@ -151,6 +151,41 @@ test('runNtk with mode "diagonal" writes each primary example\'s self-kernel and
         assert.ok(Math.abs(Number(meta.extra.trace) - sum) <= 1e-12 * Math.abs(sum));
       }
       assert.ok(!existsSync(join(root, `diagonal-${method}`, 'ntk.arrow')));
+    }
+  });
+});
+
+test('ntk.memoryMb: a kernel over the budget is computed in row blocks, one record batch each, equal to the whole kernel to 1e-12 relative (closed form with a sigmoid output, float64 and float32 products; infinite width)', async () => {
+  await withTempDir('ntk-blocks-', async (root) => {
+    const rng = createRng(11);
+    const d = 3, n = 300;
+    const x = Float32Array.from({ length: n * d }, () => rng.uniform(-1, 1));
+    const roles = Array.from({ length: n }, () => 'primary' as const);
+    const dataset: Dataset = {
+      name: 'blocks', inputShape: [d], scaling: 'none', ids: Int32Array.from({ length: n }, (_, i) => i), x, d,
+      target: Float32Array.from({ length: n }, (_, i) => i % 2), classes: new Int16Array(n), roles,
+    };
+    await writeDatasetFile(join(root, 'dataset.arrow'), dataset, { stage: 'ingest', params: {}, seed: 0, inputs: {} });
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [d], units: 5, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    await saveModelDir(model, join(root, 'train', 'model'), { model: 'MLPProb', loss: 'bce', sigmoidOutput: true, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) });
+    const run = (name: string, config: object) => runNtk({ config: { kind: ['empirical', 'infinite'], ...config }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train'), outDir: join(root, name) });
+    for (const precision of ['float64', 'float32'] as const) {
+      await run(`whole-${precision}`, { precision });
+      // 1 MB: rows of 300 entries at 32 bytes (infinite) or 32 bytes (closed form, one layer) beside the features: about 100 rows a block
+      await run(`blocks-${precision}`, { precision, memoryMb: 1 });
+      for (const file of ['ntk.arrow', 'ntk-infinite.arrow']) {
+        const whole = (await readMatrixFile(join(root, `whole-${precision}`, file))).matrix;
+        const blocked = (await readMatrixFile(join(root, `blocks-${precision}`, file))).matrix;
+        let batches = 0;
+        for await (const block of (await readMatrixBlocks(join(root, `blocks-${precision}`, file))).blocks()) batches += block.rowIds.length > 0 ? 1 : 0;
+        assert.ok(batches >= 3, `${precision} ${file}: ${batches} record batches`);
+        assert.equal(((await readMatrixBlocks(join(root, `whole-${precision}`, file))).header.kind), blocked.kind);
+        assert.deepEqual(blocked.rowIds, whole.rowIds);
+        assert.deepEqual(blocked.columnIds, whole.columnIds);
+        assert.deepEqual(blocked.extra, whole.extra);
+        const error = rowRelativeError(blocked.values, whole.values, n, n);
+        assert.ok(error <= 1e-12, `${precision} ${file}: row-relative error ${error}`);
+      }
     }
   });
 });

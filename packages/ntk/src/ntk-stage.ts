@@ -1,15 +1,28 @@
 import { join } from 'node:path';
 import {
   check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage,
-  writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams,
+  writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams, matrixRowsWithin, openMatrixBlockWriter,
 } from '@elasticity/core';
-import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
+import { createProducts, inspectMlpNet, mlpNetFeatures, readoutWidth } from '@elasticity/mlp-engine';
 import type { ExampleMatrix, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
 import { mlpNetNtk } from './mlp-ntk.ts';
 import { parseNtkConfig } from './ntk-config.ts';
 import { kernelDiagonal, trace } from './ntk-diagonal.ts';
+
+/** How one kind's kernel is computed: a block of examples against themselves (the diagonal), or given rows against every example. */
+interface KernelRows {
+  block: (x: Float32Array, b: number) => Promise<Float64Array> | Float64Array;
+  rows: (rows: number[]) => Promise<Float64Array>;
+  /** Bytes held per kernel entry while rows are computed, and bytes held whatever the rows (for ntk.memoryMb). */
+  bytesPerEntry: number;
+  fixedBytes: number;
+  /** Holds every row at once whatever the rows asked for (cannot be computed in blocks). */
+  whole?: boolean;
+}
+
+const seconds = (since: number): string => ((performance.now() - since) / 1000).toFixed(2);
 
 /** File written for each kind. */
 export const NTK_FILES = { empirical: 'ntk.arrow', infinite: 'ntk-infinite.arrow' } as const;
@@ -66,8 +79,11 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
     { stage: 'ntk', outDir, params: shardedStageParams(config, options, [start, end]), seed: null, inputFiles: [datasetFile, modelJson, modelWeights] },
     async ({ dir, meta, log }) => {
       const common = { [ROW_TOTAL_KEY]: String(n), from: config.from, model: info.model };
-      const write = async (kind: 'empirical' | 'infinite', values: Float64Array, extra: Record<string, string>): Promise<void> => {
+      const checkFinite = (kind: string, values: Float64Array): void => {
         if (!values.every(Number.isFinite)) throw new ElasticityError(`the ${kind} NTK has non-finite entries (weights or inputs not finite?)`, { file: modelJson, field: 'weights' });
+      };
+      const write = async (kind: 'empirical' | 'infinite', values: Float64Array, extra: Record<string, string>): Promise<void> => {
+        checkFinite(kind, values);
         if (config.mode === 'diagonal') {
           const sum = trace(values);
           log.info(`${kind} NTK diagonal of ${n} examples: trace ${sum.toPrecision(8)}, mean ${(sum / n).toPrecision(6)}`);
@@ -78,41 +94,89 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
         const matrix: ExampleMatrix = { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', rowIds, columnIds: ids, values, extra: { ...common, ...extra } };
         await writeMatrixFile(join(dir, NTK_FILES[kind]), matrix, meta);
       };
+      const where = { file: pipelineFile, field: 'ntk.memoryMb' };
+      /** Writes one kind's kernel: its diagonal, the whole matrix, or row blocks within the memory budget. */
+      const emit = async (kind: 'empirical' | 'infinite', label: string, kernel: KernelRows, extra: Record<string, string>): Promise<void> => {
+        const started = performance.now();
+        if (config.mode === 'diagonal') {
+          const values = await kernelDiagonal(kernel.block, x, n);
+          log.info(`${label}: diagonal of ${n} in ${seconds(started)} s`);
+          return write(kind, values, extra);
+        }
+        const blockRows = matrixRowsWithin(config.memoryMb, { columns: n, bytesPerEntry: kernel.bytesPerEntry, fixedBytes: kernel.fixedBytes }, where);
+        if (blockRows >= rows.length) {
+          const values = await kernel.rows(rows);
+          log.info(`${label}: ${rows.length} x ${n} in ${seconds(started)} s`);
+          return write(kind, values, extra);
+        }
+        if (kernel.whole) {
+          throw new ElasticityError(`${label} holds the whole ${rows.length} x ${n} kernel (${Math.ceil((rows.length * n * kernel.bytesPerEntry + kernel.fixedBytes) / 2 ** 20)} MB), over the budget: raise ntk.memoryMb, or split the rows with ntk.shards`, where);
+        }
+        const blocks = Math.ceil(rows.length / blockRows);
+        log.info(`${label}: ${rows.length} x ${n} in ${blocks} blocks of up to ${blockRows} rows (ntk.memoryMb ${config.memoryMb})`);
+        const writer = await openMatrixBlockWriter(join(dir, NTK_FILES[kind]), { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', columnIds: ids, extra: { ...common, ...extra } }, meta);
+        const progress = createProgress(`${kind} NTK blocks`, blocks);
+        try {
+          for (let from = 0; from < rows.length; from += blockRows) {
+            const slice = rows.slice(from, from + blockRows);
+            const values = await kernel.rows(slice);
+            checkFinite(kind, values);
+            await writer.append({ rowIds: rowIds.subarray(from, from + slice.length), values });
+            progress.tick();
+          }
+          await writer.close();
+        } catch (error) {
+          await writer.abort();
+          throw error;
+        } finally {
+          progress.stop();
+        }
+        log.info(`${label}: ${rows.length} x ${n} in ${seconds(started)} s`);
+      };
       try {
         if (config.kind.includes('empirical')) {
-          const started = performance.now();
-          let values: Float64Array;
-          if (config.mode === 'diagonal') {
-            values = await kernelDiagonal((xb, b) => (method === 'closed-form'
-              ? mlpNetNtk(net!, xb, b, { products })
-              : genericNtk(model, xb, b, { inputShape, memoryMb: config.memoryMb, products, where: { file: modelJson, field: 'modelTopology' } })), x, n);
-          } else if (method === 'closed-form') {
-            values = await mlpNetNtk(net!, x, n, { rows, products });
+          let kernel: KernelRows;
+          if (method === 'closed-form') {
+            let features: ReturnType<typeof mlpNetFeatures> | undefined;
+            const units = net!.layers.reduce((sum, layer) => sum + layer.units, 0);
+            kernel = {
+              block: (xb, b) => mlpNetNtk(net!, xb, b, { products }),
+              rows: async (slice) => mlpNetNtk(net!, x, n, { rows: slice, products, features: await (features ??= mlpNetFeatures(net!, x, n, products, { backward: true, rowMajor: false })) }),
+              // per entry: the kernel and two Grams per layer and the readout's (float64); fixed: the inputs and every example's features (float64 at most)
+              bytesPerEntry: 8 * (2 * net!.layers.length + 2),
+              fixedBytes: n * d * 4 + n * (2 * units + readoutWidth(net!)) * 8,
+            };
           } else {
             let progress: ReturnType<typeof createProgress> | undefined;
-            try {
-              values = await genericNtk(model, x, n, {
-                inputShape, rows, memoryMb: config.memoryMb, products,
-                where: { file: modelJson, field: 'modelTopology' },
-                onProgress: (_done, planned) => {
-                  progress ??= createProgress('ntk gradients', planned);
-                  progress.tick();
-                },
-              });
-            } finally {
-              progress?.stop();
-            }
+            const generic = (xb: Float32Array, b: number, part?: number[]) => genericNtk(model, xb, b, {
+              inputShape, rows: part, memoryMb: config.memoryMb, products, where: { file: modelJson, field: 'modelTopology' },
+              onProgress: part === undefined ? undefined : (_done, planned) => {
+                progress ??= createProgress('ntk gradients', planned);
+                progress.tick();
+              },
+            });
+            kernel = {
+              block: (xb, b) => generic(xb, b),
+              rows: async (slice) => {
+                try {
+                  return await generic(x, n, slice);
+                } finally {
+                  progress?.stop();
+                }
+              },
+              bytesPerEntry: 8, fixedBytes: 0, whole: true,
+            };
           }
-          log.info(`empirical NTK (${method}) of ${info.model}: ${config.mode === 'diagonal' ? `diagonal of ${n}` : `${rows.length} x ${n}`} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-          await write('empirical', values, { loss: info.loss, output: info.sigmoidOutput ? 'sigmoid' : 'linear', method });
+          await emit('empirical', `empirical NTK (${method}) of ${info.model}`, kernel, { loss: info.loss, output: info.sigmoidOutput ? 'sigmoid' : 'linear', method });
         }
         if (config.kind.includes('infinite')) {
           const options = { sigmaW2: config.sigmaW2, sigmaB2: config.sigmaB2 };
-          const values = config.mode === 'diagonal'
-            ? await kernelDiagonal((xb, b) => reluInfiniteNtk(xb, b, depth, options), x, n)
-            : reluInfiniteNtk(x, n, depth, { ...options, rows });
-          log.info(`infinite-width ReLU NTK, depth ${depth}: ${rows.length} x ${n}`);
-          await write('infinite', values, { depth: String(depth), sigma_w2: String(config.sigmaW2), sigma_b2: String(config.sigmaB2) });
+          const kernel: KernelRows = {
+            block: (xb, b) => reluInfiniteNtk(xb, b, depth, options),
+            rows: async (slice) => reluInfiniteNtk(x, n, depth, { ...options, rows: slice }),
+            bytesPerEntry: 8 * 4, fixedBytes: n * d * 4 + n * 8 * (depth + 1),
+          };
+          await emit('infinite', `infinite-width ReLU NTK, depth ${depth}`, kernel, { depth: String(depth), sigma_w2: String(config.sigmaW2), sigma_b2: String(config.sigmaB2) });
         }
       } finally {
         model.dispose();

@@ -9,7 +9,7 @@ const says = (section: unknown, message: string) =>
 
 test('a missing or empty probe section gets every default', () => {
   const defaults = {
-    kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1,
+    kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1, memoryMb: 1024,
   };
   assert.deepEqual(parseProbeConfig(undefined, F), defaults);
   assert.deepEqual(parseProbeConfig({}, F), defaults);
@@ -19,7 +19,8 @@ test('a missing or empty probe section gets every default', () => {
 });
 
 test('probe messages: closest key, type, range and allowed values at the JSON path', () => {
-  says({ kind: ['relative'] }, 'probe.kind: unknown key (did you mean "kinds"?); allowed: kinds, eta, method, mode, from, probed, measured, precision, shards');
+  says({ kind: ['relative'] }, 'probe.kind: unknown key (did you mean "kinds"?); allowed: kinds, eta, method, mode, from, probed, measured, precision, shards, memoryMb');
+  says({ memoryMb: 0.5 }, 'probe.memoryMb: must be a number >= 1, got 0.5');
   says({ shards: '2' }, 'probe.shards: must be a positive integer, got "2"');
   says({ shards: 1.5 }, 'probe.shards: must be a positive integer, got 1.5');
   says({ eta: -1 }, 'probe.eta: must be "authors" or a positive number (> 0), got -1');
@@ -29,5 +30,5 @@ test('probe messages: closest key, type, range and allowed values at the JSON pa
   says({ kinds: ['relative', 'ntk'] }, 'probe.kinds[1]: must be one of relative, kernelized, got "ntk"');
   says({ kinds: [] }, 'probe.kinds: must be a non-empty list (each item one of relative, kernelized), got []');
   says({ kinds: ['relative', 'relative'] }, 'probe.kinds: lists the kind "relative" twice');
-  says([], 'probe: must be an object with keys kinds, eta, method, mode, from, probed, measured, precision, shards, got []');
+  says([], 'probe: must be an object with keys kinds, eta, method, mode, from, probed, measured, precision, shards, memoryMb, got []');
 });

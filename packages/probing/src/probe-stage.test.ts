@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
+import { createRng, ElasticityError, initBackend, loadModelDir, readMatrixBlocks, readMatrixFile, saveModelDir, trainedOnRecord, writeDatasetFile } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { readDenseMlp, readMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
@@ -18,15 +19,15 @@ const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 const meta = { stage: 'ingest', params: {}, seed: 0, inputs: {} };
 
 test('parseProbeConfig applies defaults and names the bad key', () => {
-  const defaults = { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1 };
+  const defaults = { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1, memoryMb: 1024 };
   assert.deepEqual(parseProbeConfig({}, 'p.json'), defaults);
   assert.deepEqual(parseProbeConfig({ kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2 }, 'p.json'),
-    { kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2 });
+    { kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2, memoryMb: 1024 });
   const bad: Array<[unknown, string]> = [
     [{ etaa: 1 }, 'probe.etaa'], [{ eta: -1 }, 'probe.eta'], [{ eta: 'paper' }, 'probe.eta'], [{ kinds: [] }, 'probe.kinds'],
     [{ kinds: ['ntk'] }, 'probe.kinds[0]'], [{ method: 'slow' }, 'probe.method'], [{ mode: 'sometimes' }, 'probe.mode'],
     [{ probed: 'train' }, 'probe.probed'], [{ measured: 3 }, 'probe.measured'], [{ precision: 'half' }, 'probe.precision'],
-    [{ from: 'best' }, 'probe.from'], [{ shards: 0 }, 'probe.shards'], [[], 'probe'],
+    [{ from: 'best' }, 'probe.from'], [{ shards: 0 }, 'probe.shards'], [{ memoryMb: 0 }, 'probe.memoryMb'], [[], 'probe'],
   ];
   for (const [section, field] of bad) {
     assert.throws(() => parseProbeConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.message.startsWith(`p.json: ${field}:`), JSON.stringify(section));
@@ -163,5 +164,44 @@ test('probed and measured sets: steps at every example, changes measured at the 
     assert.ok(rowRelativeError(matrix.values, kernelizedSimilarity(ref), 10, 4) < 1e-9);
     const rel = (await readMatrixFile(join(root, 'out', 'relative.arrow'))).matrix;
     assert.ok(rowRelativeError(rel.values, relativeSimilarity(ref), 10, 4) < 1e-9);
+  });
+});
+
+test('probe.memoryMb: rows over the budget are probed in blocks, one record batch each, equal to the whole probe to 1e-12 (authors eta; ReLU MSE and sigmoid BCE; float64 and float32 products); the online probe over the budget is refused, no file written', async () => {
+  await withTempDir('probe-blocks-', async (root) => {
+    const rng = createRng(17);
+    const d = 5, n = 300;
+    const dataset: Dataset = {
+      name: 'blocks', inputShape: [d], scaling: 'none', ids: Int32Array.from({ length: n }, (_, i) => 1000 + i), x: randomInputs(rng, n, d), d,
+      target: Float32Array.from({ length: n }, (_, i) => i % 2), classes: Int16Array.from({ length: n }, (_, i) => i % 2), roles: Array.from({ length: n }, () => 'primary' as const),
+    };
+    await writeDatasetFile(join(root, 'dataset.arrow'), dataset, meta);
+    for (const sigmoidOutput of [false, true]) {
+      const modelDir = join(root, `train-${sigmoidOutput}`);
+      const info = { model: 'MLPNet', loss: sigmoidOutput ? 'bce' as const : 'mse' as const, sigmoidOutput, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) };
+      await saveModelDir(mlpToModel(randomMlp(rng, d, 7, 'relu', sigmoidOutput)), join(modelDir, 'model'), info);
+      const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir };
+      for (const precision of ['float64', 'float32']) {
+        const dir = join(root, `${sigmoidOutput}-${precision}`);
+        await runProbe({ ...base, config: { precision }, outDir: join(dir, 'whole') });
+        // 1 MB: rows of 300 entries at 40 bytes beside the features, about 85 rows a block
+        await runProbe({ ...base, config: { precision, memoryMb: 1 }, outDir: join(dir, 'blocks') });
+        for (const file of ['relative.arrow', 'kernelized.arrow']) {
+          const whole = (await readMatrixFile(join(dir, 'whole', file))).matrix;
+          const blocked = (await readMatrixFile(join(dir, 'blocks', file))).matrix;
+          let batches = 0;
+          for await (const _block of (await readMatrixBlocks(join(dir, 'blocks', file))).blocks()) batches += 1;
+          assert.ok(batches >= 3, `${dir} ${file}: ${batches} record batches`);
+          assert.deepEqual(blocked.rowIds, whole.rowIds);
+          assert.deepEqual(blocked.eta, whole.eta, 'the same step size per row');
+          assert.deepEqual(blocked.extra, whole.extra);
+          const error = rowRelativeError(blocked.values, whole.values, n, n);
+          assert.ok(error <= 1e-12, `${dir} ${file}: row-relative error ${error}`);
+        }
+      }
+      await assert.rejects(runProbe({ ...base, config: { mode: 'online', eta: 0.01, memoryMb: 1 }, outDir: join(root, 'online') }),
+        (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: probe.memoryMb: the online probe holds all 300 rows'));
+      assert.equal(existsSync(join(root, 'online', 'relative.arrow')), false);
+    }
   });
 });

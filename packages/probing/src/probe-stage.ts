@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import {
-  check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, readDatasetFile, ROW_TOTAL_KEY, runStage, writeMatrixFile,
-  requestedRows, shardedStageParams,
+  check, createProgress, ElasticityError, initBackend, loadTrainedModel, matrixRowsWithin, mergeMatrixShards, modelInputShape, openMatrixBlockWriter, readDatasetFile,
+  ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows, shardedStageParams,
 } from '@elasticity/core';
-import { createProducts, inspectMlpNet } from '@elasticity/mlp-engine';
+import { createProducts, inspectMlpNet, readoutWidth } from '@elasticity/mlp-engine';
 import type { Dataset, Progress, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import type { MlpNet } from '@elasticity/mlp-engine';
 import { fastNetProbe } from './fast-mlp-probe.ts';
@@ -102,30 +102,65 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
       const onRow = (): void => (progress ??= createProgress('probe', end - start)).tick();
       const onPhase = (phase: string, seconds: number): void => log.info(`batched probe: ${phase} done at ${seconds.toFixed(2)} s`);
       const where = { file: pipelineFile, field: 'probe.eta' };
-      let result: ProbeResult;
+      const ids = Int32Array.from(union, (row) => dataset.ids[row]);
+      const columnIds = Int32Array.from(columns, (u) => ids[u]);
+      const similarity: Record<ProbeKind, (p: ProbeResult) => Float64Array> = { relative: relativeSimilarity, kernelized: kernelizedSimilarity };
+      const header = (kind: ProbeKind) => ({
+        kind, columnIds,
+        extra: {
+          loss: info.loss, eta_schedule: config.eta === 'authors' ? 'authors' : 'fixed', method, mode: config.mode, from: config.from,
+          probed: config.probed, measured: config.measured, model: info.model, [ROW_TOTAL_KEY]: String(total),
+        },
+      });
+      /** Probes the given rows (reset mode) or the stage's rows (online: every step from the first). */
+      const probeRows = async (part: number[], phases: boolean): Promise<ProbeResult> => {
+        const examples = online ? ex : { ...ex, rows: part };
+        const result = net && method === 'fast'
+          ? (await fastNetProbe(net, examples, info.loss, config.eta, { mode: config.mode, products, onRow, onPhase: phases ? onPhase : undefined, where })).result
+          : await genericProbe(model, examples, info.loss, config.eta, { inputShape, mode: config.mode, onRow, where });
+        checkRows(result, ids, config.kinds, { pipelineFile, modelJson });
+        return result;
+      };
+      const rowsToProbe = ex.rows.slice(online ? start : 0);
+      const units = net ? net.layers.reduce((sum, layer) => sum + layer.units, 0) + readoutWidth(net) : 0;
+      const blockRows = matrixRowsWithin(config.memoryMb, {
+        // per entry: the changes, each similarity and the products' work arrays (float64); fixed: the inputs and every example's features
+        columns: columns.length, bytesPerEntry: 8 * (3 + config.kinds.length), fixedBytes: N * d * 4 + N * 2 * units * 8,
+      }, { file: pipelineFile, field: 'probe.memoryMb' });
+      const blocked = blockRows < rowsToProbe.length;
+      if (blocked && (online || method !== 'fast')) {
+        throw new ElasticityError(`the ${method === 'fast' ? 'online' : 'generic'} probe holds all ${rowsToProbe.length} rows x ${columns.length} columns, over the budget: raise probe.memoryMb, or split the rows with probe.shards`, { file: pipelineFile, field: 'probe.memoryMb' });
+      }
       try {
-        result = net && method === 'fast'
-          ? (await fastNetProbe(net, ex, info.loss, config.eta, { mode: config.mode, products, onRow, onPhase, where })).result
-          : await genericProbe(model, ex, info.loss, config.eta, { inputShape, mode: config.mode, onRow, where });
+        if (!blocked) {
+          const result = await probeRows(rowsToProbe, true);
+          log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${Math.min(...result.eta)}..${Math.max(...result.eta)}`);
+          const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
+          for (const kind of config.kinds) {
+            await writeMatrixFile(join(dir, `${kind}.arrow`), { ...header(kind), rowIds, values: similarity[kind](result), eta: result.eta }, meta);
+          }
+          return;
+        }
+        const blocks = Math.ceil(rowsToProbe.length / blockRows);
+        log.info(`${rowsToProbe.length} rows in ${blocks} blocks of up to ${blockRows} rows (probe.memoryMb ${config.memoryMb})`);
+        const writers = await Promise.all(config.kinds.map((kind) => openMatrixBlockWriter(join(dir, `${kind}.arrow`), header(kind), meta)));
+        let [low, high] = [Infinity, -Infinity];
+        try {
+          for (let from = 0; from < rowsToProbe.length; from += blockRows) {
+            const result = await probeRows(rowsToProbe.slice(from, from + blockRows), false);
+            const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
+            for (const [k, kind] of config.kinds.entries()) await writers[k].append({ rowIds, values: similarity[kind](result), eta: result.eta });
+            [low, high] = [Math.min(low, ...result.eta), Math.max(high, ...result.eta)];
+          }
+          for (const writer of writers) await writer.close();
+        } catch (error) {
+          for (const writer of writers) await writer.abort();
+          throw error;
+        }
+        log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${low}..${high}`);
       } finally {
         progress?.stop();
         model.dispose();
-      }
-      log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${Math.min(...result.eta)}..${Math.max(...result.eta)}`);
-      const ids = Int32Array.from(union, (row) => dataset.ids[row]);
-      checkRows(result, ids, config.kinds, { pipelineFile, modelJson });
-
-      const similarity: Record<ProbeKind, (p: ProbeResult) => Float64Array> = { relative: relativeSimilarity, kernelized: kernelizedSimilarity };
-      const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
-      const columnIds = Int32Array.from(columns, (u) => ids[u]);
-      for (const kind of config.kinds) {
-        await writeMatrixFile(join(dir, `${kind}.arrow`), {
-          kind, rowIds, columnIds, values: similarity[kind](result), eta: result.eta,
-          extra: {
-            loss: info.loss, eta_schedule: config.eta === 'authors' ? 'authors' : 'fixed', method, mode: config.mode, from: config.from,
-            probed: config.probed, measured: config.measured, model: info.model, [ROW_TOTAL_KEY]: String(total),
-          },
-        }, meta);
       }
     },
   );

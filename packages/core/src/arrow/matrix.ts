@@ -25,24 +25,35 @@ export async function writeMatrixFile(file: string, m: ExampleMatrix, meta: Omit
   if (m.values.length !== m.rowIds.length * m.columnIds.length) {
     throw new Error(`matrix ${m.kind}: ${m.values.length} values for ${m.rowIds.length} x ${m.columnIds.length}`);
   }
+  await writeContractFile(file, MATRIX_CONTRACT, matrixColumns(m), matrixMetadata(m, meta));
+}
+
+/** A matrix's columns under the matrix contract: id, row (and eta when it has one). */
+export function matrixColumns(m: Pick<ExampleMatrix, 'rowIds' | 'values' | 'eta'>): Record<string, Int32Array | Float64Array> {
   const columns: Record<string, Int32Array | Float64Array> = { id: m.rowIds, row: m.values };
   if (m.eta) columns.eta = m.eta;
-  await writeContractFile(file, MATRIX_CONTRACT, columns, {
-    ...meta,
-    extra: { ...(m.extra ?? {}), kind: m.kind, column_ids: JSON.stringify(Array.from(m.columnIds)) },
-  });
+  return columns;
+}
+
+/** A matrix file's metadata: the stage's, its kind, its column ids and its further keys. */
+export function matrixMetadata(m: Pick<ExampleMatrix, 'kind' | 'columnIds' | 'extra'>, meta: Omit<StageMeta, 'schemaVersion' | 'extra'>): Omit<StageMeta, 'schemaVersion'> {
+  return { ...meta, extra: { ...(m.extra ?? {}), kind: m.kind, column_ids: JSON.stringify(Array.from(m.columnIds)) } };
+}
+
+/** The column_ids metadata value: a JSON list of integers. */
+export function parseColumnIds(value: string, file: string): Int32Array {
+  try {
+    const parsed = JSON.parse(value);
+    if (!Array.isArray(parsed) || !parsed.every(Number.isInteger)) throw new Error('not integers');
+    return Int32Array.from(parsed);
+  } catch {
+    throw new ElasticityError('column_ids is not a JSON list of integers', { file, field: 'metadata.column_ids' });
+  }
 }
 
 export async function readMatrixFile(file: string): Promise<{ matrix: ExampleMatrix; meta: StageMeta }> {
   const t = await readContractFile(file, MATRIX_CONTRACT);
-  let columnIds: Int32Array;
-  try {
-    const parsed = JSON.parse(t.meta.extra.column_ids);
-    if (!Array.isArray(parsed) || !parsed.every(Number.isInteger)) throw new Error('not integers');
-    columnIds = Int32Array.from(parsed);
-  } catch {
-    throw new ElasticityError('column_ids is not a JSON list of integers', { file, field: 'metadata.column_ids' });
-  }
+  const columnIds = parseColumnIds(t.meta.extra.column_ids, file);
   const cols = t.rows === 0 ? columnIds.length : t.listSizes.row;
   if (cols !== columnIds.length) {
     throw new ElasticityError(`rows have ${cols} values but column_ids lists ${columnIds.length} examples`, { file, field: 'row' });

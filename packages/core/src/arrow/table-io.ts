@@ -36,6 +36,16 @@ export function encodeContractTable(
   columns: Record<string, ColumnValues>,
   meta: Omit<StageMeta, 'schemaVersion'>,
 ): Uint8Array {
+  const batch = contractRecordBatch(contract, columns, meta);
+  return tableToIPC(new Table(batch.schema, [batch]), 'file');
+}
+
+/** Columns as one record batch under `contract`, its schema carrying `meta` (validating lengths first). */
+export function contractRecordBatch(
+  contract: Contract,
+  columns: Record<string, ColumnValues>,
+  meta: Omit<StageMeta, 'schemaVersion'>,
+): RecordBatch {
   const specs = [...contract.required, ...(contract.optional ?? []).filter((s) => columns[s.name] !== undefined)];
   const rows = columns[contract.required[0].name].length;
   const fields: Field[] = [];
@@ -53,8 +63,7 @@ export function encodeContractTable(
     return columnData(spec.kind, values, rows, listSize);
   });
   const schema = new Schema(fields, encodeMeta({ ...meta, schemaVersion: contract.schemaVersion }));
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
-  return tableToIPC(new Table(schema, [batch]), 'file');
+  return new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
 }
 
 /** Reads and decodes an Arrow IPC file (file or stream format), with one clear error if it is not one. */

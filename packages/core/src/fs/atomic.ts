@@ -29,6 +29,32 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   }
 }
 
+/** A file written in parts: to `temp` first; `commit` flushes it and renames it to its final name, `discard` removes it. */
+export interface AtomicTarget {
+  temp: string;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** The temp name beside `file` that a streamed output is written to, published under `file` only once whole. */
+export async function atomicTarget(file: string): Promise<AtomicTarget> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = tempNameFor(file);
+  return {
+    temp,
+    commit: async () => {
+      const handle = await open(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+    },
+    discard: () => rm(temp, { force: true }),
+  };
+}
+
 /**
  * Writes several files so that they appear together: all are written to a
  * temp folder beside `dir`, then each is renamed into `dir`. Used for outputs

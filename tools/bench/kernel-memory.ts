@@ -1,0 +1,184 @@
+/**
+ * Benchmark of kernels beyond memory: pipelines/bench/kernel-memory.json
+ * (the empirical NTK of a trained MLPNet, width 4096, over the primary
+ * points of the torus, ntk.memoryMb 4096) at 10,000 and 40,000 primary
+ * points. Each stage runs as the pipeline runs it (`elasticity STAGE
+ * --pipeline FILE`, its own process) under GNU time, which gives its wall
+ * time and peak resident memory (worker threads included). At 10,000 the
+ * NTK also runs within the default budget (ntk.memoryMb 1024: the rows in
+ * blocks), timed beside the pipeline's budget, and the two files are
+ * compared. Every NTK file is then read back block by block: its rows,
+ * its record batches, and the symmetry of the kernel on 10,000 random pairs.
+ *
+ *   node --import tsx tools/bench/kernel-memory.ts                  # writes tools/bench/results/kernel-memory.json
+ *   node --import tsx tools/bench/kernel-memory.ts --sizes 2000     # a small run (its own JSON) to check the script
+ *
+ * The JSON is rewritten after every run (`complete: false` until the last).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng, readMatrixBlocks, readMatrixFile, writeFileAtomic } from '@elasticity/core';
+import { rowRelativeError } from '@elasticity/core/testing';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const PIPELINE = join(ROOT, 'pipelines/bench/kernel-memory.json');
+const GNU_TIME = '/usr/bin/time';
+const DEFAULT_SIZES = [10_000, 40_000];
+/** The size at which the kernel is also computed within the default budget (ntk.memoryMb 1024), for comparison. */
+const COMPARED_SIZE = 10_000;
+const DEFAULT_BUDGET_MB = 1024;
+
+interface StageRecord {
+  stage: string;
+  seconds: number;
+  peak_rss_mb: number;
+}
+
+interface NtkRecord extends StageRecord {
+  memory_mb: number;
+  record_batches: number;
+  rows: number;
+  file_mb: number;
+  /** Largest |K_ij - K_ji| / max |K| over 10,000 random pairs (float32 products: rounding in the last digits). */
+  symmetry_error: number;
+}
+
+interface SizeRecord {
+  primary_points: number;
+  ingest: StageRecord;
+  train: StageRecord;
+  ntk: NtkRecord;
+  /** At 10,000: the same kernel within the default budget (ntk.memoryMb 1024), and the largest row-relative difference of the two files. */
+  ntk_default_budget?: NtkRecord;
+  default_vs_pipeline_budget_row_relative_error?: number;
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A copy of the benchmark pipeline with `points` draws and the NTK's budget set. */
+function pipelineFile(points: number, memoryMb: number | undefined, dir: string): string {
+  const json = JSON.parse(readFileSync(PIPELINE, 'utf8')) as { dataset: { synthetic: { points: number } }; ntk: { memoryMb: number }; $schema?: string };
+  json.dataset.synthetic.points = points;
+  if (memoryMb !== undefined) json.ntk.memoryMb = memoryMb;
+  delete json.$schema;
+  const file = join(dir, 'kernel-memory.json');
+  writeFileSync(file, JSON.stringify(json, null, 2));
+  return file;
+}
+
+/** Runs one stage under GNU time; returns its wall seconds and peak RSS, and its log. */
+function runStage(stage: string, file: string, data: string): StageRecord & { log: string } {
+  const timeFile = join(mkdtempSync(join(tmpdir(), 'kernel-memory-time-')), 'time.txt');
+  const child = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, '--import', 'tsx', 'packages/cli/src/bin.ts', stage, '--pipeline', file, '--data', data], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true' },
+  });
+  const log = `${child.stdout}${child.stderr}`;
+  process.stderr.write(log);
+  if (child.status !== 0) throw new Error(`stage ${stage} failed (exit ${child.status}); its log is above`);
+  const [seconds, kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
+  return { stage, seconds: Number(seconds.toFixed(1)), peak_rss_mb: Math.round(kb / 1024), log };
+}
+
+/** Reads an NTK file block by block: rows, record batches, and the symmetry of 10,000 random pairs. */
+async function checkNtkFile(file: string, n: number): Promise<Pick<NtkRecord, 'record_batches' | 'rows' | 'symmetry_error'>> {
+  const rng = createRng(1);
+  const pairs = Array.from({ length: 10_000 }, () => [Math.floor(rng.next() * n), Math.floor(rng.next() * n)] as const);
+  const wanted = new Map<number, number[]>();
+  for (const [i, j] of [...pairs, ...pairs.map(([i, j]) => [j, i] as const)]) wanted.set(i, [...(wanted.get(i) ?? []), j]);
+  const entry = new Map<string, number>();
+  const opened = await readMatrixBlocks(file);
+  let rows = 0;
+  let batches = 0;
+  let largest = 0;
+  for await (const block of opened.blocks()) {
+    for (let r = 0; r < block.rowIds.length; r++) {
+      const i = rows + r;
+      for (let j = 0; j < n; j++) largest = Math.max(largest, Math.abs(block.values[r * n + j]));
+      for (const j of wanted.get(i) ?? []) entry.set(`${i},${j}`, block.values[r * n + j]);
+    }
+    rows += block.rowIds.length;
+    batches += 1;
+  }
+  let symmetry = 0;
+  for (const [i, j] of pairs) symmetry = Math.max(symmetry, Math.abs(entry.get(`${i},${j}`)! - entry.get(`${j},${i}`)!));
+  return { record_batches: batches, rows, symmetry_error: symmetry / largest };
+}
+
+async function runNtk(file: string, data: string, n: number, memoryMb: number): Promise<NtkRecord> {
+  const { log: _log, ...record } = runStage('ntk', file, data);
+  const ntkFile = join(data, 'kernel-memory', 'ntk', 'ntk.arrow');
+  const checked = await checkNtkFile(ntkFile, n);
+  const fileMb = Math.round(Number(execFileSync('stat', ['-c', '%s', ntkFile], { encoding: 'utf8' })) / 2 ** 20);
+  return { ...record, memory_mb: memoryMb, file_mb: fileMb, ...checked };
+}
+
+async function main(): Promise<void> {
+  const sizes = (argValue('--sizes') ?? DEFAULT_SIZES.join(',')).split(',').map(Number);
+  if (!sizes.every((s) => Number.isInteger(s) && s > 0)) throw new Error('--sizes takes positive integers, comma-separated');
+  const budget = (JSON.parse(readFileSync(PIPELINE, 'utf8')) as { ntk: { memoryMb: number } }).ntk.memoryMb;
+  const standard = sizes.join(',') === DEFAULT_SIZES.join(',');
+  const out = join(ROOT, 'tools/bench/results', standard ? 'kernel-memory.json' : `kernel-memory-${sizes.join('-')}.json`);
+  const records: SizeRecord[] = [];
+  const started = performance.now();
+  const write = async (complete: boolean): Promise<void> => {
+    await writeFileAtomic(out, `${JSON.stringify({
+      benchmark: 'kernel-memory',
+      command: `node --import tsx tools/bench/kernel-memory.ts${standard ? '' : ` --sizes ${sizes.join(',')}`}`,
+      configuration: 'pipelines/bench/kernel-memory.json: empirical NTK (closed form, precision "auto": float32 products summed in float64 at these sizes) of a trained MLPNet (width 4096, 2 epochs of SGD lr 1e-4, batch 100, MSE) over the primary points of the torus, ntk.memoryMb ' + budget,
+      complete,
+      sizes: records,
+      wall_seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      git_commit: gitCommit(),
+      node: process.version,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? 'unknown',
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+    }, null, 2)}\n`);
+  };
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), `kernel-memory-${n}-`));
+    try {
+      const data = join(dir, 'data');
+      const file = pipelineFile(n, undefined, dir);
+      process.stderr.write(`\n=== ${n} primary points ===\n`);
+      const { log: _i, ...ingest } = runStage('ingest', file, data);
+      const { log: _t, ...train } = runStage('train', file, data);
+      const record: SizeRecord = { primary_points: n, ingest, train, ntk: await runNtk(file, data, n, budget) };
+      process.stderr.write(`=== ntk at ${n}: ${record.ntk.seconds} s, peak RSS ${record.ntk.peak_rss_mb} MB, ${record.ntk.record_batches} record batches ===\n`);
+      if (n === COMPARED_SIZE || !standard) {
+        const first = join(dir, 'ntk-pipeline-budget.arrow');
+        execFileSync('mv', [join(data, 'kernel-memory', 'ntk', 'ntk.arrow'), first]);
+        record.ntk_default_budget = await runNtk(pipelineFile(n, DEFAULT_BUDGET_MB, dir), data, n, DEFAULT_BUDGET_MB);
+        const a = (await readMatrixFile(first)).matrix.values;
+        const b = (await readMatrixFile(join(data, 'kernel-memory', 'ntk', 'ntk.arrow'))).matrix.values;
+        record.default_vs_pipeline_budget_row_relative_error = rowRelativeError(b, a, n, n);
+        process.stderr.write(`=== default budget at ${n}: ${record.ntk_default_budget.seconds} s, peak RSS ${record.ntk_default_budget.peak_rss_mb} MB, ${record.ntk_default_budget.record_batches} record batches; vs the pipeline's budget ${record.default_vs_pipeline_budget_row_relative_error} ===\n`);
+      }
+      records.push(record);
+      await write(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  await write(true);
+  process.stdout.write(`${readFileSync(out, 'utf8')}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`error: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});
