@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ElasticityError, readDatasetFile, readMatrixFile } from '@elasticity/core';
-import { runIngest } from './ingest.ts';
+import { ElasticityError, readDatasetFile, readMatrixBlocks, readMatrixFile } from '@elasticity/core';
+import { runIngest, writeSyntheticGeodesics } from './ingest.ts';
 import { mnistSampleFiles } from './readers/mnist-sample.ts';
 import { fakePixels, writeCifarFolder, writeMnistFolder } from './readers/fixtures.ts';
 import { boxGeometry } from './synthetic/folded-boxes.ts';
@@ -91,6 +91,25 @@ test('synthetic ingest writes the geodesic distances of the label-1 points (toru
         assert.ok(Math.abs(matrix.values[a * 12 + b] - expected) < 1e-12, `${a},${b}`);
       }
     }
+  });
+});
+
+test('a geodesic matrix over its block size is written in row blocks (record batches) equal to the whole matrix, exactly symmetric', async () => {
+  await withDir(async (dir) => {
+    const outDir = join(dir, 'ingest');
+    const result = await runIngest({ config: { source: 'synthetic', seed: 5, synthetic: { shape: 'helix', points: 50 } }, pipelineFile: 'p.json', outDir });
+    const { dataset } = await readDatasetFile(result.datasetFile);
+    const whole = (await readMatrixFile(result.geodesicFile!)).matrix;
+    const file = join(dir, 'blocks.arrow');
+    // 7 rows of 50 float64 values a block: 8 blocks
+    assert.equal(await writeSyntheticGeodesics(file, 'helix', dataset, { stage: 'ingest', params: {}, seed: 5, inputs: {} }, 8 * 50 * 7), 50);
+    let batches = 0;
+    for await (const _block of (await readMatrixBlocks(file)).blocks()) batches += 1;
+    assert.equal(batches, 8);
+    const blocked = (await readMatrixFile(file)).matrix;
+    assert.deepEqual(blocked.values, whole.values);
+    assert.deepEqual(blocked.rowIds, whole.rowIds);
+    for (let a = 0; a < 50; a++) for (let b = 0; b < 50; b++) assert.equal(blocked.values[a * 50 + b], blocked.values[b * 50 + a]);
   });
 });
 

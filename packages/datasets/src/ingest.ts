@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { primaryIndices, runStage, writeDatasetFile, writeMatrixFile } from '@elasticity/core';
-import type { Dataset, ExampleMatrix, Role } from '@elasticity/core';
+import { openMatrixBlockWriter, primaryIndices, runStage, writeDatasetFile, writeMatrixFile } from '@elasticity/core';
+import type { Dataset, ExampleMatrix, Role, StageMeta } from '@elasticity/core';
 import { parseIngestConfig } from './config.ts';
 import type { ImageIngestConfig, SyntheticIngestConfig } from './config.ts';
 import { className, classNames } from './classes.ts';
@@ -89,22 +89,60 @@ export function syntheticDataset(config: SyntheticIngestConfig): Dataset {
  * similarity-vs-geodesic analysis compares against (method.md section 6).
  */
 export function syntheticGeodesics(shape: SyntheticShape, ds: Dataset): ExampleMatrix {
-  const k = ds.coordDim;
-  if (!ds.coord || !k) throw new Error(`${ds.name}: no intrinsic coordinates`);
+  const { ids } = geodesicHeader(ds);
+  return { kind: 'geodesic', rowIds: ids, columnIds: ids, values: syntheticGeodesicRows(shape, ds, 0, ids.length), extra: { shape, label: '1' } };
+}
+
+/** The primary points' ids (rows and columns of the geodesic matrix), in dataset order. */
+function geodesicHeader(ds: Dataset): { rows: number[]; ids: Int32Array } {
+  if (!ds.coord || !ds.coordDim) throw new Error(`${ds.name}: no intrinsic coordinates`);
   const rows = primaryIndices(ds);
+  return { rows, ids: Int32Array.from(rows, (r) => ds.ids[r]) };
+}
+
+/** Rows [from, to) of the geodesic matrix; each distance computed from the pair in dataset order, so every block agrees with the whole matrix and it is exactly symmetric. */
+function syntheticGeodesicRows(shape: SyntheticShape, ds: Dataset, from: number, to: number): Float64Array {
+  const k = ds.coordDim!;
+  const { rows } = geodesicHeader(ds);
   const n = rows.length;
-  const ids = Int32Array.from(rows, (r) => ds.ids[r]);
-  const values = new Float64Array(n * n);
   const coordOf = (r: number) => ds.coord!.subarray(r * k, (r + 1) * k);
-  for (let a = 0; a < n; a++) {
+  const values = new Float64Array((to - from) * n);
+  for (let a = from; a < to; a++) {
     const ca = coordOf(rows[a]);
-    for (let b = a + 1; b < n; b++) {
-      const g = geodesicDistance(shape, ca, coordOf(rows[b]), 1);
-      values[a * n + b] = g;
-      values[b * n + a] = g;
+    for (let b = 0; b < n; b++) {
+      if (b === a) continue;
+      values[(a - from) * n + b] = b > a ? geodesicDistance(shape, ca, coordOf(rows[b]), 1) : geodesicDistance(shape, coordOf(rows[b]), ca, 1);
     }
   }
-  return { kind: 'geodesic', rowIds: ids, columnIds: ids, values, extra: { shape, label: '1' } };
+  return values;
+}
+
+/** Geodesic matrices larger than this are computed and written in blocks of rows of about this size. */
+const GEODESIC_BLOCK_BYTES = 256 * 2 ** 20;
+
+/** Writes the geodesic matrix: whole when it is small, else in row blocks (one record batch each), so memory stays bounded whatever the number of points. */
+export async function writeSyntheticGeodesics(
+  file: string, shape: SyntheticShape, ds: Dataset, meta: Omit<StageMeta, 'schemaVersion' | 'extra'>, blockBytes = GEODESIC_BLOCK_BYTES,
+): Promise<number> {
+  const { ids } = geodesicHeader(ds);
+  const n = ids.length;
+  const blockRows = Math.max(1, Math.floor(blockBytes / (8 * n)));
+  if (blockRows >= n) {
+    await writeMatrixFile(file, syntheticGeodesics(shape, ds), meta);
+    return n;
+  }
+  const writer = await openMatrixBlockWriter(file, { kind: 'geodesic', columnIds: ids, extra: { shape, label: '1' } }, meta);
+  try {
+    for (let from = 0; from < n; from += blockRows) {
+      const to = Math.min(n, from + blockRows);
+      await writer.append({ rowIds: ids.subarray(from, to), values: syntheticGeodesicRows(shape, ds, from, to) });
+    }
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return n;
 }
 
 /**
@@ -131,9 +169,8 @@ export async function runIngest(options: IngestOptions): Promise<{ datasetFile: 
     if (config.source === 'synthetic') {
       const ds = syntheticDataset(config);
       await writeDatasetFile(join(dir, DATASET_FILE), ds, meta);
-      const geodesics = syntheticGeodesics(config.synthetic.shape, ds);
-      await writeMatrixFile(join(dir, GEODESIC_FILE), geodesics, meta);
-      log.info(`${ds.name}: ${ds.ids.length} points in ${ds.d}-d, coord ${ds.coordDim}-d; geodesic distances of ${geodesics.rowIds.length} primary points`);
+      const primary = await writeSyntheticGeodesics(join(dir, GEODESIC_FILE), config.synthetic.shape, ds, meta);
+      log.info(`${ds.name}: ${ds.ids.length} points in ${ds.d}-d, coord ${ds.coordDim}-d; geodesic distances of ${primary} primary points`);
       return { datasetFile, geodesicFile: join(outDir, GEODESIC_FILE) };
     }
     const started = performance.now();

@@ -8,6 +8,7 @@ export type { MlpNet, MlpLayer } from './mlp-net.ts';
 export { definitionOutput, randomNet, zooNets } from './random-net.ts';
 export { netToModel } from './net-to-model.ts';
 export { mlpNetFeatures, layerPreActivations, gatherRows } from './net-features.ts';
+export { featureMemoryBytes } from './feature-memory.ts';
 export type { MlpNetFeatures } from './net-features.ts';
 export { createProducts, FLOAT64_PRODUCTS, PRODUCT_PRECISIONS } from './products.ts';
 export type { Products, ProductOptions, ProductPrecision } from './products.ts';

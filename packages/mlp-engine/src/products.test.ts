@@ -243,3 +243,17 @@ test('a layer as float32 tiles: pre-activations within the bound, ReLU masks the
     assert.equal(await createProducts({ precision: 'float64' }).layer(layer, x, n), undefined);
   }
 });
+
+test('precisionRows: a block of rows with the whole product\'s precisionRows equals those rows of the whole product bit for bit under "auto"; alone it may take the other precision', async () => {
+  const m = 120, n = 100, k = 300;
+  const a = random(m * k, 21), b = random(n * k, 22);
+  // whole: 120 x 100 x 300 = 3.6e6 >= 1e6, float32 blocks; a block of 20 rows: 6e5 < 1e6, float64 on its own
+  const auto = createProducts({ precision: 'auto', autoMinWork: 1e6 });
+  const whole = await auto.abt(a, b, m, n, k);
+  const rows = a.subarray(40 * k, 60 * k);
+  const block = await auto.abt(rows, b, 20, n, k, { precisionRows: m });
+  assert.deepEqual(block, whole.subarray(40 * n, 60 * n));
+  const alone = await auto.abt(rows, b, 20, n, k);
+  assert.deepEqual(alone, await createProducts({ precision: 'float64' }).abt(rows, b, 20, n, k), 'alone, the block is a float64 product');
+  assert.notDeepEqual(alone, block);
+});

@@ -60,6 +60,12 @@ export interface AbtOptions {
    * Ignored by float64 products (the other terms add 0).
    */
   kRows?: Int32Array;
+  /**
+   * 'auto' precision decides as for a product of this many rows of A (default
+   * m): a block of rows of a larger product is then computed as the whole
+   * product would be, in the same precision.
+   */
+  precisionRows?: number;
 }
 
 /** One dense layer's forward pass over n examples, computed by float32 products (see Products.layer). */
@@ -348,7 +354,7 @@ export function createProducts(options: ProductOptions = {}): Products {
       if (threads > 0 && precision !== 'float64') pool.ensure(threads);
     },
     async abt(a, b, m, n, k, opts = {}) {
-      if (a && b && !isFloat32(m, n, k)) return matMulABt(opts.map ? mapped(a, m, k, opts.map) : a, b, m, n, k);
+      if (a && b && !isFloat32(opts.precisionRows ?? m, n, k)) return matMulABt(opts.map ? mapped(a, m, k, opts.map) : a, b, m, n, k);
       const { aT, aCols } = opts;
       if (!a && !(aT && aT.length % k === 0 && (aCols ? aCols.length === m : aT.length === m * k))) throw new Error(`Products.abt: no A (${m} x ${k}) given, row-major or k-major`);
       if (!b && !(opts.bT && opts.bT.length === n * k)) throw new Error(`Products.abt: no B (${n} x ${k}) given, row-major or k-major`);

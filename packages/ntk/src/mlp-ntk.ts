@@ -28,6 +28,8 @@ export interface MlpNetNtkOptions {
   /** Rows of the kernel to compute (indices into x; default all): a row shard. Columns are always all n examples. */
   rows?: ArrayLike<number>;
   products?: Products;
+  /** 'auto' precision of the products as for this many rows (default rows.length): a block of a larger kernel is computed as the whole kernel is. */
+  precisionRows?: number;
   /** Forward and backward features of all n examples (computed when absent; must include `back`, row-major or k-major). */
   features?: MlpNetFeatures<boolean>;
 }
@@ -49,14 +51,15 @@ export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: 
   const F = options.features ?? (await mlpNetFeatures(net, x, n, products, { backward: true, rowMajor: false }));
   const rows = options.rows ?? Array.from({ length: n }, (_, i) => i);
   const nr = rows.length;
+  const precisionRows = options.precisionRows ?? nr;
   const R = readoutWidth(net);
   const L = net.layers.length;
   const aCols = Int32Array.from(rows);
   /** Gram rows x all of a feature matrix: from its float32 k-major copy (made with the features: no transposition) when there is one. */
   const gram = (m: Float64Array | undefined, kMajor: Float32Array | undefined, width: number, what: string, kRows?: Int32Array): Promise<Float64Array> => {
-    if (kMajor) return products.abt(undefined, undefined, nr, n, width, { aT: kMajor, aCols, bT: kMajor, kRows });
+    if (kMajor) return products.abt(undefined, undefined, nr, n, width, { aT: kMajor, aCols, bT: kMajor, kRows, precisionRows });
     if (!m) throw new Error(`mlpNetNtk: the features hold no ${what}`);
-    return products.abt(gatherRows(m, width, rows), m, nr, n, width);
+    return products.abt(gatherRows(m, width, rows), m, nr, n, width, { precisionRows });
   };
   // every Gram queued at once (the workers go from one to the next without waiting for this thread);
   // a ReLU layer's units active at no example add nothing: its Grams run over the active ones
@@ -64,7 +67,7 @@ export async function mlpNetNtk(net: MlpNet, x: Float32Array | Float64Array, n: 
     const z = l === 0 ? x : F.act[l - 1];
     if (!z) throw new Error(`mlpNetNtk: the features hold no activations of layer ${l}`);
     return [
-      products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs),
+      products.abt(gatherRows(z, inputs, rows), z, nr, n, inputs, { precisionRows }),
       gram(F.back[l], F.kMajor?.[l]?.back, units, `backward vectors of layer ${l + 1}`, F.kMajor?.[l]?.active),
     ];
   });

@@ -8,7 +8,7 @@ const says = (section: unknown, message: string) =>
   assert.throws(() => parseNtkConfig(section, F), (e: unknown) => e instanceof ElasticityError && e.file === F && e.message === `${F}: ${message}`, message);
 
 test('a missing or empty ntk section gets every default; a single kind becomes a list', () => {
-  const defaults = { kind: ['empirical'], from: 'trained', method: 'auto', precision: 'auto', sigmaW2: 2, sigmaB2: 0, depth: 'model', memoryMb: 1024, shards: 1, mode: 'full' };
+  const defaults = { kind: ['empirical'], from: 'trained', method: 'auto', precision: 'auto', sigmaW2: 2, sigmaB2: 0, depth: 'model', memoryMb: 4096, shards: 1, mode: 'full' };
   assert.deepEqual(parseNtkConfig(undefined, F), defaults);
   assert.deepEqual(parseNtkConfig({}, F), defaults);
   assert.deepEqual(parseNtkConfig({ kind: 'infinite', depth: 0, sigmaB2: 0.1 }, F), { ...defaults, kind: ['infinite'], depth: 0, sigmaB2: 0.1 });

@@ -27,11 +27,11 @@ export interface NtkConfig {
   /** Infinite NTK: number of hidden ReLU layers, or 'model' (the model's hidden-layer count). */
   depth: number | 'model';
   /**
-   * MB the stage may hold (default 1024). The closed form and the infinite
+   * MB the stage may hold (default 4096). The closed form and the infinite
    * kernel compute the rows in blocks that fit it, each block streamed to
    * the file as its own record batch (one batch when the whole kernel fits);
-   * the generic method holds per-example gradients within it, and the whole
-   * kernel.
+   * the generic method holds per-example gradients within a quarter of it,
+   * and the whole kernel.
    */
   memoryMb: number;
   /** Number of row shards the pipeline splits the NTK into (read by the pipeline runner; default 1). */
@@ -63,7 +63,7 @@ export const NTK_SCHEMA = z.strictObject({
   sigmaB2: z.number().min(0).default(0).describe('Infinite NTK: bias variance factor.'),
   depth: z.union([z.literal('model'), z.int().min(0)]).default('model')
     .describe('Infinite NTK: number of hidden ReLU layers, or "model" (the model\'s hidden-layer count).'),
-  memoryMb: z.number().min(1).default(1024).describe('MB the stage may hold: the closed form and the infinite kernel compute rows in blocks within it, streamed to the file; the generic method holds per-example gradients within it.'),
+  memoryMb: z.number().min(1).default(4096).describe('MB the stage may hold: the closed form and the infinite kernel compute rows in blocks within it, streamed to the file; the generic method holds per-example gradients within a quarter of it, and the whole kernel.'),
   shards: z.int().min(1).default(1).describe('Row shards the pipeline splits the NTK into, each its own task.'),
   mode: z.enum(['full', 'diagonal']).default('full')
     .describe('"full": the n x n kernels; "diagonal": each example\'s self-kernel K(x_i, x_i) and the trace only (ntk-diagonal.arrow), in O(n) memory.'),

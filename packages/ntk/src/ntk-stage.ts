@@ -3,7 +3,7 @@ import {
   check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage,
   writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams, matrixRowsWithin, openMatrixBlockWriter,
 } from '@elasticity/core';
-import { createProducts, inspectMlpNet, mlpNetFeatures, readoutWidth } from '@elasticity/mlp-engine';
+import { createProducts, featureMemoryBytes, inspectMlpNet, mlpNetFeatures } from '@elasticity/mlp-engine';
 import type { ExampleMatrix, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import { genericNtk } from './generic-ntk.ts';
 import { reluInfiniteNtk } from './infinite-ntk.ts';
@@ -21,6 +21,9 @@ interface KernelRows {
   /** Holds every row at once whatever the rows asked for (cannot be computed in blocks). */
   whole?: boolean;
 }
+
+/** The generic method's per-example gradients may take this fraction of ntk.memoryMb (a quarter: 1024 MB of the default 4096). */
+const GENERIC_GRADIENT_SHARE = 4;
 
 const seconds = (since: number): string => ((performance.now() - since) / 1000).toFixed(2);
 
@@ -138,18 +141,17 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
           let kernel: KernelRows;
           if (method === 'closed-form') {
             let features: ReturnType<typeof mlpNetFeatures> | undefined;
-            const units = net!.layers.reduce((sum, layer) => sum + layer.units, 0);
             kernel = {
               block: (xb, b) => mlpNetNtk(net!, xb, b, { products }),
-              rows: async (slice) => mlpNetNtk(net!, x, n, { rows: slice, products, features: await (features ??= mlpNetFeatures(net!, x, n, products, { backward: true, rowMajor: false })) }),
-              // per entry: the kernel and two Grams per layer and the readout's (float64); fixed: the inputs and every example's features (float64 at most)
+              rows: async (slice) => mlpNetNtk(net!, x, n, { rows: slice, precisionRows: rows.length, products, features: await (features ??= mlpNetFeatures(net!, x, n, products, { backward: true, rowMajor: false })) }),
+              // per entry: the kernel, two Grams per layer and the readout's (float64); fixed: the inputs (the data set's and the stage's copy) and every example's features
               bytesPerEntry: 8 * (2 * net!.layers.length + 2),
-              fixedBytes: n * d * 4 + n * (2 * units + readoutWidth(net!)) * 8,
+              fixedBytes: 2 * n * d * 4 + featureMemoryBytes(net!, n, products),
             };
           } else {
             let progress: ReturnType<typeof createProgress> | undefined;
             const generic = (xb: Float32Array, b: number, part?: number[]) => genericNtk(model, xb, b, {
-              inputShape, rows: part, memoryMb: config.memoryMb, products, where: { file: modelJson, field: 'modelTopology' },
+              inputShape, rows: part, memoryMb: config.memoryMb / GENERIC_GRADIENT_SHARE, products, where: { file: modelJson, field: 'modelTopology' },
               onProgress: part === undefined ? undefined : (_done, planned) => {
                 progress ??= createProgress('ntk gradients', planned);
                 progress.tick();
@@ -174,7 +176,7 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
           const kernel: KernelRows = {
             block: (xb, b) => reluInfiniteNtk(xb, b, depth, options),
             rows: async (slice) => reluInfiniteNtk(x, n, depth, { ...options, rows: slice }),
-            bytesPerEntry: 8 * 4, fixedBytes: n * d * 4 + n * 8 * (depth + 1),
+            bytesPerEntry: 8 * 4, fixedBytes: 2 * n * d * 4 + n * 8 * (depth + 1),
           };
           await emit('infinite', `infinite-width ReLU NTK, depth ${depth}`, kernel, { depth: String(depth), sigma_w2: String(config.sigmaW2), sigma_b2: String(config.sigmaB2) });
         }

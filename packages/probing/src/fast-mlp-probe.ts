@@ -9,7 +9,7 @@ import type { ProbeLoss } from './probe-loss.ts';
 import type { ProbeExamples, ProbeResult } from './probe-result.ts';
 
 /** onRow is called per row on the layer-by-layer path, onPhase per phase on the batched one. */
-export type FastProbeOptions = NetProbeOptions & Pick<MatrixProbeOptions, 'onPhase'>;
+export type FastProbeOptions = NetProbeOptions & Pick<MatrixProbeOptions, 'onPhase' | 'precisionRows'>;
 
 /**
  * The exact fast probe of any model of the MLP family. Reset mode of the

@@ -25,6 +25,8 @@ export interface MatrixProbeOptions {
    */
   onPhase?: (phase: MatrixProbePhase, seconds: number) => void;
   where?: { file?: string; field?: string };
+  /** 'auto' precision of the products as for this many probed rows (default: the rows given): a block of rows is computed as the whole probe is. */
+  precisionRows?: number;
 }
 
 export type MatrixProbePhase = 'features' | 'steps' | 'products';
@@ -64,12 +66,13 @@ export async function matrixNetProbe(
   const F = options.features ?? (await mlpNetFeatures(net, x, N, products, { masks: true, rowMajor: !relu }));
   phase('features');
   const nr = rows.length;
+  const precisionRows = options.precisionRows ?? nr;
   // products that do not depend on the steps are queued first: the workers compute them while the steps are chosen
-  const pendingG = products.abt(gatherRows(x, d, rows), x, nr, N, d);
+  const pendingG = products.abt(gatherRows(x, d, rows), x, nr, N, d, { precisionRows });
   const kf = relu ? F.kMajor?.[0] : undefined;
   const aCols = Int32Array.from(rows);
   // (float32 tiles: both factors k-major, A's rows the probed examples' columns; only the units active at some example add anything)
-  const pendingLeanSS = kf?.mask ? products.abt(undefined, undefined, nr, N, kf.act.length / N, { aT: kf.act, aCols, bT: kf.act, kRows: kf.active }) : undefined;
+  const pendingLeanSS = kf?.mask ? products.abt(undefined, undefined, nr, N, kf.act.length / N, { aT: kf.act, aCols, bT: kf.act, kRows: kf.active, precisionRows }) : undefined;
   // (awaited below; not unhandled rejections meanwhile)
   for (const p of [pendingG, pendingLeanSS]) void p?.catch(() => undefined);
   // loss slopes per row, then step sizes: fixed, given, or the authors' search on each row's own change (O(width) per row)
@@ -106,7 +109,7 @@ export async function matrixNetProbe(
     if (activation === 'linear') {
       const pre = F.pre[0];
       if (!pre) throw new Error('matrixNetProbe: a linear layer needs row-major features');
-      const HH = await products.abt(gatherRows(pre, H, rows), pre, nr, N, H);
+      const HH = await products.abt(gatherRows(pre, H, rows), pre, nr, N, H, { precisionRows });
       let aa = 0;
       for (let k = 0; k < H; k++) aa += a[k] * a[k];
       for (let r = 0; r < nr; r++) {
@@ -121,7 +124,7 @@ export async function matrixNetProbe(
       const map = { p: Float64Array.from(a, (v) => v * v), q: e, r: Float64Array.from(a) };
       let pending: Promise<Float64Array>, pendingSS: Promise<Float64Array>;
       if (kf?.mask && pendingLeanSS) {
-        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map, kRows: kf.active });
+        pending = products.abt(undefined, undefined, nr, N, H, { aT: kf.act, aCols, bT: kf.mask, map, kRows: kf.active, precisionRows });
         pendingSS = pendingLeanSS;
       } else {
         const pre = F.pre[0], act = F.act[0];
@@ -130,8 +133,8 @@ export async function matrixNetProbe(
         // (in shared memory: the product workers read it without a copy)
         const mask = new Float32Array(new SharedArrayBuffer(N * H * 4));
         for (let q = 0; q < N * H; q++) mask[q] = pre[q] > 0 ? 1 : 0;
-        pending = products.abt(rowsAct, mask, nr, N, H, { map });
-        pendingSS = products.abt(rowsAct, act, nr, N, H, { bT: kf?.act });
+        pending = products.abt(rowsAct, mask, nr, N, H, { map, precisionRows });
+        pendingSS = products.abt(rowsAct, act, nr, N, H, { bT: kf?.act, precisionRows });
       }
       // (awaited below; not unhandled rejections meanwhile)
       void pending.catch(() => undefined);

@@ -9,7 +9,7 @@ const says = (section: unknown, message: string) =>
 
 test('a missing or empty probe section gets every default', () => {
   const defaults = {
-    kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1, memoryMb: 1024,
+    kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1, memoryMb: 4096,
   };
   assert.deepEqual(parseProbeConfig(undefined, F), defaults);
   assert.deepEqual(parseProbeConfig({}, F), defaults);

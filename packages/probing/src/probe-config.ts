@@ -37,7 +37,7 @@ export interface ProbeConfig {
   /** Number of row shards the pipeline splits the probe into (read by the pipeline runner; default 1). */
   shards: number;
   /**
-   * MB the stage may hold (default 1024): the fast reset probe runs the
+   * MB the stage may hold (default 4096): the fast reset probe runs the
    * probed rows in blocks that fit it, each block streamed to the files as
    * its own record batch (one batch when every row fits); the online probe
    * and the generic method hold every row.
@@ -65,7 +65,7 @@ export const PROBE_SCHEMA = z.strictObject({
   precision: z.enum(PRODUCT_PRECISIONS).default('auto')
     .describe('Products of the fast path: "auto" = float64 for small, float32 K-blocks summed in float64 (~1e-7) for large.'),
   shards: z.int().min(1).default(1).describe('Row shards the pipeline splits the probe into, each its own task.'),
-  memoryMb: z.number().min(1).default(1024).describe('MB the stage may hold: the fast reset probe runs its rows in blocks within it, streamed to the files; online and generic probes hold every row.'),
+  memoryMb: z.number().min(1).default(4096).describe('MB the stage may hold: the fast reset probe runs its rows in blocks within it, streamed to the files; online and generic probes hold every row.'),
 }).describe('Probe stage: relative and kernelized local elasticity (method.md sections 2-3).');
 
 /** Applies defaults to the `probe` section and validates every key. */

@@ -19,10 +19,10 @@ const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 const meta = { stage: 'ingest', params: {}, seed: 0, inputs: {} };
 
 test('parseProbeConfig applies defaults and names the bad key', () => {
-  const defaults = { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1, memoryMb: 1024 };
+  const defaults = { kinds: ['relative', 'kernelized'], eta: 'authors', method: 'auto', mode: 'reset', from: 'trained', probed: 'primary', measured: 'primary', precision: 'auto', shards: 1, memoryMb: 4096 };
   assert.deepEqual(parseProbeConfig({}, 'p.json'), defaults);
   assert.deepEqual(parseProbeConfig({ kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2 }, 'p.json'),
-    { kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2, memoryMb: 1024 });
+    { kinds: ['kernelized'], eta: 0.01, method: 'fast', mode: 'online', from: 'init', probed: 'all', measured: 'auxiliary', precision: 'float64', shards: 2, memoryMb: 4096 });
   const bad: Array<[unknown, string]> = [
     [{ etaa: 1 }, 'probe.etaa'], [{ eta: -1 }, 'probe.eta'], [{ eta: 'paper' }, 'probe.eta'], [{ kinds: [] }, 'probe.kinds'],
     [{ kinds: ['ntk'] }, 'probe.kinds[0]'], [{ method: 'slow' }, 'probe.method'], [{ mode: 'sometimes' }, 'probe.mode'],
@@ -184,8 +184,8 @@ test('probe.memoryMb: rows over the budget are probed in blocks, one record batc
       for (const precision of ['float64', 'float32']) {
         const dir = join(root, `${sigmoidOutput}-${precision}`);
         await runProbe({ ...base, config: { precision }, outDir: join(dir, 'whole') });
-        // 1 MB: rows of 300 entries at 40 bytes beside the features, about 85 rows a block
-        await runProbe({ ...base, config: { precision, memoryMb: 1 }, outDir: join(dir, 'blocks') });
+        // 321 MB: 1 MB beside the 320 MB of runtime; rows of 300 entries at 40 bytes (counted twice): about 40 rows a block
+        await runProbe({ ...base, config: { precision, memoryMb: 321 }, outDir: join(dir, 'blocks') });
         for (const file of ['relative.arrow', 'kernelized.arrow']) {
           const whole = (await readMatrixFile(join(dir, 'whole', file))).matrix;
           const blocked = (await readMatrixFile(join(dir, 'blocks', file))).matrix;
@@ -199,7 +199,7 @@ test('probe.memoryMb: rows over the budget are probed in blocks, one record batc
           assert.ok(error <= 1e-12, `${dir} ${file}: row-relative error ${error}`);
         }
       }
-      await assert.rejects(runProbe({ ...base, config: { mode: 'online', eta: 0.01, memoryMb: 1 }, outDir: join(root, 'online') }),
+      await assert.rejects(runProbe({ ...base, config: { mode: 'online', eta: 0.01, memoryMb: 321 }, outDir: join(root, 'online') }),
         (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: probe.memoryMb: the online probe holds all 300 rows'));
       assert.equal(existsSync(join(root, 'online', 'relative.arrow')), false);
     }

@@ -3,7 +3,7 @@ import {
   check, createProgress, ElasticityError, initBackend, loadTrainedModel, matrixRowsWithin, mergeMatrixShards, modelInputShape, openMatrixBlockWriter, readDatasetFile,
   ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows, shardedStageParams,
 } from '@elasticity/core';
-import { createProducts, inspectMlpNet, readoutWidth } from '@elasticity/mlp-engine';
+import { createProducts, featureMemoryBytes, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset, Progress, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import type { MlpNet } from '@elasticity/mlp-engine';
 import { fastNetProbe } from './fast-mlp-probe.ts';
@@ -116,16 +116,15 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
       const probeRows = async (part: number[], phases: boolean): Promise<ProbeResult> => {
         const examples = online ? ex : { ...ex, rows: part };
         const result = net && method === 'fast'
-          ? (await fastNetProbe(net, examples, info.loss, config.eta, { mode: config.mode, products, onRow, onPhase: phases ? onPhase : undefined, where })).result
+          ? (await fastNetProbe(net, examples, info.loss, config.eta, { mode: config.mode, products, onRow, onPhase: phases ? onPhase : undefined, where, precisionRows: rowsToProbe.length })).result
           : await genericProbe(model, examples, info.loss, config.eta, { inputShape, mode: config.mode, onRow, where });
         checkRows(result, ids, config.kinds, { pipelineFile, modelJson });
         return result;
       };
       const rowsToProbe = ex.rows.slice(online ? start : 0);
-      const units = net ? net.layers.reduce((sum, layer) => sum + layer.units, 0) + readoutWidth(net) : 0;
       const blockRows = matrixRowsWithin(config.memoryMb, {
-        // per entry: the changes, each similarity and the products' work arrays (float64); fixed: the inputs and every example's features
-        columns: columns.length, bytesPerEntry: 8 * (3 + config.kinds.length), fixedBytes: N * d * 4 + N * 2 * units * 8,
+        // per entry: the changes, each similarity and the products' work arrays (float64); fixed: the inputs (the data set's and the stage's copy) and every example's features
+        columns: columns.length, bytesPerEntry: 8 * (3 + config.kinds.length), fixedBytes: 2 * N * d * 4 + (net ? featureMemoryBytes(net, N, products) : 0),
       }, { file: pipelineFile, field: 'probe.memoryMb' });
       const blocked = blockRows < rowsToProbe.length;
       if (blocked && (online || method !== 'fast')) {

@@ -6,24 +6,32 @@ export interface MatrixMemoryNeed {
   columns: number;
   /** Bytes held per matrix entry while a block is computed and written (the Float64 values and the stage's work arrays of the same shape). */
   bytesPerEntry: number;
-  /** Bytes held whatever the block (inputs, features of every example). */
+  /** Bytes held whatever the block (inputs, features of every example), beside the runtime's own. */
   fixedBytes: number;
 }
 
 const MB = 2 ** 20;
+/** What a stage process holds before its data: Node, TensorFlow.js (wasm) and the product workers (measured: about 250 MB). */
+export const STAGE_RUNTIME_BYTES = 320 * MB;
+/** A block's arrays may still be held (not yet collected) while the next block's are made: each entry counts this many times. */
+const BLOCKS_HELD = 2;
 
 /**
  * How many rows of a matrix a stage may compute and write at once within
- * `memoryMb` (at least one): what the budget leaves after the fixed part,
- * over the cost of one row. A budget smaller than the fixed part plus one
- * row is refused, naming the smallest budget that works.
+ * `memoryMb` (at least one): what the budget leaves after the runtime and
+ * the fixed part, over the cost of one row (its entries counted twice: the
+ * previous block's arrays may not be collected yet). A deterministic
+ * function of the sizes, so the blocks, and the file's bytes, are the same
+ * on every run. A budget smaller than that plus one row is refused, naming
+ * the smallest budget that works.
  */
 export function matrixRowsWithin(memoryMb: number, need: MatrixMemoryNeed, where: { file: string; field: string }): number {
-  const row = need.columns * need.bytesPerEntry;
-  const rows = Math.floor((memoryMb * MB - need.fixedBytes) / row);
+  const fixed = STAGE_RUNTIME_BYTES + need.fixedBytes;
+  const row = need.columns * need.bytesPerEntry * BLOCKS_HELD;
+  const rows = Math.floor((memoryMb * MB - fixed) / row);
   if (rows < 1) {
     throw new ElasticityError(
-      `${memoryMb} MB cannot hold even one row of the ${need.columns}-column matrix beside the ${(need.fixedBytes / MB).toFixed(0)} MB every block needs: give at least ${Math.ceil((need.fixedBytes + row) / MB)} MB`,
+      `${memoryMb} MB cannot hold even one row of the ${need.columns}-column matrix beside the ${(fixed / MB).toFixed(0)} MB the stage holds before its first row (runtime, inputs, features): give at least ${Math.ceil((fixed + row) / MB)} MB`,
       where,
     );
   }
