@@ -41,8 +41,10 @@ interface NtkRecord extends StageRecord {
   record_batches: number;
   rows: number;
   file_mb: number;
-  /** Largest |K_ij - K_ji| / max |K| over 10,000 random pairs (float32 products: rounding in the last digits). */
+  /** Largest |K_ij - K_ji| / max |K| over 10,000 random pairs. */
   symmetry_error: number;
+  /** Largest resident memory of this script while it read the file block by block (readMatrixBlocks). */
+  read_back_rss_mb: number;
 }
 
 interface SizeRecord {
@@ -93,7 +95,7 @@ function runStage(stage: string, file: string, data: string): StageRecord & { lo
 }
 
 /** Reads an NTK file block by block: rows, record batches, and the symmetry of 10,000 random pairs. */
-async function checkNtkFile(file: string, n: number): Promise<Pick<NtkRecord, 'record_batches' | 'rows' | 'symmetry_error'>> {
+async function checkNtkFile(file: string, n: number): Promise<Pick<NtkRecord, 'record_batches' | 'rows' | 'symmetry_error' | 'read_back_rss_mb'>> {
   const rng = createRng(1);
   const pairs = Array.from({ length: 10_000 }, () => [Math.floor(rng.next() * n), Math.floor(rng.next() * n)] as const);
   const wanted = new Map<number, number[]>();
@@ -103,7 +105,9 @@ async function checkNtkFile(file: string, n: number): Promise<Pick<NtkRecord, 'r
   let rows = 0;
   let batches = 0;
   let largest = 0;
+  let rss = process.memoryUsage().rss;
   for await (const block of opened.blocks()) {
+    rss = Math.max(rss, process.memoryUsage().rss);
     for (let r = 0; r < block.rowIds.length; r++) {
       const i = rows + r;
       for (let j = 0; j < n; j++) largest = Math.max(largest, Math.abs(block.values[r * n + j]));
@@ -114,7 +118,7 @@ async function checkNtkFile(file: string, n: number): Promise<Pick<NtkRecord, 'r
   }
   let symmetry = 0;
   for (const [i, j] of pairs) symmetry = Math.max(symmetry, Math.abs(entry.get(`${i},${j}`)! - entry.get(`${j},${i}`)!));
-  return { record_batches: batches, rows, symmetry_error: symmetry / largest };
+  return { record_batches: batches, rows, symmetry_error: symmetry / largest, read_back_rss_mb: Math.round(rss / 2 ** 20) };
 }
 
 async function runNtk(file: string, data: string, n: number, memoryMb: number): Promise<NtkRecord> {

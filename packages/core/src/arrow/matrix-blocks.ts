@@ -91,7 +91,8 @@ export interface MatrixBlocks {
 
 /**
  * Reads a matrix file one record batch at a time, so that a matrix larger
- * than memory can be read through: memory holds one block. (readMatrixFile
+ * than memory can be read through: memory holds one block (the file is read
+ * by position, from its footer, never whole). (readMatrixFile
  * reads the whole file, and first tries its bytes in a worker with a time
  * limit; here each block is decoded as it streams in.)
  */
@@ -106,7 +107,7 @@ export async function readMatrixBlocks(file: string): Promise<MatrixBlocks> {
   }
   let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
   try {
-    reader = await RecordBatchReader.from(handle.createReadStream());
+    reader = await RecordBatchReader.from(handle);
     await reader.open();
     if (reader.schema === undefined || reader.schema.fields.length === 0) throw new Error('no schema');
   } catch (cause) {
@@ -122,20 +123,28 @@ export async function readMatrixBlocks(file: string): Promise<MatrixBlocks> {
     meta: first.meta,
     blocks: async function* blocks() {
       const iterator = reader[Symbol.asyncIterator]();
-      for (;;) {
-        let next: IteratorResult<RecordBatch>;
-        try {
-          next = await iterator.next();
-        } catch (cause) {
-          throw unreadable(cause);
-        }
-        if (next.done) return;
-        const t = check([next.value]);
-        if (t.rows > 0 && t.listSizes.row !== columnIds.length) {
-          throw new ElasticityError(`rows have ${t.listSizes.row} values but column_ids lists ${columnIds.length} examples`, { file, field: 'row' });
-        }
-        yield { rowIds: t.columns.id as Int32Array, values: t.columns.row as Float64Array, ...(t.columns.eta ? { eta: t.columns.eta as Float64Array } : {}) };
+      try {
+        yield* readAll(iterator);
+      } finally {
+        await handle.close().catch(() => undefined);
       }
     },
   };
+
+  async function* readAll(iterator: AsyncIterator<RecordBatch>): AsyncGenerator<MatrixBlock> {
+    for (;;) {
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await iterator.next();
+      } catch (cause) {
+        throw unreadable(cause);
+      }
+      if (next.done) return;
+      const t = check([next.value]);
+      if (t.rows > 0 && t.listSizes.row !== columnIds.length) {
+        throw new ElasticityError(`rows have ${t.listSizes.row} values but column_ids lists ${columnIds.length} examples`, { file, field: 'row' });
+      }
+      yield { rowIds: t.columns.id as Int32Array, values: t.columns.row as Float64Array, ...(t.columns.eta ? { eta: t.columns.eta as Float64Array } : {}) };
+    }
+  }
 }
