@@ -171,7 +171,7 @@ test('ntk.memoryMb: a kernel over the budget is computed in row blocks, one reco
     const run = (name: string, config: object) => runNtk({ config: { kind: ['empirical', 'infinite'], ...config }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train'), outDir: join(root, name) });
     for (const precision of ['float64', 'float32'] as const) {
       await run(`whole-${precision}`, { precision });
-      // 321 MB: 1 MB beside the 320 MB of runtime; rows of 300 entries at 32 bytes (counted twice): about 50 rows a block
+      // 321 MB: 1 MB beside the 320 MB of runtime; rows of 300 entries at 32 bytes (counted four times): about 25 rows a block
       await run(`blocks-${precision}`, { precision, memoryMb: 321 });
       for (const file of ['ntk.arrow', 'ntk-infinite.arrow']) {
         const whole = (await readMatrixFile(join(root, `whole-${precision}`, file))).matrix;

@@ -184,7 +184,7 @@ test('probe.memoryMb: rows over the budget are probed in blocks, one record batc
       for (const precision of ['float64', 'float32']) {
         const dir = join(root, `${sigmoidOutput}-${precision}`);
         await runProbe({ ...base, config: { precision }, outDir: join(dir, 'whole') });
-        // 321 MB: 1 MB beside the 320 MB of runtime; rows of 300 entries at 40 bytes (counted twice): about 40 rows a block
+        // 321 MB: 1 MB beside the 320 MB of runtime; rows of 300 entries at 40 bytes (counted four times): about 20 rows a block
         await runProbe({ ...base, config: { precision, memoryMb: 321 }, outDir: join(dir, 'blocks') });
         for (const file of ['relative.arrow', 'kernelized.arrow']) {
           const whole = (await readMatrixFile(join(dir, 'whole', file))).matrix;

@@ -76,14 +76,14 @@ test('readMatrixBlocks: a file that is not Arrow gets one error naming it; a mis
   await assert.rejects(readMatrixBlocks(join(dir, 'none.arrow')), (e: unknown) => e instanceof ElasticityError && /file not found/.test(e.message));
 });
 
-test('matrixRowsWithin: the rows that fit beside the runtime and the fixed part, each entry counted twice; a budget below one row names the smallest that works', () => {
+test('matrixRowsWithin: the rows that fit beside the runtime and the fixed part, each entry counted four times; a budget below one row names the smallest that works', () => {
   const where = { file: 'p.json', field: 'ntk.memoryMb' };
-  // (1024 - 320) MiB over rows of 1000 entries x 8 bytes x 2: floor(738197504 / 16000) = 46137
-  assert.equal(matrixRowsWithin(1024, { columns: 1000, bytesPerEntry: 8, fixedBytes: 0 }, where), 46137);
-  // 400 MiB less 320 and 2 fixed, rows of 40000 x 32 x 2 bytes: floor(78 * 2^20 / 2560000) = 31
-  assert.equal(matrixRowsWithin(400, { columns: 40_000, bytesPerEntry: 32, fixedBytes: 2 * 2 ** 20 }, where), 31);
+  // (1024 - 320) MiB over rows of 1000 entries x 8 bytes x 4: floor(738197504 / 32000) = 23068
+  assert.equal(matrixRowsWithin(1024, { columns: 1000, bytesPerEntry: 8, fixedBytes: 0 }, where), 23068);
+  // 400 MiB less 320 and 2 fixed, rows of 40000 x 32 x 4 bytes: floor(78 * 2^20 / 5120000) = 15
+  assert.equal(matrixRowsWithin(400, { columns: 40_000, bytesPerEntry: 32, fixedBytes: 2 * 2 ** 20 }, where), 15);
   assert.throws(() => matrixRowsWithin(322, { columns: 40_000, bytesPerEntry: 32, fixedBytes: 2 * 2 ** 20 }, where),
-    (e: unknown) => e instanceof ElasticityError && e.field === 'ntk.memoryMb' && /322 MB cannot hold even one row of the 40000-column matrix beside the 322 MB .*give at least 325 MB/.test(e.message));
+    (e: unknown) => e instanceof ElasticityError && e.field === 'ntk.memoryMb' && /322 MB cannot hold even one row of the 40000-column matrix beside the 322 MB .*give at least 327 MB/.test(e.message));
 });
 
 test('readMatrixBlocks: an empty file is not Arrow either', async () => {
