@@ -44,8 +44,8 @@ export { writeDatasetFile, readDatasetFile, primaryIndices } from './arrow/datas
 export type { Dataset, Role } from './arrow/dataset.ts';
 export { writeMatrixFile, readMatrixFile, assertSquare } from './arrow/matrix.ts';
 export type { ExampleMatrix } from './arrow/matrix.ts';
-export { openMatrixBlockWriter, readMatrixBlocks } from './arrow/matrix-blocks.ts';
-export type { MatrixBlock, MatrixBlocks, MatrixBlockWriter, MatrixHeader } from './arrow/matrix-blocks.ts';
+export { openMatrixBlockWriter, readMatrixBlocks, writeMatrixBlocks } from './arrow/matrix-blocks.ts';
+export type { MatrixBlock, MatrixBlockOutput, MatrixBlocks, MatrixBlockWriter, MatrixHeader } from './arrow/matrix-blocks.ts';
 export { matrixRowsWithin } from './arrow/matrix-budget.ts';
 export { mergeMatrixShards, ROW_TOTAL_KEY } from './arrow/matrix-shards.ts';
 export type { MergeMatrixShardsOptions } from './arrow/matrix-shards.ts';

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { openMatrixBlockWriter, primaryIndices, runStage, writeDatasetFile, writeMatrixFile } from '@elasticity/core';
+import { primaryIndices, runStage, writeDatasetFile, writeMatrixBlocks, writeMatrixFile } from '@elasticity/core';
 import type { Dataset, ExampleMatrix, Role, StageMeta } from '@elasticity/core';
 import { parseIngestConfig } from './config.ts';
 import type { ImageIngestConfig, SyntheticIngestConfig } from './config.ts';
@@ -131,17 +131,8 @@ export async function writeSyntheticGeodesics(
     await writeMatrixFile(file, syntheticGeodesics(shape, ds), meta);
     return n;
   }
-  const writer = await openMatrixBlockWriter(file, { kind: 'geodesic', columnIds: ids, extra: { shape, label: '1' } }, meta);
-  try {
-    for (let from = 0; from < n; from += blockRows) {
-      const to = Math.min(n, from + blockRows);
-      await writer.append({ rowIds: ids.subarray(from, to), values: syntheticGeodesicRows(shape, ds, from, to) });
-    }
-    await writer.close();
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
+  await writeMatrixBlocks([{ file, header: { kind: 'geodesic', columnIds: ids, extra: { shape, label: '1' } } }], meta, n, blockRows,
+    (from, to) => [{ rowIds: ids.subarray(from, to), values: syntheticGeodesicRows(shape, ds, from, to) }]);
   return n;
 }
 

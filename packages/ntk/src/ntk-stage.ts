@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage,
-  writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams, matrixRowsWithin, openMatrixBlockWriter,
+  writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams, matrixRowsWithin, writeMatrixBlocks,
 } from '@elasticity/core';
 import { createProducts, featureMemoryBytes, inspectMlpNet, mlpNetFeatures } from '@elasticity/mlp-engine';
 import type { ExampleMatrix, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
@@ -117,20 +117,15 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
         }
         const blocks = Math.ceil(rows.length / blockRows);
         log.info(`${label}: ${rows.length} x ${n} in ${blocks} blocks of up to ${blockRows} rows (ntk.memoryMb ${config.memoryMb})`);
-        const writer = await openMatrixBlockWriter(join(dir, NTK_FILES[kind]), { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', columnIds: ids, extra: { ...common, ...extra } }, meta);
+        const output = { file: join(dir, NTK_FILES[kind]), header: { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', columnIds: ids, extra: { ...common, ...extra } } };
         const progress = createProgress(`${kind} NTK blocks`, blocks);
         try {
-          for (let from = 0; from < rows.length; from += blockRows) {
-            const slice = rows.slice(from, from + blockRows);
-            const values = await kernel.rows(slice);
+          await writeMatrixBlocks([output], meta, rows.length, blockRows, async (from, to) => {
+            const values = await kernel.rows(rows.slice(from, to));
             checkFinite(kind, values);
-            await writer.append({ rowIds: rowIds.subarray(from, from + slice.length), values });
             progress.tick();
-          }
-          await writer.close();
-        } catch (error) {
-          await writer.abort();
-          throw error;
+            return [{ rowIds: rowIds.subarray(from, to), values }];
+          });
         } finally {
           progress.stop();
         }

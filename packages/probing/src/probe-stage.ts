@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
-  check, createProgress, ElasticityError, initBackend, loadTrainedModel, matrixRowsWithin, mergeMatrixShards, modelInputShape, openMatrixBlockWriter, readDatasetFile,
-  ROW_TOTAL_KEY, runStage, writeMatrixFile, requestedRows, shardedStageParams,
+  check, createProgress, ElasticityError, initBackend, loadTrainedModel, matrixRowsWithin, mergeMatrixShards, modelInputShape, readDatasetFile,
+  ROW_TOTAL_KEY, runStage, writeMatrixBlocks, writeMatrixFile, requestedRows, shardedStageParams,
 } from '@elasticity/core';
 import { createProducts, featureMemoryBytes, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset, Progress, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
@@ -142,20 +142,14 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
         }
         const blocks = Math.ceil(rowsToProbe.length / blockRows);
         log.info(`${rowsToProbe.length} rows in ${blocks} blocks of up to ${blockRows} rows (probe.memoryMb ${config.memoryMb})`);
-        const writers = await Promise.all(config.kinds.map((kind) => openMatrixBlockWriter(join(dir, `${kind}.arrow`), header(kind), meta)));
         let [low, high] = [Infinity, -Infinity];
-        try {
-          for (let from = 0; from < rowsToProbe.length; from += blockRows) {
-            const result = await probeRows(rowsToProbe.slice(from, from + blockRows), false);
-            const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
-            for (const [k, kind] of config.kinds.entries()) await writers[k].append({ rowIds, values: similarity[kind](result), eta: result.eta });
-            [low, high] = [Math.min(low, ...result.eta), Math.max(high, ...result.eta)];
-          }
-          for (const writer of writers) await writer.close();
-        } catch (error) {
-          for (const writer of writers) await writer.abort();
-          throw error;
-        }
+        const outputs = config.kinds.map((kind) => ({ file: join(dir, `${kind}.arrow`), header: header(kind) }));
+        await writeMatrixBlocks(outputs, meta, rowsToProbe.length, blockRows, async (from, to) => {
+          const result = await probeRows(rowsToProbe.slice(from, to), false);
+          const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
+          [low, high] = [Math.min(low, ...result.eta), Math.max(high, ...result.eta)];
+          return config.kinds.map((kind) => ({ rowIds, values: similarity[kind](result), eta: result.eta }));
+        });
         log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${low}..${high}`);
       } finally {
         progress?.stop();

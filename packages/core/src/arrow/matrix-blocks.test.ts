@@ -4,7 +4,7 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ElasticityError } from '../errors.ts';
-import { openMatrixBlockWriter, readMatrixBlocks } from './matrix-blocks.ts';
+import { openMatrixBlockWriter, readMatrixBlocks, writeMatrixBlocks } from './matrix-blocks.ts';
 import { matrixRowsWithin } from './matrix-budget.ts';
 import { readMatrixFile, writeMatrixFile } from './matrix.ts';
 
@@ -91,4 +91,24 @@ test('readMatrixBlocks: an empty file is not Arrow either', async () => {
   const empty = join(dir, 'empty.arrow');
   await writeFile(empty, '');
   await assert.rejects(readMatrixBlocks(empty), (e: unknown) => e instanceof ElasticityError && e.message.includes(empty) && e.field === 'arrow');
+});
+
+test('writeMatrixBlocks: asks for [from, to) in order, writes every output, and publishes none when a block fails', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'matrix-blocks-'));
+  const outputs = ['a.arrow', 'b.arrow'].map((name) => ({ file: join(dir, name), header }));
+  const asked: number[][] = [];
+  await writeMatrixBlocks(outputs, META, 7, 3, (from, to) => {
+    asked.push([from, to]);
+    return [{ rowIds: idsOf(from, to), values: rowsOf(from, to) }, { rowIds: idsOf(from, to), values: rowsOf(from, to).map((v) => -v) }];
+  });
+  assert.deepEqual(asked, [[0, 3], [3, 6], [6, 7]]);
+  assert.deepEqual((await readMatrixFile(outputs[0].file)).matrix.values, rowsOf(0, 7));
+  assert.deepEqual((await readMatrixFile(outputs[1].file)).matrix.values, rowsOf(0, 7).map((v) => -v));
+
+  const failing = ['c.arrow', 'd.arrow'].map((name) => ({ file: join(dir, name), header }));
+  await assert.rejects(writeMatrixBlocks(failing, META, 7, 3, (from, to) => {
+    if (from >= 3) throw new Error('block failed');
+    return [{ rowIds: idsOf(from, to), values: rowsOf(from, to) }, { rowIds: idsOf(from, to), values: rowsOf(from, to) }];
+  }), /block failed/);
+  assert.deepEqual((await readdir(dir)).sort(), ['a.arrow', 'b.arrow']);
 });

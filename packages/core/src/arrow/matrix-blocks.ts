@@ -81,6 +81,35 @@ export async function openMatrixBlockWriter(file: string, header: MatrixHeader, 
   };
 }
 
+/** One output of writeMatrixBlocks: its file and what every block shares. */
+export interface MatrixBlockOutput {
+  file: string;
+  header: MatrixHeader;
+}
+
+/**
+ * Writes matrices of `rows` rows in blocks of `blockRows`: `blockOf(from, to)`
+ * gives each output's rows [from, to), which are appended as one record batch
+ * per output before the next block is asked for. Every output is published
+ * once all blocks are written; on a failure none is (each is aborted).
+ */
+export async function writeMatrixBlocks(
+  outputs: MatrixBlockOutput[], meta: Omit<StageMeta, 'schemaVersion' | 'extra'>, rows: number, blockRows: number,
+  blockOf: (from: number, to: number) => Promise<MatrixBlock[]> | MatrixBlock[],
+): Promise<void> {
+  const writers = await Promise.all(outputs.map(({ file, header }) => openMatrixBlockWriter(file, header, meta)));
+  try {
+    for (let from = 0; from < rows; from += blockRows) {
+      const blocks = await blockOf(from, Math.min(rows, from + blockRows));
+      for (const [k, writer] of writers.entries()) await writer.append(blocks[k]);
+    }
+    for (const writer of writers) await writer.close();
+  } catch (error) {
+    for (const writer of writers) await writer.abort();
+    throw error;
+  }
+}
+
 /** A matrix file opened for reading block by block. */
 export interface MatrixBlocks {
   header: MatrixHeader;
