@@ -14,27 +14,19 @@
  *
  * The JSON is rewritten after every run (`complete: false` until the last).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRng, readMatrixBlocks, readMatrixFile, writeFileAtomic } from '@elasticity/core';
 import { rowRelativeError } from '@elasticity/core/testing';
+import { ROOT, measuredOn, runTimedStage } from './timed-stage.ts';
+import type { StageRecord } from './timed-stage.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const PIPELINE = join(ROOT, 'pipelines/bench/kernel-memory.json');
-const GNU_TIME = '/usr/bin/time';
 const DEFAULT_SIZES = [10_000, 40_000];
 /** The size at which the kernel is also computed whole (one block, within a budget that holds it), for comparison. */
 const COMPARED_SIZE = 10_000;
 const WHOLE_BUDGET_MB = 16_384;
-
-interface StageRecord {
-  stage: string;
-  seconds: number;
-  peak_rss_mb: number;
-}
 
 interface NtkRecord extends StageRecord {
   memory_mb: number;
@@ -62,14 +54,6 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** A copy of the benchmark pipeline with `points` draws and the NTK's budget set. */
 function pipelineFile(points: number, memoryMb: number | undefined, dir: string): string {
   const json = JSON.parse(readFileSync(PIPELINE, 'utf8')) as { dataset: { synthetic: { points: number } }; ntk: { memoryMb: number }; $schema?: string };
@@ -79,19 +63,6 @@ function pipelineFile(points: number, memoryMb: number | undefined, dir: string)
   const file = join(dir, 'kernel-memory.json');
   writeFileSync(file, JSON.stringify(json, null, 2));
   return file;
-}
-
-/** Runs one stage under GNU time; returns its wall seconds and peak RSS, and its log. */
-function runStage(stage: string, file: string, data: string): StageRecord & { log: string } {
-  const timeFile = join(mkdtempSync(join(tmpdir(), 'kernel-memory-time-')), 'time.txt');
-  const child = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, '--import', 'tsx', 'packages/cli/src/bin.ts', stage, '--pipeline', file, '--data', data], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true' },
-  });
-  const log = `${child.stdout}${child.stderr}`;
-  process.stderr.write(log);
-  if (child.status !== 0) throw new Error(`stage ${stage} failed (exit ${child.status}); its log is above`);
-  const [seconds, kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
-  return { stage, seconds: Number(seconds.toFixed(1)), peak_rss_mb: Math.round(kb / 1024), log };
 }
 
 /** Reads an NTK file block by block: rows, record batches, and the symmetry of 10,000 random pairs. */
@@ -122,10 +93,10 @@ async function checkNtkFile(file: string, n: number): Promise<Pick<NtkRecord, 'r
 }
 
 async function runNtk(file: string, data: string, n: number, memoryMb: number): Promise<NtkRecord> {
-  const { log: _log, ...record } = runStage('ntk', file, data);
+  const { log: _log, ...record } = runTimedStage('ntk', file, ['--data', data]);
   const ntkFile = join(data, 'kernel-memory', 'ntk', 'ntk.arrow');
   const checked = await checkNtkFile(ntkFile, n);
-  const fileMb = Math.round(Number(execFileSync('stat', ['-c', '%s', ntkFile], { encoding: 'utf8' })) / 2 ** 20);
+  const fileMb = Math.round(statSync(ntkFile).size / 2 ** 20);
   return { ...record, memory_mb: memoryMb, file_mb: fileMb, ...checked };
 }
 
@@ -145,11 +116,7 @@ async function main(): Promise<void> {
       complete,
       sizes: records,
       wall_seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-      git_commit: gitCommit(),
-      node: process.version,
-      cpus: cpus().length,
-      cpu_model: cpus()[0]?.model ?? 'unknown',
-      memory_gb: Math.round(totalmem() / 2 ** 30),
+      ...measuredOn(),
     }, null, 2)}\n`);
   };
   for (const n of sizes) {
@@ -158,13 +125,13 @@ async function main(): Promise<void> {
       const data = join(dir, 'data');
       const file = pipelineFile(n, undefined, dir);
       process.stderr.write(`\n=== ${n} primary points ===\n`);
-      const { log: _i, ...ingest } = runStage('ingest', file, data);
-      const { log: _t, ...train } = runStage('train', file, data);
+      const { log: _i, ...ingest } = runTimedStage('ingest', file, ['--data', data]);
+      const { log: _t, ...train } = runTimedStage('train', file, ['--data', data]);
       const record: SizeRecord = { primary_points: n, ingest, train, ntk: await runNtk(file, data, n, budget) };
       process.stderr.write(`=== ntk at ${n}: ${record.ntk.seconds} s, peak RSS ${record.ntk.peak_rss_mb} MB, ${record.ntk.record_batches} record batches ===\n`);
       if (n === COMPARED_SIZE || !standard) {
         const blocked = join(dir, 'ntk-blocks.arrow');
-        execFileSync('mv', [join(data, 'kernel-memory', 'ntk', 'ntk.arrow'), blocked]);
+        renameSync(join(data, 'kernel-memory', 'ntk', 'ntk.arrow'), blocked);
         record.ntk_whole = await runNtk(pipelineFile(n, WHOLE_BUDGET_MB, dir), data, n, WHOLE_BUDGET_MB);
         const a = (await readMatrixFile(blocked)).matrix.values;
         const b = (await readMatrixFile(join(data, 'kernel-memory', 'ntk', 'ntk.arrow'))).matrix.values;

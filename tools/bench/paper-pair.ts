@@ -13,23 +13,15 @@
  * one), so an interrupted run still leaves what it measured. A shortened run
  * writes tools/bench/results/paper-pair-epochs-N.json, never paper-pair.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { writeFileAtomic } from '@elasticity/core';
 import { readPipeline, stageDir, DEFAULT_DATA_ROOT } from '@elasticity/pipeline';
+import { ROOT, measuredOn, runTimedStage } from './timed-stage.ts';
+import type { StageRecord } from './timed-stage.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const PIPELINE = join(ROOT, 'pipelines/bench/paper-pair.json');
-const GNU_TIME = '/usr/bin/time';
-
-interface StageRecord {
-  stage: string;
-  seconds: number;
-  peak_rss_mb: number;
-}
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -45,27 +37,6 @@ function pipelineFile(epochs: number | undefined): string {
   const file = join(mkdtempSync(join(tmpdir(), 'paper-pair-')), `paper-pair-epochs-${epochs}.json`);
   writeFileSync(file, JSON.stringify(json, null, 2));
   return file;
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Runs one stage under GNU time; returns its wall seconds and peak RSS, and the stage's log. */
-function runStage(stage: string, file: string): StageRecord & { log: string } {
-  const timeFile = join(mkdtempSync(join(tmpdir(), 'paper-pair-time-')), 'time.txt');
-  const child = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, '--import', 'tsx', 'packages/cli/src/bin.ts', stage, '--pipeline', file], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true' },
-  });
-  const log = `${child.stdout}${child.stderr}`;
-  process.stderr.write(log);
-  if (child.status !== 0) throw new Error(`stage ${stage} failed (exit ${child.status}); its log is above`);
-  const [seconds, kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
-  return { stage, seconds, peak_rss_mb: Math.round(kb / 1024), log };
 }
 
 async function main(): Promise<void> {
@@ -94,16 +65,12 @@ async function main(): Promise<void> {
       wall_seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       peak_rss_mb: Math.max(0, ...stages.map((s) => s.peak_rss_mb)),
       backend,
-      git_commit: gitCommit(),
-      node: process.version,
-      cpus: cpus().length,
-      cpu_model: cpus()[0]?.model ?? 'unknown',
-      memory_gb: Math.round(totalmem() / 2 ** 30),
+      ...measuredOn(),
     }, null, 2)}\n`);
   };
   for (const spec of pipeline.stages) {
     process.stderr.write(`\n=== ${spec.name} ===\n`);
-    const { log, ...record } = runStage(spec.name, file);
+    const { log, ...record } = runTimedStage(spec.name, file);
     const named = /TensorFlow\.js backend: (\w+)/.exec(log);
     if (named) backend = named[1];
     stages.push({ ...record, seconds: Number(record.seconds.toFixed(1)) });
