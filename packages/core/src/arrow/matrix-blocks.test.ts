@@ -35,6 +35,9 @@ test('a matrix written in blocks reads back whole (readMatrixFile) and block by 
   assert.deepEqual(matrix.extra, header.extra);
   assert.equal(meta.stage, 'test');
 
+  const headerOnly = await readMatrixBlocks(file);
+  assert.deepEqual(headerOnly.header.columnIds, columnIds);
+  await headerOnly.close();
   const opened = await readMatrixBlocks(file);
   assert.equal(opened.header.kind, 'ntk');
   assert.deepEqual(opened.header.columnIds, columnIds);

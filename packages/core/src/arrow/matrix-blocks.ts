@@ -114,8 +114,10 @@ export async function writeMatrixBlocks(
 export interface MatrixBlocks {
   header: MatrixHeader;
   meta: StageMeta;
-  /** The file's record batches in order, each checked against the matrix contract (columns, types, finite values). */
+  /** The file's record batches in order, each checked against the matrix contract (columns, types, finite values); the file is closed when they end. */
   blocks(): AsyncGenerator<MatrixBlock>;
+  /** Closes the file without reading the blocks (only the header was wanted). */
+  close(): Promise<void>;
 }
 
 /**
@@ -158,6 +160,7 @@ export async function readMatrixBlocks(file: string): Promise<MatrixBlocks> {
         await handle.close().catch(() => undefined);
       }
     },
+    close: () => handle.close().catch(() => undefined),
   };
 
   async function* readAll(iterator: AsyncIterator<RecordBatch>): AsyncGenerator<MatrixBlock> {
