@@ -2,6 +2,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ElasticityError, BACKEND_CHOICES } from '@elasticity/core/light';
 import { COMMANDS, commandOf } from './command-table.ts';
+// the version given, not guessed: yargs looks for package.json from the install folder and misses it when that
+// folder's name has a dot (a checkout in `mktemp -d`'s tmp.XXXX printed "unknown")
+import cliPackage from '../package.json' with { type: 'json' };
 
 /**
  * Runs the `elasticity` command line; resolves to the exit code. Only the
@@ -12,6 +15,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
   try {
     const parser = yargs(argv)
       .scriptName('elasticity')
+      .version(cliPackage.version)
       .usage('$0 <command> [options]\n\nLocal elasticity of neural networks (He & Su, ICLR 2020) as a cached pipeline of stages.')
       .option('backend', {
         type: 'string', choices: BACKEND_CHOICES, global: true,
