@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng, ElasticityError, initBackend } from '@elasticity/core';
 import { createProducts, definitionOutput, mlpNetFeatures, mlpNetFromDense } from '@elasticity/mlp-engine';
 import type { MlpNet } from '@elasticity/mlp-engine';
-import { AUTHORS_ETA_FACTOR, AUTHORS_ETA_START, authorsEta, float32Change } from './eta.ts';
+import { AUTHORS_ETA_FACTOR, AUTHORS_ETA_START, authorsEta, chooseEta, float32Change, saturatedInFloat32 } from './eta.ts';
 import { fastMlpProbe, fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
 import type { ProbeLoss } from './probe-loss.ts';
@@ -23,6 +23,30 @@ test('authorsEta multiplies 1e-6 by 3 until the change is not 0', async () => {
   assert.deepEqual(tried.map((e) => Math.round(e / AUTHORS_ETA_START)), [1, 3, 9, 27]);
   assert.equal(eta, tried[3]);
   await assert.rejects(authorsEta(() => 0, { file: 'p.json', field: 'probe.eta' }), (e: unknown) => e instanceof ElasticityError && /p\.json: probe\.eta/.test(e.message));
+});
+
+test("chooseEta: a row whose exact change no step of the schedule shows in float32 takes the first step; a zero or non-finite change is an error", async () => {
+  // 1 - 1e-9 rounds to 1 in float32 (the gap below 1 is 2^-24 = 6e-8) and 1e-50 to 0: a change further out never shows
+  assert.ok(saturatedInFloat32(1 - 1e-9) && saturatedInFloat32(1e-50) && !saturatedInFloat32(1 - 1e-7) && !saturatedInFloat32(1e-30));
+  let tries = 0;
+  // (a sigmoid's change toward 1 stays below 1 - p)
+  const outward = (e: number) => (tries++, 0.99e-9 * (e / (1 + e)));
+  assert.deepEqual(await chooseEta('authors', 1 - 1e-9, outward), { eta: AUTHORS_ETA_START, invisible: true });
+  assert.equal(tries, 22, 'the whole schedule (1e-6 to 3486.8, 21 steps) is tried, then the first step once more');
+  assert.deepEqual(await chooseEta('authors', 1e-50, (e) => -1e-60 * e), { eta: AUTHORS_ETA_START, invisible: true });
+  // 1 - 4e-8 rounds to 1 - 2^-24 in float32; a change toward 1 below 1e-8 everywhere on the schedule never shows either
+  assert.ok(!saturatedInFloat32(1 - 4e-8));
+  assert.deepEqual(await chooseEta('authors', 1 - 4e-8, (e) => 1e-12 * e), { eta: AUTHORS_ETA_START, invisible: true });
+  // a change a step of the schedule shows (an example of class 0 at p = 1 - 1e-9, moving down): the search's own step
+  // (-1e-3 eta: below half the float32 gap under 1, 3e-8, up to eta 2.7e-5; 8.1e-5 shows)
+  const back = await chooseEta('authors', 1 - 1e-9, (e) => -1e-3 * e);
+  assert.ok(!back.invisible && Math.abs(back.eta / (AUTHORS_ETA_START * AUTHORS_ETA_FACTOR ** 4) - 1) < 1e-12, `eta ${back.eta}`);
+  // a change that is exactly 0 (zero gradient) or not finite: no similarity, an error naming the field
+  const where = { file: 'p.json', field: 'probe.eta' };
+  const fails = (e: unknown) => e instanceof ElasticityError && /p\.json: probe\.eta/.test(e.message);
+  await assert.rejects(chooseEta('authors', 0.5, () => 0, where), fails);
+  await assert.rejects(chooseEta('authors', 0.5, () => NaN, where), fails);
+  assert.deepEqual(await chooseEta(0.01, 1 - 1e-9, outward), { eta: 0.01, invisible: false });
 });
 
 test('float32Change is the difference of the two outputs rounded to float32', () => {
@@ -173,6 +197,43 @@ function unitsSwitchedOff(net: MlpNet, x: Float32Array, i: number, e: number): n
   }
   return count;
 }
+
+test("rows whose sigmoid output is 1 in float32 (the trained linear BCE net's case) take the first step, are listed, and their kernelized row is the NTK's", async () => {
+  const rng = createRng(12);
+  const d = 9, h = 16, n = 6;
+  const x = randomInputs(rng, n, d);
+  const targets = Float32Array.from([1, 0, 1, 0, 1, 1]);
+  const rows = [0, 1, 2, 3, 4, 5];
+  for (const hidden of ['linear', 'relu'] as const) {
+    const mlp = randomMlp(rng, d, h, hidden, true);
+    // every logit near 20: p = 1 - 2e-9 rounds to 1 in float32, and moving a class-1 row up never shows there
+    mlp.c = Math.fround(mlp.c + 20 - forward64(mlp, x, 0).z);
+    const classOne = rows.filter((i) => targets[i] === 1);
+    assert.ok(classOne.every((i) => saturatedInFloat32(forward64(mlp, x, i).out)), `${hidden}: class-1 outputs are 1 in float32`);
+    const net = mlpNetFromDense(mlp);
+    const { result } = await fastNetProbe(net, { x, n, targets, rows }, 'bce', 'authors');
+    assert.deepEqual(result.invisibleRows, classOne, `${hidden}: rows listed`);
+    for (const r of classOne) assert.equal(result.eta[r], AUTHORS_ETA_START);
+    // the class-0 rows (p = 1 moving down) keep the search's own step, the one the row-by-row definition finds
+    const others = rows.filter((i) => targets[i] === 0);
+    assert.deepEqual(others.map((r) => result.eta[r]), rowByRowEtas(net, x, n, targets, others, 'bce'), `${hidden}: searched rows`);
+    // S_ker(x_i, x_j) = -delta / (eta l') tends to <grad p_i, grad p_j> (chain rule, float64); eta 1e-6 moves the logit by ~1e-11
+    for (const r of classOne) {
+      const gi = outputGradient(mlp, x, r * d);
+      const kernel = rows.map((j) => outputGradient(mlp, x, j * d).reduce((acc, v, q) => acc + v * gi[q], 0));
+      const scale = Math.max(...kernel.map(Math.abs));
+      rows.forEach((j) => {
+        const sKer = -result.delta[r * n + j] / (result.eta[r] * result.lossSlope[r]);
+        assert.ok(Math.abs(sKer - kernel[j]) <= 1e-5 * scale, `${hidden}: S_ker(${r}, ${j}) ${sKer} vs K ${kernel[j]}`);
+      });
+      assert.ok(result.self[r] > 0, 'the exact change at the probed example is positive (toward y = 1)');
+    }
+    // online (layer by layer): every change finite, the rows without a visible step listed
+    const online = await fastNetProbe(net, { x, n, targets, rows }, 'bce', 'authors', { mode: 'online' });
+    assert.ok(online.result.invisibleRows.length >= 2 && online.result.delta.every(Number.isFinite), `${hidden}: online`);
+    for (const r of online.result.invisibleRows) assert.equal(online.result.eta[r], AUTHORS_ETA_START);
+  }
+});
 
 test('an example the model fits exactly (zero gradient) gives a clear error under the authors schedule', async () => {
   const rng = createRng(9);

@@ -1,7 +1,7 @@
 import { ElasticityError } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { gradientBackendFor, onBackend } from '@elasticity/mlp-engine';
-import { authorsEta } from './eta.ts';
+import { authorsEta, saturatedInFloat32 } from './eta.ts';
 import type { EtaSetting } from './eta.ts';
 import { lossSlope } from './probe-loss.ts';
 import type { ProbeLoss } from './probe-loss.ts';
@@ -76,7 +76,10 @@ export async function genericProbe(
       const out = forwardOne(xi);
       const slope = lossSlope(loss, out, ex.targets[i]);
       if (!Number.isFinite(slope)) {
-        throw new ElasticityError(`l' = dL/df is not finite at probed example ${i} (output ${out}, loss ${loss})`, options.where);
+        const why = loss === 'bce' && saturatedInFloat32(out)
+          ? `: the sigmoid output is exactly ${out} in float32, where the loss has no usable gradient (the fast probe of MLP-family models computes the change exactly there)`
+          : '';
+        throw new ElasticityError(`l' = dL/df is not finite at probed example ${i} (output ${out}, loss ${loss})${why}`, options.where);
       }
       // gradient of the one-example loss, in float32 as a framework stores it
       const lossGrads = vars.map((v) => tf.mul(grads[v.name], slope));
@@ -114,5 +117,5 @@ export async function genericProbe(
     if (mode === 'reset') restore(saved);
     tf.dispose([xMeasured, ...saved, ...start]);
   }
-  return { rows: rows.slice(recStart, recEnd), columns, n, delta, self, eta: etas, lossSlope: slopes };
+  return { rows: rows.slice(recStart, recEnd), columns, n, delta, self, eta: etas, lossSlope: slopes, invisibleRows: [] };
 }

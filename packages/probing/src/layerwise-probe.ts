@@ -137,6 +137,7 @@ export async function layerwiseNetProbe(
   const self = new Float64Array(nr);
   const etas = new Float64Array(nr);
   const slopes = new Float64Array(nr);
+  const invisibleRows: number[] = [];
   for (let t = 0; t < recEnd; t++) {
     const i = rows[t];
     const r = t - recStart;
@@ -148,7 +149,10 @@ export async function layerwiseNetProbe(
     const outputChange = (j: number, dz: number): number => (net.sigmoidOutput ? sigmoidDifference(F.logit[j], dz) : dz);
     // the authors' search: the change at x_i alone for each step it tries
     const selfChange = async (h: number): Promise<number> => outputChange(i, (await stepChanges(net, F, x, i, stepOf(h), products, [i])).dLogit[0]);
-    const stepSize = typeof eta === 'number' || eta === 'authors' ? await chooseEta(eta, out, selfChange, options.where) : eta[t];
+    const chosen = typeof eta === 'number' || eta === 'authors'
+      ? await chooseEta(eta, out, selfChange, options.where)
+      : { eta: eta[t], invisible: false };
+    const stepSize = chosen.eta;
     const e = stepOf(stepSize);
     const ch = await stepChanges(net, F, x, i, e, products);
     const change = (j: number): number => outputChange(j, ch.dLogit[j]);
@@ -157,12 +161,13 @@ export async function layerwiseNetProbe(
       self[r] = change(i);
       etas[r] = stepSize;
       slopes[r] = slope;
+      if (chosen.invisible) invisibleRows.push(r);
       options.onRow?.();
     }
     if (mode === 'online') applyStep(net, F, x, i, e, ch);
   }
   const recorded = rows.slice(recStart, recEnd);
-  return { result: { rows: recorded, columns, n, delta, self, eta: etas, lossSlope: slopes }, net };
+  return { result: { rows: recorded, columns, n, delta, self, eta: etas, lossSlope: slopes, invisibleRows }, net };
 }
 
 /** Keeps one step: w <- w - e grad_w logit(x_i), and the cached features move by their exact changes. */

@@ -79,6 +79,7 @@ export async function matrixNetProbe(
   const etas = new Float64Array(nr);
   const slopes = new Float64Array(nr);
   const outScale = new Float64Array(nr);
+  const invisibleRows: number[] = [];
   rows.forEach((i, r) => {
     const out = F.output[i];
     const q = net.sigmoidOutput ? sigmoid(-F.logit[i]) : 1 - out;
@@ -94,7 +95,9 @@ export async function matrixNetProbe(
         const dz = await selfLogit(r, stepOf(r, h));
         return net.sigmoidOutput ? sigmoidDifference(F.logit[i], dz) : dz;
       };
-      etas[r] = await chooseEta(eta, F.output[i], selfChange, options.where);
+      const chosen = await chooseEta(eta, F.output[i], selfChange, options.where);
+      etas[r] = chosen.eta;
+      if (chosen.invisible) invisibleRows.push(r);
     }
   } else for (let r = 0; r < nr; r++) etas[r] = typeof eta === 'number' ? eta : eta[r];
   const e = Float64Array.from(etas, (h, r) => stepOf(r, h));
@@ -159,5 +162,5 @@ export async function matrixNetProbe(
     self[r] = change(r, rows[r]);
   }
   phase('products');
-  return { rows, columns, n, delta, self, eta: etas, lossSlope: slopes };
+  return { rows, columns, n, delta, self, eta: etas, lossSlope: slopes, invisibleRows };
 }

@@ -15,6 +15,13 @@ export interface ProbeResult {
   eta: Float64Array;
   /** l' = dL/d(output) at each probed example (at the weights the step starts from). */
   lossSlope: Float64Array;
+  /**
+   * Positions r (into rows) whose change at the probed example no step of the
+   * authors' search shows in float32 (an output within float32's resolution
+   * of where the step pushes it): they took its first step (chooseEta).
+   * Empty for fixed steps and for the generic probe (which stops at such a row).
+   */
+  invisibleRows: number[];
 }
 
 /** S_rel(x_i, x_j) = |delta_i(x_j)| / |delta_i(x_i)|. */

@@ -12,7 +12,7 @@ import { parseProbeConfig } from './probe-config.ts';
 import { mergeProbeShards, runProbe } from './probe-stage.ts';
 import { referenceMlpProbe, referenceNetProbe } from './reference-probe.ts';
 import { kernelizedSimilarity, relativeSimilarity } from './probe-result.ts';
-import { mlpToModel, randomInputs, randomMlp, rowRelativeError } from './test-support.ts';
+import { forward64, mlpToModel, outputGradient, randomInputs, randomMlp, rowRelativeError } from './test-support.ts';
 
 await initBackend();
 const all = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -203,5 +203,31 @@ test('probe.memoryMb: rows over the budget are probed in blocks, one record batc
         (e: unknown) => e instanceof ElasticityError && e.message.startsWith('p.json: probe.memoryMb: the online probe holds all 300 rows'));
       assert.equal(existsSync(join(root, 'online', 'relative.arrow')), false);
     }
+  });
+});
+
+test("a trained sigmoid net whose class-1 outputs are 1 in float32: the fast probe's rows take the first step, the generic probe stops with the reason", async () => {
+  await withTempDir('probe-saturated-', async (root) => {
+    const { primaryX } = await fixture(root, true);
+    const rng = createRng(5);
+    const mlp = randomMlp(rng, 5, 7, 'linear', true);
+    // logits near 20 at every example: p = 1 - 2e-9, 1 in float32; the primary examples' target is 1
+    mlp.c = Math.fround(mlp.c + 20 - forward64(mlp, primaryX, 0).z);
+    const info = { model: 'MLPLinearProb', loss: 'bce' as const, sigmoidOutput: true, trainedOn: await trainedOnRecord(join(root, 'dataset.arrow')) };
+    await saveModelDir(mlpToModel(mlp), join(root, 'train', 'model'), info);
+    const base = { pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train') };
+    await runProbe({ ...base, config: { eta: 'authors' }, outDir: join(root, 'fast') });
+    const { matrix: ker } = await readMatrixFile(join(root, 'fast', 'kernelized.arrow'));
+    assert.deepEqual(Array.from(ker.eta!), new Array(6).fill(1e-6));
+    // at that step S_ker is the empirical NTK of the output p to ~1e-6 (a float64 difference of two outputs at 1 - 2e-9 would lose
+    // every digit, so the expectation is the kernel itself: grad p by the chain rule)
+    const grads = all(6).map((i) => outputGradient(mlp, primaryX, i * 5));
+    const ntk = Float64Array.from({ length: 36 }, (_, q) => grads[Math.floor(q / 6)].reduce((acc, v, k) => acc + v * grads[q % 6][k], 0));
+    assert.ok(rowRelativeError(ker.values, ntk, 6, 6) < 1e-5, `vs the NTK: ${rowRelativeError(ker.values, ntk, 6, 6)}`);
+    await assert.rejects(
+      runProbe({ ...base, config: { eta: 'authors', method: 'generic' }, outDir: join(root, 'generic') }),
+      (e: unknown) => e instanceof ElasticityError && /exactly 1 in float32/.test(e.message),
+    );
+    assert.ok(!existsSync(join(root, 'generic')), 'no partial output');
   });
 });

@@ -6,6 +6,7 @@ import {
 import { createProducts, featureMemoryBytes, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset, Progress, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
 import type { MlpNet } from '@elasticity/mlp-engine';
+import { AUTHORS_ETA_LIMIT, AUTHORS_ETA_START } from './eta.ts';
 import { fastNetProbe } from './fast-mlp-probe.ts';
 import { genericProbe } from './generic-probe.ts';
 import { parseProbeConfig } from './probe-config.ts';
@@ -112,6 +113,13 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
           probed: config.probed, measured: config.measured, model: info.model, [ROW_TOTAL_KEY]: String(total),
         },
       });
+      // rows whose change no step of the authors' search shows in float32 (chooseEta)
+      const invisibleIds: number[] = [];
+      const reportInvisible = (): void => {
+        if (invisibleIds.length === 0) return;
+        const shown = invisibleIds.slice(0, 10).join(', ') + (invisibleIds.length > 10 ? ', ...' : '');
+        log.warn(`${invisibleIds.length} of ${rowsToProbe.length} probed examples (ids ${shown}) sit within float32's resolution of where their step pushes them (a sigmoid output of 1 in float32): no step of the authors' search below ${AUTHORS_ETA_LIMIT} shows their change, and the authors' code would stop; they take its first step, eta ${AUTHORS_ETA_START} (the change is computed exactly, so their similarities are defined)`);
+      };
       /** Probes the given rows (reset mode) or the stage's rows (online: every step from the first). */
       const probeRows = async (part: number[], phases: boolean): Promise<ProbeResult> => {
         const examples = online ? ex : { ...ex, rows: part };
@@ -119,6 +127,7 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
           ? (await fastNetProbe(net, examples, info.loss, config.eta, { mode: config.mode, products, onRow, onPhase: phases ? onPhase : undefined, where, precisionRows: rowsToProbe.length })).result
           : await genericProbe(model, examples, info.loss, config.eta, { inputShape, mode: config.mode, onRow, where });
         checkRows(result, ids, config.kinds, { pipelineFile, modelJson });
+        for (const r of result.invisibleRows) invisibleIds.push(ids[result.rows[r]]);
         return result;
       };
       const rowsToProbe = ex.rows.slice(online ? start : 0);
@@ -134,6 +143,7 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
         if (!blocked) {
           const result = await probeRows(rowsToProbe, true);
           log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${Math.min(...result.eta)}..${Math.max(...result.eta)}`);
+          reportInvisible();
           const rowIds = Int32Array.from(result.rows, (u) => ids[u]);
           for (const kind of config.kinds) {
             await writeMatrixFile(join(dir, `${kind}.arrow`), { ...header(kind), rowIds, values: similarity[kind](result), eta: result.eta }, meta);
@@ -151,6 +161,7 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
           return config.kinds.map((kind) => ({ rowIds, values: similarity[kind](result), eta: result.eta }));
         });
         log.info(`probed in ${((performance.now() - started) / 1000).toFixed(2)} s; eta ${low}..${high}`);
+        reportInvisible();
       } finally {
         progress?.stop();
         model.dispose();

@@ -96,7 +96,7 @@ export function referenceNetProbe(
     etas[r] = stepSize;
     slopes[r] = slope;
   });
-  return { result: { rows, columns, n, delta, self, eta: etas, lossSlope: slopes }, net };
+  return { result: { rows, columns, n, delta, self, eta: etas, lossSlope: slopes, invisibleRows: [] }, net };
 }
 
 /** referenceNetProbe (reset mode) of a 2-layer DenseMlp. */
