@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { readStageTimings, runStage, stageTimingsFile } from './stage.ts';
 
 test('runStage keeps wall-clock facts out of the output folder: in <outDir>.timings.json beside it, removed when a later run fails', async () => {
@@ -30,4 +30,22 @@ test('runStage keeps wall-clock facts out of the output folder: in <outDir>.timi
   assert.equal(existsSync(outDir), false);
   assert.equal(await readStageTimings(outDir), undefined);
   assert.deepEqual(await readdir(root), []);
+});
+
+test('runStage says what it reads before it hashes the inputs or runs the work: the first line of every stage', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'stage-'));
+  const input = join(root, 'in.bin');
+  await writeFile(input, Buffer.alloc(3 * 2 ** 20));
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await runStage({ stage: 'cluster', outDir: join(root, 'cluster'), params: {}, seed: 0, inputFiles: [input, join(root, 'missing.arrow')] }, async ({ log }) => {
+      log.info('work');
+    }).catch(() => undefined);
+  } finally {
+    process.stderr.write = write;
+  }
+  // a missing input counts 0 bytes here; hashing it then fails the stage, and the work never runs
+  assert.deepEqual(lines, [`[cluster] 2 input files (3.0 MB) -> ${relative(process.cwd(), join(root, 'cluster'))}\n`]);
 });

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { sha256File } from './hash.ts';
 import { checkInputChain } from './input-chain.ts';
@@ -79,6 +79,10 @@ export async function runStage<T>(request: StageRequest, work: (ctx: StageContex
   try {
     // Inside the staging run: a missing or stale input also removes the stage's old output.
     result = await withStagingDir(request.outDir, async (dir) => {
+      // the stage's first line, before its inputs are hashed (seconds for a kernel of many GB)
+      const bytes = await Promise.all(request.inputFiles.map((file) => stat(file).then((s) => s.size, () => 0)));
+      const mb = bytes.reduce((sum, b) => sum + b, 0) / 2 ** 20;
+      log.info(`${request.inputFiles.length} input file${request.inputFiles.length === 1 ? '' : 's'} (${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB) -> ${relative(process.cwd(), request.outDir)}`);
       const inputs: Record<string, string> = {};
       for (const file of request.inputFiles) inputs[relative(process.cwd(), file)] = await sha256File(file);
       await checkInputChain(inputs);
