@@ -14,33 +14,50 @@ import type { ElasticNeighbours } from '@elasticity/core';
 export function elasticNeighbours(values: Float64Array, ids: Int32Array, k: number, kind: string, where: { file?: string; field?: string } = {}): ElasticNeighbours {
   const n = ids.length;
   if (values.length !== n * n) throw new Error(`elasticNeighbours: ${values.length} values for ${n} x ${n}`);
+  const neighbours = emptyNeighbours(ids, k, kind, where);
+  rankNeighbourRows(values, 0, neighbours);
+  return neighbours;
+}
+
+/**
+ * The neighbours of `ids` with room for every row's 2k entries, to be filled
+ * by rankNeighbourRows (all rows at once, or block by block); throws naming
+ * `where` unless 1 <= k <= n - 1.
+ */
+export function emptyNeighbours(ids: Int32Array, k: number, kind: string, where: { file?: string; field?: string } = {}): ElasticNeighbours {
+  const n = ids.length;
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {
     throw new ElasticityError(`k = ${k} but each of the ${n} probed examples has ${n - 1} other examples: k must be between 1 and ${n - 1}`, where);
   }
+  return { kind, k, ids, neighbourIds: new Int32Array(n * 2 * k), values: new Float64Array(n * 2 * k) };
+}
+
+/** Ranks rows [from, from + rows.length / n) of the matrix (`rows`: those rows, row-major) into their places in `neighbours`, as elasticNeighbours does. */
+export function rankNeighbourRows(rows: Float64Array, from: number, neighbours: ElasticNeighbours): void {
+  const { ids, k } = neighbours;
+  const n = ids.length;
   const width = 2 * k;
-  const neighbourIds = new Int32Array(n * width);
-  const out = new Float64Array(n * width);
   const others = new Int32Array(n - 1);
-  for (let i = 0; i < n; i++) {
-    const row = values.subarray(i * n, (i + 1) * n);
+  for (let r = 0; r < rows.length / n; r++) {
+    const i = from + r;
+    const row = rows.subarray(r * n, (r + 1) * n);
     let m = 0;
     for (let j = 0; j < n; j++) if (j !== i) others[m++] = j;
     // Descending by value, ties by id ascending; the k least moved are then read from the end.
     others.sort((a, b) => row[b] - row[a] || ids[a] - ids[b]);
     const at = i * width;
-    for (let r = 0; r < k; r++) {
-      const top = others[r];
-      neighbourIds[at + r] = ids[top];
-      out[at + r] = row[top];
+    for (let q = 0; q < k; q++) {
+      const top = others[q];
+      neighbours.neighbourIds[at + q] = ids[top];
+      neighbours.values[at + q] = row[top];
     }
     // Ascending by value with ties by id ascending: walk back from the end over runs of equal values.
     const bottom = leastMoved(others, row, ids, k);
-    for (let r = 0; r < k; r++) {
-      neighbourIds[at + k + r] = ids[bottom[r]];
-      out[at + k + r] = row[bottom[r]];
+    for (let q = 0; q < k; q++) {
+      neighbours.neighbourIds[at + k + q] = ids[bottom[q]];
+      neighbours.values[at + k + q] = row[bottom[q]];
     }
   }
-  return { kind, k, ids, neighbourIds, values: out };
 }
 
 /** The k columns with the smallest values, ascending, equal values in id order, from columns sorted by value descending (ties by id). */

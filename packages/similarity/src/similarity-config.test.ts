@@ -5,7 +5,7 @@ import { parseSimilarityConfig } from './similarity-config.ts';
 
 test('defaults apply to a missing or empty section', () => {
   const autoencoder = { epochs: 20, batchSize: 100, learningRate: 1e-3, weightDecay: 1e-5, seed: 0, trainOn: 'all' };
-  const rest = { autoencoder, features: {}, activationFrom: 'trained', neighbours: { k: 0, of: ['relative', 'kernelized'] } };
+  const rest = { autoencoder, features: {}, activationFrom: 'trained', neighbours: { k: 0, of: ['relative', 'kernelized'] }, memoryMb: 4096 };
   const expected = { use: ['relative', 'kernelized', 'ntk'], baselines: ['raw', 'pca'], pcaComponents: 100, ...rest };
   assert.deepEqual(parseSimilarityConfig(undefined, 'p.json'), expected);
   assert.deepEqual(parseSimilarityConfig({}, 'p.json'), expected);
@@ -70,7 +70,8 @@ test('bad keys and values name the file and the field', () => {
 test('schema messages: closest key, type, range and allowed values at the JSON path', () => {
   const says = (section: unknown, message: string) =>
     assert.throws(() => parseSimilarityConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.file === 'p.json' && e.message === `p.json: ${message}`, message);
-  says({ baseline: ['raw'] }, 'similarity.baseline: unknown key (did you mean "baselines"?); allowed: use, baselines, pcaComponents, autoencoder, features, activationFrom, neighbours');
+  says({ baseline: ['raw'] }, 'similarity.baseline: unknown key (did you mean "baselines"?); allowed: use, baselines, pcaComponents, autoencoder, features, activationFrom, neighbours, memoryMb');
+  says({ memoryMb: 0.5 }, 'similarity.memoryMb: must be a number >= 1, got 0.5');
   says({ autoencoder: { epoch: 3 } }, 'similarity.autoencoder.epoch: unknown key (did you mean "epochs"?); allowed: epochs, batchSize, learningRate, weightDecay, seed, trainOn');
   says({ pcaComponents: '10' }, 'similarity.pcaComponents: must be a positive integer, got "10"');
   says({ autoencoder: { batchSize: 0 } }, 'similarity.autoencoder.batchSize: must be a positive integer, got 0');

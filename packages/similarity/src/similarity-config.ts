@@ -74,6 +74,12 @@ export interface SimilarityConfig {
   /** Weights whose ReLU patterns activation-cosine compares: the trained model (model/) or the initial one (init/). */
   activationFrom: 'trained' | 'init';
   neighbours: NeighboursConfig;
+  /**
+   * MB the stage may hold: a probe or NTK matrix larger than that is
+   * symmetrised, normalised and ranked in row blocks from its file, through
+   * a scratch copy of its columns in the stage's folder.
+   */
+  memoryMb: number;
 }
 
 export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
@@ -88,6 +94,7 @@ export const SIMILARITY_DEFAULTS: SimilarityConfig = {
   features: {},
   activationFrom: 'trained',
   neighbours: { k: 0, of: ['relative', 'kernelized'] },
+  memoryMb: 4096,
 };
 
 const FEATURE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -137,6 +144,8 @@ export const SIMILARITY_SCHEMA = z.strictObject({
   activationFrom: z.enum(['trained', 'init']).default(SIMILARITY_DEFAULTS.activationFrom)
     .describe('Weights whose ReLU patterns activation-cosine compares: the trained model or the initial one.'),
   neighbours: NEIGHBOURS_SCHEMA,
+  memoryMb: z.number().min(1).default(SIMILARITY_DEFAULTS.memoryMb)
+    .describe('MB the stage may hold: a probe or NTK matrix that does not fit is symmetrised, normalised and ranked in row blocks from its file (a scratch copy of its columns on disk); smaller ones are read whole.'),
 }).superRefine((config, ctx) => {
   const outputs: string[] = [...config.use, ...config.baselines];
   for (const name of Object.keys(config.features)) {

@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  ElasticityError, MODEL_JSON, MODEL_WEIGHTS, checkModelTrainedOn, initBackend, loadModelDir, primaryIndices, readDatasetFile, readMatrixFile, runStage,
+  ElasticityError, MODEL_JSON, MODEL_WEIGHTS, checkModelTrainedOn, initBackend, loadModelDir, matrixRowsWithin, primaryIndices, readDatasetFile, readMatrixFile, runStage,
   symmetrizeInPlace, writeFeaturesFile, writeMatrixFile, writeNeighboursFile,
 } from '@elasticity/core';
-import type { Dataset, FeatureRows, Logger, StageMeta } from '@elasticity/core';
+import type { Dataset, FeatureRows, Logger } from '@elasticity/core';
 import { rawFeatures } from './baselines/raw.ts';
 import { pcaFeatures } from './baselines/pca.ts';
 import { readUserFeatures } from './baselines/feature-file.ts';
@@ -13,6 +13,9 @@ import type { SimilarityConfig, SimilaritySource } from './similarity-config.ts'
 import { assertOverIds } from './symmetrize-matrix.ts';
 import { normalizeKernel } from './normalize-kernel.ts';
 import { elasticNeighbours } from './elastic-neighbours.ts';
+import { seconds } from './source-plan.ts';
+import type { SourcePlan, StageWrite } from './source-plan.ts';
+import { BLOCK_BYTES_PER_ENTRY, writeSourceInBlocks } from './source-in-blocks.ts';
 
 export interface SimilarityOptions {
   /** The pipeline's `similarity` section. */
@@ -26,22 +29,6 @@ export interface SimilarityOptions {
   /** The train stage's output folder, holding model/ and init/ (for activation-cosine). */
   modelDir?: string;
   outDir: string;
-}
-
-/** Where one source matrix comes from: a matrix file of an upstream stage, or a model. */
-interface SourcePlan {
-  source: SimilaritySource;
-  /** The pipeline field that first names this source (similarity.use[i] or similarity.neighbours.of[i]), for messages. */
-  field: string;
-  /** Write the symmetrised source itself, and/or its normalised version. */
-  plain: boolean;
-  normalized: boolean;
-  /** Rank its unsymmetrised rows into neighbours-<source>.arrow. */
-  neighbours: boolean;
-  /** The matrix file, or model.json of the model. */
-  file: string;
-  /** Files hashed as inputs. */
-  inputs: string[];
 }
 
 const OPTION_OF: Record<SimilaritySource, { option: keyof SimilarityOptions; stage: string }> = {
@@ -108,8 +95,6 @@ function primaryRows(dataset: Dataset): { ids: Int32Array; x: Float32Array } {
   return { ids: Int32Array.from(rows, (r) => dataset.ids[r]), x };
 }
 
-const seconds = (started: number) => ((performance.now() - started) / 1000).toFixed(2);
-
 /**
  * The matrix of one source over the primary examples, with the metadata to
  * write: symmetrised, and before that its probe rows ranked into
@@ -141,15 +126,6 @@ async function sourceMatrix(plan: SourcePlan, dataset: Dataset, primary: { ids: 
   return { values: symmetrizeInPlace(matrix.values, primary.ids.length), extra: { ...(matrix.extra ?? {}), source: matrix.kind } };
 }
 
-/** The stage's output folder, its metadata, its log and its section. */
-interface StageWrite {
-  dir: string;
-  meta: Omit<StageMeta, 'schemaVersion' | 'extra'>;
-  log: Logger;
-  config: SimilarityConfig;
-  pipelineFile: string;
-}
-
 /** neighbours-<source>.arrow from the unsymmetrised probe rows (one step at row i, its effect at each column). */
 async function writeNeighbours(plan: SourcePlan, values: Float64Array, ids: Int32Array, { dir, meta, log, config, pipelineFile }: StageWrite): Promise<void> {
   const started = performance.now();
@@ -159,10 +135,28 @@ async function writeNeighbours(plan: SourcePlan, values: Float64Array, ids: Int3
   log.info(`neighbours-${plan.source}: ${k} most and ${k} least moved of each of ${ids.length} examples in ${seconds(started)} s`);
 }
 
+/**
+ * Rows of a source matrix the stage may hold at once within
+ * similarity.memoryMb (the data set's examples and the neighbours held
+ * beside them); at least n means the matrix is read whole.
+ */
+function sourceRowsWithin(dataset: Dataset, n: number, context: StageWrite): number {
+  const { config, pipelineFile } = context;
+  const neighbourBytes = config.neighbours.k > 0 ? n * 2 * config.neighbours.k * 12 : 0;
+  return matrixRowsWithin(config.memoryMb, { columns: n, bytesPerEntry: BLOCK_BYTES_PER_ENTRY, fixedBytes: dataset.x.byteLength + neighbourBytes }, { file: pipelineFile, field: 'similarity.memoryMb' });
+}
+
 async function writeMatrices(plan: SourcePlan, dataset: Dataset, primary: { ids: Int32Array; x: Float32Array }, context: StageWrite): Promise<void> {
   const { dir, meta, log } = context;
   const started = performance.now();
   const n = primary.ids.length;
+  if (plan.source !== 'activation-cosine') {
+    const blockRows = sourceRowsWithin(dataset, n, context);
+    if (blockRows < n) {
+      await writeSourceInBlocks(plan, primary.ids, blockRows, context);
+      return;
+    }
+  }
   const { values, extra } = await sourceMatrix(plan, dataset, primary, context);
   if (!plan.plain && !plan.normalized) return;
   const write = (kind: string, v: Float64Array, more: Record<string, string>) =>

@@ -35,3 +35,20 @@ export function symmetrizeMatrix(m: ExampleMatrix, file: string): ExampleMatrix 
     extra: { ...(m.extra ?? {}) },
   };
 }
+
+/**
+ * Rows [from, from + w) of (S + S^T) / 2, written over `rows` (those rows of
+ * S, row-major, n columns): `columns` holds columns [from, from + w) of S
+ * (n x w row-major, entry [j * w + r] = S(j, from + r)), i.e. the same rows
+ * of S^T. Each entry is the mean symmetrizeInPlace computes, to the bit;
+ * the diagonal stays.
+ */
+export function symmetrizeRowBlock(rows: Float64Array, columns: Float64Array, from: number, n: number): Float64Array {
+  const w = columns.length / n;
+  if (rows.length !== w * n) throw new RangeError(`${rows.length} row values and ${columns.length} column values for ${w} rows of ${n}`);
+  for (let r = 0; r < w; r++) {
+    const i = from + r, row = r * n;
+    for (let j = 0; j < n; j++) if (j !== i) rows[row + j] = (rows[row + j] + columns[j * w + r]) / 2;
+  }
+  return rows;
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { withTempDir } from '../testing/temp-dir.ts';
+import { ElasticityError } from '../errors.ts';
+import { writeMatrixBlocks } from './matrix-blocks.ts';
+import { readMatrixRowBlocks } from './matrix-row-blocks.ts';
+import { openMatrixColumnBlocks } from './matrix-column-blocks.ts';
+
+const META = { stage: 'test', params: {}, seed: null, inputs: {} };
+const n = 7;
+/** Entry (i, j) = 10 i + j + 1/4: every entry distinct and exact. */
+const entry = (i: number, j: number) => 10 * i + j + 0.25;
+const ids = Int32Array.from({ length: n }, (_, i) => 3 * i + 2);
+
+/** A 7 x 7 matrix file written in record batches of `batchRows` rows. */
+async function matrixFile(dir: string, batchRows: number): Promise<string> {
+  const file = join(dir, `m-${batchRows}.arrow`);
+  await writeMatrixBlocks([{ file, header: { kind: 'ntk', columnIds: ids } }], META, n, batchRows, (from, to) => [{
+    rowIds: ids.slice(from, to),
+    values: Float64Array.from({ length: (to - from) * n }, (_, q) => entry(from + Math.floor(q / n), q % n)),
+  }]);
+  return file;
+}
+
+test('readMatrixRowBlocks cuts any record batches into blocks of the rows asked, with their ids and values', async () => {
+  await withTempDir('row-blocks-', async (dir) => {
+    for (const batchRows of [1, 3, 7]) {
+      const file = await matrixFile(dir, batchRows);
+      for (const blockRows of [1, 2, 5, 7, 9]) {
+        const read = await readMatrixRowBlocks(file, blockRows, n);
+        const seen: number[][] = [];
+        for await (const block of read.blocks()) {
+          seen.push([block.from, block.to]);
+          assert.deepEqual(block.rowIds, ids.slice(block.from, block.to));
+          assert.deepEqual(block.values, Float64Array.from({ length: (block.to - block.from) * n }, (_, q) => entry(block.from + Math.floor(q / n), q % n)));
+        }
+        const cuts = Array.from({ length: Math.ceil(n / blockRows) }, (_, b) => [b * blockRows, Math.min(n, (b + 1) * blockRows)]);
+        assert.deepEqual(seen, cuts, `batches of ${batchRows}, blocks of ${blockRows}`);
+        assert.equal(read.largestBatchRows(), batchRows);
+      }
+    }
+  });
+});
+
+test('readMatrixRowBlocks refuses a file with other than the rows expected, naming the file and the id field', async () => {
+  await withTempDir('row-blocks-', async (dir) => {
+    const file = await matrixFile(dir, 3);
+    for (const rows of [6, 8]) {
+      const read = await readMatrixRowBlocks(file, 4, rows);
+      await assert.rejects(async () => {
+        for await (const _ of read.blocks());
+      }, (e: unknown) => e instanceof ElasticityError && e.file === file && e.field === 'id');
+    }
+  });
+});
+
+test('column blocks from row blocks: block a read back is columns [a, a + w) of every row (the transpose\'s row block a); the scratch file is removed', async () => {
+  await withTempDir('column-blocks-', async (dir) => {
+    const file = await matrixFile(dir, 2);
+    for (const [rowsPerBlock, columnsPerBlock] of [[3, 3], [2, 5], [7, 1], [4, 7]]) {
+      const scratch = join(dir, 'columns.scratch');
+      const columns = await openMatrixColumnBlocks(scratch, n, columnsPerBlock);
+      const read = await readMatrixRowBlocks(file, rowsPerBlock, n);
+      for await (const block of read.blocks()) await columns.append(block);
+      for (let a = 0; a < n; a += columnsPerBlock) {
+        const w = Math.min(columnsPerBlock, n - a);
+        const got = await columns.read(a, a + w);
+        assert.deepEqual(got, Float64Array.from({ length: n * w }, (_, q) => entry(Math.floor(q / w), a + (q % w))), `rows ${rowsPerBlock}, columns ${columnsPerBlock}, block ${a}`);
+      }
+      await columns.close();
+      assert.ok(!(await readdir(dir)).includes('columns.scratch'));
+    }
+  });
+});
