@@ -25,6 +25,7 @@ export { sha256, sha256File, stableStringify, hashJson } from './hash.ts';
 export { writeFileAtomic } from './fs/atomic.ts';
 export { readInputFile, readJsonFile, readJsonFileSync } from './fs/read.ts';
 export { runStage, readStageTimings } from './stage.ts';
+export { releaseMemory } from './release-memory.ts';
 export type { StageRequest, StageContext } from './stage.ts';
 export { requestedRows, shardedStageParams } from './sharded-stage.ts';
 export type { ShardedStageOptions, ShardMergeOptions } from './sharded-stage.ts';

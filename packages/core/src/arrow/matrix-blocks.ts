@@ -7,6 +7,7 @@ import { RecordBatchFileWriter, RecordBatchReader, Table } from './apache-arrow.
 import type { RecordBatch } from 'apache-arrow';
 import { ElasticityError } from '../errors.ts';
 import { atomicTarget } from '../fs/atomic.ts';
+import { releaseMemory } from '../release-memory.ts';
 import { MATRIX_CONTRACT } from './contract.ts';
 import { matrixColumns, matrixMetadata, parseColumnIds } from './matrix.ts';
 import type { ExampleMatrix } from './matrix.ts';
@@ -90,7 +91,9 @@ export interface MatrixBlockOutput {
 /**
  * Writes matrices of `rows` rows in blocks of `blockRows`: `blockOf(from, to)`
  * gives each output's rows [from, to), which are appended as one record batch
- * per output before the next block is asked for. Every output is published
+ * per output before the next block is asked for, and whose memory is freed
+ * before it (releaseMemory: else finished blocks pile up until V8 collects
+ * them, over the caller's budget). Every output is published
  * once all blocks are written; on a failure none is (each is aborted).
  */
 export async function writeMatrixBlocks(
@@ -99,9 +102,14 @@ export async function writeMatrixBlocks(
 ): Promise<void> {
   const writers = await Promise.all(outputs.map(({ file, header }) => openMatrixBlockWriter(file, header, meta)));
   try {
-    for (let from = 0; from < rows; from += blockRows) {
+    const appendBlock = async (from: number): Promise<void> => {
       const blocks = await blockOf(from, Math.min(rows, from + blockRows));
       for (const [k, writer] of writers.entries()) await writer.append(blocks[k]);
+    };
+    for (let from = 0; from < rows; from += blockRows) {
+      await appendBlock(from);
+      // the block's arrays are unreferenced now: free them before the next block is computed
+      releaseMemory();
     }
     for (const writer of writers) await writer.close();
   } catch (error) {
