@@ -62,6 +62,23 @@ test('Table 1 of a results folder: rows pairs, each model\'s methods, baselines 
   assert.ok(md.includes('| 4v9 | mnist-sample 4v9 | 0.560 ± 0.014 | 0.550 ± 0.014 | 0.620 ± 0.014 | 0.700 ± 0.000 | – | – |'), md);
 });
 
+test('rows by pair and model (--rows pair,model): each method one column, the baselines on every row of their pair', async () => {
+  const dir = tempDir('results-rows-');
+  const suite = { scale: 'paper' };
+  writeJson(dir, 'paper.5v8.relu-mse.json', combination(TABLE1, { scale: 'paper', pair: '5v8', model: 'relu-mse' }, suite,
+    { raw: [0.50, 0.52], relative: [0.80, 0.84] }));
+  writeJson(dir, 'paper.5v8.relu-bce.json', combination(TABLE1, { scale: 'paper', pair: '5v8', model: 'relu-bce' }, suite,
+    { raw: [0.50, 0.52], relative: [0.60, 0.70] }));
+  const rt = resultsTable((await readResultsFolder(dir)).map((f) => f.results), { rowAxes: ['pair', 'model'] });
+  const md = resultsTableText(rt, { folder: 'results/t1', markdown: true });
+  assert.ok(md.includes('| pair · model | data set | K-means on pixels | relative similarity + K-means |'), md);
+  // 0.50, 0.52 -> 0.510 ± 0.014; 0.80, 0.84 -> 0.820 ± 0.028; 0.60, 0.70 -> 0.650 ± 0.071
+  assert.ok(md.includes('| 5v8 · relu-mse | mnist-sample 5v8 | 0.510 ± 0.014 | 0.820 ± 0.028 |'), md);
+  assert.ok(md.includes('| 5v8 · relu-bce | mnist-sample 5v8 | 0.510 ± 0.014 | 0.650 ± 0.071 |'), md);
+  assert.ok(md.includes('| 4v9 · relu-mse | – | – | – |'), md);
+  await assert.rejects(async () => resultsTable((await readResultsFolder(dir)).map((f) => f.results), { rowAxes: ['pairs'] }), (e: unknown) => e instanceof ElasticityError && /"pairs" is not an axis/.test(e.message));
+});
+
 test('training seeds: mean ± sd over the seeds of each run\'s mean, and the 95% t-interval; pairs without runs stay as rows', async () => {
   const dir = tempDir('results-seeds-');
   const matrix = { pair: ['5v8', '4v9'], model: ['relu-mse', 'relu-bce'], seed: ['0', '1', '2'] };

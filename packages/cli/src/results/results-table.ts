@@ -52,15 +52,17 @@ function expectedCombinations(matrix: { axis: string; labels: string[] }[], sele
  * its first axis that varies (pair), columns the methods per value of the
  * other varying axes (model), and a `seed` axis is averaged over (mean ± sd
  * over the training seeds). Combinations without a file are empty cells.
+ * `rowAxes` (e.g. pair and model) puts those axes' labels in the rows
+ * instead: one row per pair and model, the methods as columns once.
  */
-export function resultsTable(files: CombinationResults[]): ResultsTable {
+export function resultsTable(files: CombinationResults[], options: { rowAxes?: string[] } = {}): ResultsTable {
   if (files.length === 0) throw new ElasticityError('no combination results to tabulate');
   const matrix = unionMatrix(files);
   const selection = commonSelection(files);
   const expectedLabels = expectedCombinations(matrix, selection);
   const axes = matrix.map((a) => a.axis);
   const idOf = (labels: Record<string, string>) => axes.map((a) => labels[a]).join('.');
-  const table = buildMatrixTable(files.map((f) => ({ id: f.combination, labels: f.labels, results: f })), { axes, expected: expectedLabels });
+  const table = buildMatrixTable(files.map((f) => ({ id: f.combination, labels: f.labels, results: f })), { axes, expected: expectedLabels, rowAxes: options.rowAxes });
   const done = new Set(files.map((f) => f.combination));
   const expected = expectedLabels.map(idOf);
   return { pipeline: files[0].pipeline, selection, table, expected, missing: expected.filter((id) => !done.has(id)) };
