@@ -60,19 +60,19 @@ function benchMatrix(n: number): { s: Float64Array; labels: number[] } {
   return { s, labels };
 }
 
-function runChild(method: Method, n: number): void {
+async function runChild(method: Method, n: number): Promise<void> {
   const { s, labels } = benchMatrix(n);
   const inputRss = process.memoryUsage().rss / 2 ** 20;
   const restarts = 10;
   const started = performance.now();
   let clusters: Int32Array;
   if (method === 'kmeans') {
-    clusters = kmeansRows(s, n, n, 2, { seed: 1, restarts }).clusters;
+    clusters = (await kmeansRows(s, n, n, 2, { seed: 1, restarts })).clusters;
   } else if (method === 'spectral') {
-    clusters = spectralClustering(s, n, 2, { seed: 1, restarts }).clusters;
+    clusters = (await spectralClustering(s, n, 2, { seed: 1, restarts })).clusters;
   } else {
-    checkKernel(s, n, 1e-6);
-    clusters = kernelKmeans(s, n, 2, { seed: 1, restarts, assumeChecked: true }).clusters;
+    await checkKernel(s, n, 1e-6);
+    clusters = (await kernelKmeans(s, n, 2, { seed: 1, restarts, assumeChecked: true })).clusters;
   }
   const seconds = (performance.now() - started) / 1000;
   const record: ClusteringBenchRecord = {
@@ -88,7 +88,7 @@ function runChild(method: Method, n: number): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    runChild(args[1] as Method, Number(args[2]));
+    await runChild(args[1] as Method, Number(args[2]));
     return;
   }
   const sizesAt = args.indexOf('--sizes');

@@ -1,4 +1,5 @@
 import { ElasticityError } from '@elasticity/core';
+import type { RowSource } from './matrix-rows.ts';
 
 /** How the messages of checkSymmetric name the matrix. */
 export interface MatrixNames {
@@ -10,31 +11,51 @@ export interface MatrixNames {
   neededBy: string;
 }
 
+/** What the check saw on its way: the diagonal and the number of negative entries. */
+export interface MatrixFacts {
+  diagonal: Float64Array;
+  negative: number;
+}
+
 /**
- * Throws an ElasticityError unless `m` holds n x n finite entries (row-major)
- * and is symmetric within a relative tolerance: |m_ij - m_ji| at most
- * tolerance * max(|m_ij|, |m_ji|), plus a tiny absolute floor (1e-15 of the
- * largest entry) so that entries that should be 0 may differ by rounding.
+ * Throws an ElasticityError unless the square matrix of `rows` holds finite
+ * entries and is symmetric within a relative tolerance: |m_ij - m_ji| at
+ * most tolerance * max(|m_ij|, |m_ji|), plus a tiny absolute floor (1e-15
+ * of the largest entry) so that entries that should be 0 may differ by
+ * rounding. Two passes (a file's transposed pass reads it twice more);
+ * returns the diagonal and the count of negative entries.
  */
-export function checkSymmetric(m: Float64Array, n: number, tolerance: number, names: MatrixNames, where: { file?: string; field?: string }): void {
-  if (m.length !== n * n) throw new ElasticityError(`${names.noun} has ${m.length} values, expected ${n} x ${n}`, where);
+export async function checkSymmetric(rows: RowSource, tolerance: number, names: MatrixNames, where: { file?: string; field?: string }): Promise<MatrixFacts> {
+  const { n } = rows;
+  if (rows.dim !== n) throw new ElasticityError(`${names.noun} has ${n} rows of ${rows.dim} values, expected ${n} x ${n}`, where);
   let maxAbs = 0;
-  for (let i = 0; i < m.length; i++) {
-    const v = m[i];
-    if (!Number.isFinite(v)) throw new ElasticityError(`${names.noun} entry (${Math.floor(i / n)}, ${i % n}) is ${v}`, where);
-    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
-  }
+  let negative = 0;
+  const diagonal = new Float64Array(n);
+  await rows.pass((m, from, to) => {
+    for (let q = 0; q < (to - from) * n; q++) {
+      const v = m[q];
+      if (!Number.isFinite(v)) throw new ElasticityError(`${names.noun} entry (${from + Math.floor(q / n)}, ${q % n}) is ${v}`, where);
+      if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+      if (v < 0) negative++;
+    }
+    for (let i = from; i < to; i++) diagonal[i] = m[(i - from) * n + i];
+  });
   const floor = maxAbs * 1e-15;
   const { symbol } = names;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = m[i * n + j], b = m[j * n + i];
-      if (Math.abs(a - b) > tolerance * Math.max(Math.abs(a), Math.abs(b)) + floor) {
-        throw new ElasticityError(
-          `${names.neededBy}, but ${symbol}(${i}, ${j}) = ${a} and ${symbol}(${j}, ${i}) = ${b} (relative tolerance ${tolerance}); symmetrise it first`,
-          where,
-        );
+  await rows.transposedPass((m, columns, from, to) => {
+    const w = to - from;
+    for (let i = from; i < to; i++) {
+      const r = i - from;
+      for (let j = i + 1; j < n; j++) {
+        const a = m[r * n + j], b = columns[j * w + r];
+        if (Math.abs(a - b) > tolerance * Math.max(Math.abs(a), Math.abs(b)) + floor) {
+          throw new ElasticityError(
+            `${names.neededBy}, but ${symbol}(${i}, ${j}) = ${a} and ${symbol}(${j}, ${i}) = ${b} (relative tolerance ${tolerance}); symmetrise it first`,
+            where,
+          );
+        }
       }
     }
-  }
+  });
+  return { diagonal, negative };
 }

@@ -14,6 +14,7 @@ test('defaults: k 2, 5 seeds, 10 restarts and the five methods of the paper', ()
       { input: 'kernelized', method: 'kernel-kmeans' },
       { input: 'ntk', method: 'kernel-kmeans' },
     ],
+    memoryMb: 4096,
   });
   assert.deepEqual(parseClusterConfig({}, 'p.json'), c);
   const custom = parseClusterConfig({ k: 3, seeds: 1, methods: [{ input: 'ntk', method: 'kmeans' }] }, 'p.json');
@@ -48,7 +49,8 @@ test('bad keys and values name the file and the field', () => {
 test('schema messages: closest key, type, range and allowed values at the JSON path', () => {
   const says = (section: unknown, message: string) =>
     assert.throws(() => parseClusterConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.file === 'p.json' && e.message === `p.json: ${message}`, message);
-  says({ method: [] }, 'cluster.method: unknown key (did you mean "methods"?); allowed: k, seeds, restarts, maxIterations, eigenSolver, methods');
+  says({ method: [] }, 'cluster.method: unknown key (did you mean "methods"?); allowed: k, seeds, restarts, maxIterations, eigenSolver, methods, memoryMb');
+  says({ memoryMb: 0 }, 'cluster.memoryMb: must be a number >= 1, got 0');
   says({ methods: [{ input: 'raw', metod: 'kmeans' }] }, 'cluster.methods[0].metod: unknown key (did you mean "method"?); allowed: input, method');
   says({ k: 'two' }, 'cluster.k: must be an integer >= 2, got "two"');
   says({ maxIterations: 0 }, 'cluster.maxIterations: must be an integer >= 1, got 0');

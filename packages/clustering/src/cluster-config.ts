@@ -32,6 +32,12 @@ export interface ClusterConfig {
    * 'spectral' (matrix as precomputed affinity).
    */
   methods: ClusterJob[];
+  /**
+   * MB the stage may hold: a matrix input that does not fit is read from
+   * its file in row blocks, one pass per step of the algorithm (all seeds
+   * and restarts sharing each pass).
+   */
+  memoryMb: number;
 }
 
 export const CLUSTER_DEFAULTS: ClusterConfig = {
@@ -47,6 +53,7 @@ export const CLUSTER_DEFAULTS: ClusterConfig = {
     { input: 'kernelized', method: 'kernel-kmeans' },
     { input: 'ntk', method: 'kernel-kmeans' },
   ],
+  memoryMb: 4096,
 };
 
 const INPUT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -73,6 +80,8 @@ export const CLUSTER_SCHEMA = z.strictObject({
   methods: z.array(JOB_SCHEMA).min(1)
     .superRefine(distinctItems({ key: (j) => `${j.input}\u0000${j.method}`, message: (j) => `${j.input} with ${j.method} is listed twice` }))
     .default(() => structuredClone(CLUSTER_DEFAULTS.methods)).describe('(input, method) pairs to cluster.'),
+  memoryMb: z.number().min(1).default(CLUSTER_DEFAULTS.memoryMb)
+    .describe('MB the stage may hold: a matrix input that does not fit is read from its file in row blocks, one pass per step of K-means, kernel K-means or the eigensolver (all seeds and restarts share each pass); smaller ones are read whole.'),
 }).describe('Cluster stage: k-means, kernel k-means and spectral clustering of similarity outputs.');
 
 /** Applies defaults to the pipeline's `cluster` section and validates every key. */

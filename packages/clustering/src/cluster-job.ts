@@ -3,12 +3,13 @@ import type { Logger } from '@elasticity/core';
 import type { ClusterConfig, ClusterJob } from './cluster-config.ts';
 import type { ClusterInput } from './read-cluster-input.ts';
 import type { ClusteringResult } from './clustering-result.ts';
-import { kmeansRows } from './kmeans-rows.ts';
-import { checkKernel, kernelKmeans } from './kernel-kmeans.ts';
-import { clusterEmbedding, spectralEmbedding } from './spectral.ts';
+import { memoryRows } from './matrix-rows.ts';
+import { kmeansRowsSeeds } from './kmeans-rows.ts';
+import { checkKernelRows, kernelKmeansSeeds } from './kernel-kmeans.ts';
+import { clusterEmbedding, spectralEmbeddingOf } from './spectral.ts';
 
-/** One (input, method) pair made ready: the seed-independent work is done, each call clusters with one seed. */
-export type PreparedJob = (seed: number) => ClusteringResult;
+/** One (input, method) pair made ready: the seed-independent work is done, a call clusters once per seed (all seeds together). */
+export type PreparedJob = (seeds: number[]) => Promise<ClusteringResult[]>;
 
 export interface PrepareContext {
   config: ClusterConfig;
@@ -28,23 +29,23 @@ export interface PrepareContext {
  * embedding (the eigenvectors) once and repeats only K-means on it.
  * Features go to kernel K-means through the linear kernel X X^T.
  */
-export function prepareJob(input: ClusterInput, job: ClusterJob, ctx: PrepareContext): PreparedJob {
+export async function prepareJob(input: ClusterInput, job: ClusterJob, ctx: PrepareContext): Promise<PreparedJob> {
   const { config, file, log } = ctx;
   const n = input.ids.length;
   const common = { restarts: config.restarts, maxIterations: config.maxIterations };
   if (job.method === 'kmeans') {
-    const dim = input.type === 'matrix' ? n : input.dim;
-    return (seed) => kmeansRows(input.values, n, dim, config.k, { ...common, seed });
+    const rows = input.type === 'matrix' ? input.rows : memoryRows(input.values, n, input.dim);
+    return (seeds) => kmeansRowsSeeds(rows, config.k, seeds, common);
   }
   if (job.method === 'kernel-kmeans') {
-    const kernel = input.type === 'matrix' ? input.values : matMulABt(input.values, input.values, n, n, input.dim);
-    const nonPositive = checkKernel(kernel, n, 1e-6, { file, field: input.type === 'matrix' ? 'row' : 'x' });
+    const kernel = input.type === 'matrix' ? input.rows : memoryRows(matMulABt(input.values, input.values, n, n, input.dim), n, n);
+    const { diagonal, nonPositive } = await checkKernelRows(kernel, 1e-6, { file, field: input.type === 'matrix' ? 'row' : 'x' });
     if (nonPositive.length > 0) {
       const [first] = nonPositive;
       log.warn(`${job.input}: ${nonPositive.length} of ${n} diagonal entries are not positive (first: K(${first.index}, ${first.index}) = ${first.value}); `
         + 'a kernelized similarity from float32 forward differences is noise where the loss slope is near 0 (a fixed eta, or the fast path, avoids it); clustering goes on');
     }
-    return (seed) => kernelKmeans(kernel, n, config.k, { ...common, seed, assumeChecked: true });
+    return (seeds) => kernelKmeansSeeds(kernel, config.k, diagonal, seeds, common);
   }
   if (input.type !== 'matrix') {
     throw new ElasticityError(
@@ -53,9 +54,9 @@ export function prepareJob(input: ClusterInput, job: ClusterJob, ctx: PrepareCon
     );
   }
   const started = performance.now();
-  const embedding = spectralEmbedding(input.values, n, config.k, { seed: ctx.seed, solver: config.eigenSolver, file, field: 'row' });
+  const embedding = await spectralEmbeddingOf(input.rows, config.k, { seed: ctx.seed, solver: config.eigenSolver, file, field: 'row' });
   if (embedding.clippedNegative > 0) log.warn(`${job.input}: ${embedding.clippedNegative} negative affinities treated as 0 for spectral clustering`);
   if (!embedding.converged) log.warn(`${job.input}: eigensolver stopped at relative residual ${embedding.residual.toExponential(2)}`);
   log.info(`${job.input}: spectral embedding, eigenvalues ${Array.from(embedding.eigenvalues, (v) => v.toFixed(6)).join(', ')} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-  return (seed) => clusterEmbedding(embedding, n, config.k, { ...common, seed });
+  return (seeds) => clusterEmbedding(embedding, n, config.k, seeds, common);
 }

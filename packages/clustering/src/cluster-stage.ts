@@ -1,10 +1,11 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, createProgress, primaryIndices, readDatasetFile, runStage, summarize, writeClustersFile, writeFileAtomic,
+  ElasticityError, createProgress, matrixRowsWithin, primaryIndices, readDatasetFile, runStage, summarize, writeClustersFile, writeFileAtomic,
 } from '@elasticity/core';
 import type { Summary } from '@elasticity/core';
 import { parseClusterConfig } from './cluster-config.ts';
+import type { ClusterConfig } from './cluster-config.ts';
 import { assertRowsAre, readClusterInput } from './read-cluster-input.ts';
 import { prepareJob } from './cluster-job.ts';
 import type { ClusteringResult } from './clustering-result.ts';
@@ -45,6 +46,22 @@ export interface ClusterMetrics {
   results: ClusterMethodResult[];
 }
 
+/** Bytes per matrix entry a blocked clustering holds: the row block, the record batch it is cut from, and a column block (symmetry check). */
+const BLOCK_BYTES_PER_ENTRY = 24;
+
+/**
+ * Rows of an n x n matrix input the stage may hold at once within
+ * cluster.memoryMb, beside the work arrays of every run (seeds x restarts
+ * K-means runs of about (4k + 8) n values each, or the eigensolver's
+ * 14 (k + 8) vectors) and the data set's `fixedBytes`: n or more means the
+ * matrix is read whole.
+ */
+export function clusterRowsWithin(config: ClusterConfig, n: number, fixedBytes: number, pipelineFile: string): number {
+  const runs = config.seeds * config.restarts;
+  const work = 8 * n * Math.max(runs * (4 * config.k + 8), 14 * (config.k + 8));
+  return matrixRowsWithin(config.memoryMb, { columns: n, bytesPerEntry: BLOCK_BYTES_PER_ENTRY, fixedBytes: fixedBytes + work }, { file: pipelineFile, field: 'cluster.memoryMb' });
+}
+
 /**
  * The cluster stage: clusters the primary examples with each configured
  * (input, method) pair, `seeds` times, scores each clustering against the
@@ -83,13 +100,15 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
         for (const [i, job] of config.methods.entries()) {
           const file = files[i];
           const started = performance.now();
-          const input = await readClusterInput(file);
+          const input = await readClusterInput(file, { blockRowsFor: (m) => clusterRowsWithin(config, m, dataset.x.byteLength, options.pipelineFile), scratchDir: dir });
           assertRowsAre(input, ids, file);
-          const cluster = prepareJob(input, job, { config, index: i, file, pipelineFile: options.pipelineFile, seed, log });
+          if (input.type === 'matrix' && input.rows.blockRows < n) {
+            log.info(`${job.input}: ${n} x ${n} read from ${file} in blocks of up to ${input.rows.blockRows} rows (cluster.memoryMb ${config.memoryMb})`);
+          }
+          const cluster = await prepareJob(input, job, { config, index: i, file, pipelineFile: options.pipelineFile, seed, log });
           const acc: number[] = [], ari: number[] = [], nmi: number[] = [];
           let first: ClusteringResult | undefined;
-          for (const s of runSeeds) {
-            const result = cluster(s);
+          for (const result of await cluster(runSeeds)) {
             first ??= result;
             acc.push(clusteringAccuracy(result.clusters, classes));
             ari.push(adjustedRandIndex(result.clusters, classes));
@@ -107,7 +126,8 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
           results.push(entry);
           log.info(
             `${job.input} ${job.method} (${input.type}): accuracy ${entry.accuracy.mean.toFixed(4)} ± ${entry.accuracy.sd.toFixed(4)}, ` +
-            `ARI ${entry.ari.mean.toFixed(4)}, NMI ${entry.nmi.mean.toFixed(4)} in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+            `ARI ${entry.ari.mean.toFixed(4)}, NMI ${entry.nmi.mean.toFixed(4)} in ${((performance.now() - started) / 1000).toFixed(2)} s`
+            + (input.type === 'matrix' && input.rows.blockRows < n ? ` (${input.rows.passes()} passes over the file)` : ''),
           );
         }
       } finally {

@@ -7,11 +7,11 @@ import { clusteringAccuracy } from './metrics/accuracy.ts';
 import { adjustedRandIndex } from './metrics/ari.ts';
 import { blobs, rbfKernel, rings } from './test-data.ts';
 
-test('kernel K-means with the linear kernel X X^T gives the partition of K-means on X', () => {
+test('kernel K-means with the linear kernel X X^T gives the partition of K-means on X', async () => {
   const b = blobs([[0, 0, 0, 0], [6, 6, 0, 0], [0, 6, 6, 0]], 25, 0.8, 4);
   const kernel = matMulABt(b.x, b.x, b.n, b.n, b.dim);
-  const kk = kernelKmeans(kernel, b.n, 3, { seed: 1, restarts: 5 });
-  const km = kmeansRows(b.x, b.n, b.dim, 3, { seed: 1, restarts: 5 });
+  const kk = await kernelKmeans(kernel, b.n, 3, { seed: 1, restarts: 5 });
+  const km = await kmeansRows(b.x, b.n, b.dim, 3, { seed: 1, restarts: 5 });
   assert.equal(adjustedRandIndex(kk.clusters, km.clusters), 1);
   assert.equal(clusteringAccuracy(kk.clusters, b.labels), 1);
   // With the linear kernel the feature-space objective is the ordinary within-cluster sum of squares.
@@ -19,16 +19,16 @@ test('kernel K-means with the linear kernel X X^T gives the partition of K-means
   assert.ok(kk.converged);
 });
 
-test('kernel K-means with an RBF kernel separates two concentric rings; K-means on coordinates does not', () => {
+test('kernel K-means with an RBF kernel separates two concentric rings; K-means on coordinates does not', async () => {
   const r = rings(100, 1, 4, 0.1, 3);
   const kernel = rbfKernel(r.x, r.n, 2, 0.4);
-  const kk = kernelKmeans(kernel, r.n, 2, { seed: 2, restarts: 10 });
+  const kk = await kernelKmeans(kernel, r.n, 2, { seed: 2, restarts: 10 });
   assert.equal(clusteringAccuracy(kk.clusters, r.labels), 1);
-  const km = kmeansRows(r.x, r.n, 2, 2, { seed: 2, restarts: 10 });
+  const km = await kmeansRows(r.x, r.n, 2, 2, { seed: 2, restarts: 10 });
   assert.ok(clusteringAccuracy(km.clusters, r.labels) < 0.8);
 });
 
-test('kernel K-means fills empty clusters (duplicate points, k above the number of distinct points)', () => {
+test('kernel K-means fills empty clusters (duplicate points, k above the number of distinct points)', async () => {
   // Points a, a, b, b, c, c with a = (1, 0), b = (0, 1), c = (1, 1) and the linear kernel, k = 4:
   // duplicates coincide in feature space, so k-means++ runs out of distinct centres, the 4th
   // initial cluster is empty and must take a point. The result has 4 non-empty clusters, never
@@ -36,35 +36,35 @@ test('kernel K-means fills empty clusters (duplicate points, k above the number 
   const x = Float64Array.of(1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1);
   const n = 6;
   const kernel = matMulABt(x, x, n, n, 2);
-  const r = kernelKmeans(kernel, n, 4, { seed: 0, restarts: 3 });
+  const r = await kernelKmeans(kernel, n, 4, { seed: 0, restarts: 3 });
   assert.equal(new Set(r.clusters).size, 4);
   for (let i = 0; i < n; i += 2) for (let j = i + 2; j < n; j += 2) assert.notEqual(r.clusters[i], r.clusters[j]);
   assert.equal(r.objective, 0);
 });
 
-test('kernel K-means rejects an asymmetric matrix with a clear error, and reports a non-positive diagonal', () => {
+test('kernel K-means rejects an asymmetric matrix with a clear error, and reports a non-positive diagonal', async () => {
   const good = Float64Array.of(2, 1, 1, 3);
-  kernelKmeans(good, 2, 2, { seed: 0 });
+  await kernelKmeans(good, 2, 2, { seed: 0 });
   const asym = Float64Array.of(2, 1, 1.1, 3);
-  assert.throws(
+  await assert.rejects(
     () => kernelKmeans(asym, 2, 2, { seed: 0, file: 'k.arrow', field: 'row' }),
     (e: unknown) => e instanceof ElasticityError && /^k\.arrow: row: kernel K-means needs a symmetric matrix, but K\(0, 1\) = 1 and K\(1, 0\) = 1\.1/.test(e.message),
   );
   // Within the relative tolerance (1e-6) it passes.
-  kernelKmeans(Float64Array.of(2, 1, 1 + 1e-9, 3), 2, 2, { seed: 0 });
-  for (const d of [0, -1]) assert.deepEqual(checkKernel(Float64Array.of(2, 1, 1, d), 2, 1e-6), [{ index: 1, value: d }]);
-  assert.deepEqual(checkKernel(good, 2, 1e-6), []);
+  await kernelKmeans(Float64Array.of(2, 1, 1 + 1e-9, 3), 2, 2, { seed: 0 });
+  for (const d of [0, -1]) assert.deepEqual(await checkKernel(Float64Array.of(2, 1, 1, d), 2, 1e-6), [{ index: 1, value: d }]);
+  assert.deepEqual(await checkKernel(good, 2, 1e-6), []);
 });
 
-test('a non-positive diagonal entry (a noisy probe row) does not stop kernel K-means from finding the blocks', () => {
+test('a non-positive diagonal entry (a noisy probe row) does not stop kernel K-means from finding the blocks', async () => {
   // two blocks of 4: K = 1 within a block, 0 across; one diagonal entry wrong in sign
   const n = 8;
   const kernel = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) kernel[i * n + j] = (i < 4) === (j < 4) ? 1 : 0;
   kernel[2 * n + 2] = -0.5;
-  assert.deepEqual(checkKernel(kernel, n, 1e-6), [{ index: 2, value: -0.5 }]);
+  assert.deepEqual(await checkKernel(kernel, n, 1e-6), [{ index: 2, value: -0.5 }]);
   for (const seed of [0, 1, 2]) {
-    const r = kernelKmeans(kernel, n, 2, { seed, restarts: 3 });
+    const r = await kernelKmeans(kernel, n, 2, { seed, restarts: 3 });
     const first = r.clusters[0];
     assert.deepEqual(Array.from(r.clusters).map((c) => c === first), [true, true, true, true, false, false, false, false], `seed ${seed}`);
   }

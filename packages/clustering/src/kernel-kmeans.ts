@@ -1,12 +1,14 @@
 import { createRng } from '@elasticity/core';
-import type { Rng } from '@elasticity/core';
 import { checkSymmetric } from './check-symmetric.ts';
 import type { ClusteringResult, RestartOptions } from './clustering-result.ts';
+import { memoryRows } from './matrix-rows.ts';
+import type { RowSource, Rows } from './matrix-rows.ts';
+import { runSharingPasses } from './shared-passes.ts';
 
 export interface KernelKmeansOptions extends RestartOptions {
   /** Largest allowed |K_ij - K_ji| relative to max(|K_ij|, |K_ji|). Default 1e-6. */
   symmetryTolerance?: number;
-  /** Skip checkKernel (the caller already checked this matrix, e.g. once for several seeds). */
+  /** Skip the symmetry check (the caller already checked this matrix, e.g. once for several seeds). */
   assumeChecked?: boolean;
   /** Where the kernel came from, for error messages. */
   file?: string;
@@ -15,45 +17,77 @@ export interface KernelKmeansOptions extends RestartOptions {
 
 const KERNEL_NAMES = { noun: 'kernel', symbol: 'K', neededBy: 'kernel K-means needs a symmetric matrix' };
 
+/** What checkKernel returns: the kernel's diagonal, and its entries that are not positive. */
+export interface CheckedKernel {
+  diagonal: Float64Array;
+  nonPositive: { index: number; value: number }[];
+}
+
 /**
- * Throws an ElasticityError unless K (n x n, row-major) is finite and
- * symmetric within a relative tolerance. Returns the diagonal entries that
+ * Throws an ElasticityError unless the kernel is finite and symmetric within
+ * a relative tolerance. Returns its diagonal, and the diagonal entries that
  * are not positive: a kernel's diagonal is a squared norm, but a similarity
  * measured by float32 forward differences (the generic probe at the authors'
  * eta) can get the sign of a tiny change wrong at a row whose loss slope is
  * near 0. Kernel K-means stays well defined (feature-space distances are
  * clamped at 0), so the caller warns instead of failing.
  */
-export function checkKernel(kernel: Float64Array, n: number, tolerance: number, where: { file?: string; field?: string } = {}): { index: number; value: number }[] {
-  checkSymmetric(kernel, n, tolerance, KERNEL_NAMES, where);
+export async function checkKernelRows(kernel: RowSource, tolerance: number, where: { file?: string; field?: string } = {}): Promise<CheckedKernel> {
+  const { diagonal } = await checkSymmetric(kernel, tolerance, KERNEL_NAMES, where);
   const nonPositive: { index: number; value: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = kernel[i * n + i];
-    if (!(d > 0)) nonPositive.push({ index: i, value: d });
-  }
-  return nonPositive;
+  diagonal.forEach((d, index) => {
+    if (!(d > 0)) nonPositive.push({ index, value: d });
+  });
+  return { diagonal, nonPositive };
 }
 
-/** Squared feature-space distance between examples i and j: K_ii - 2 K_ij + K_jj. */
-function pointDistance(kernel: Float64Array, n: number, i: number, j: number): number {
-  return Math.max(0, kernel[i * n + i] - 2 * kernel[i * n + j] + kernel[j * n + j]);
+/** checkKernelRows of an n x n kernel in memory: the diagonal entries that are not positive. */
+export async function checkKernel(kernel: Float64Array, n: number, tolerance: number, where: { file?: string; field?: string } = {}): Promise<CheckedKernel['nonPositive']> {
+  return (await checkKernelRows(memoryRows(kernel, n, n), tolerance, where)).nonPositive;
+}
+
+/** Squared feature-space distance between example i (row `at` of its block) and example p: K_ii - 2 K_ip + K_pp. */
+function pointDistance(block: Float64Array, at: number, n: number, diagonal: Float64Array, i: number, p: number): number {
+  return Math.max(0, diagonal[i] - 2 * block[at * n + p] + diagonal[p]);
+}
+
+/** The random numbers of one restart's k-means++ start: its first centre, and one uniform draw per further centre. */
+interface StartDraws {
+  first: number;
+  uniforms: number[];
+}
+
+/**
+ * The draws of every restart of one clustering, in the order one seeded
+ * generator gives them (restart after restart): they depend on nothing
+ * else, so the restarts can run together.
+ */
+function startDraws(seed: number, restarts: number, n: number, k: number): StartDraws[] {
+  const rng = createRng(seed);
+  return Array.from({ length: restarts }, () => ({ first: rng.int(0, n - 1), uniforms: Array.from({ length: k - 1 }, () => rng.next()) }));
 }
 
 /**
  * k-means++ in feature space: the first centre is a uniform random example,
  * each next one is drawn with probability proportional to its squared kernel
- * distance to the nearest centre chosen so far. Returns the centre examples.
+ * distance to the nearest centre chosen so far (when every example
+ * coincides with a centre, a uniform one not chosen yet). One pass per
+ * centre but the last; returns the centre examples.
  */
-function kmeansPlusPlusCentres(kernel: Float64Array, n: number, k: number, rng: Rng): number[] {
-  const centres = [rng.int(0, n - 1)];
-  const nearest = new Float64Array(n);
-  for (let i = 0; i < n; i++) nearest[i] = pointDistance(kernel, n, i, centres[0]);
-  while (centres.length < k) {
+async function kmeansPlusPlusCentres(rows: Rows, k: number, diagonal: Float64Array, draws: StartDraws): Promise<number[]> {
+  const { n } = rows;
+  const centres = [draws.first];
+  const nearest = new Float64Array(n).fill(Infinity);
+  for (let c = 1; c < k; c++) {
+    const latest = centres[c - 1];
+    await rows.pass((block, from, to) => {
+      for (let i = from; i < to; i++) nearest[i] = Math.min(nearest[i], pointDistance(block, i - from, n, diagonal, i, latest));
+    });
     let total = 0;
     for (let i = 0; i < n; i++) total += nearest[i];
     let next = -1;
     if (total > 0) {
-      let r = rng.next() * total;
+      let r = draws.uniforms[c - 1] * total;
       for (let i = 0; i < n; i++) {
         if (nearest[i] <= 0) continue;
         next = i;
@@ -61,12 +95,10 @@ function kmeansPlusPlusCentres(kernel: Float64Array, n: number, k: number, rng: 
         if (r < 0) break;
       }
     } else {
-      // Every example coincides with a centre: take a random example not yet chosen.
       const free = Array.from({ length: n }, (_, i) => i).filter((i) => !centres.includes(i));
-      next = free[rng.int(0, free.length - 1)];
+      next = free[Math.floor(draws.uniforms[c - 1] * free.length)];
     }
     centres.push(next);
-    for (let i = 0; i < n; i++) nearest[i] = Math.min(nearest[i], pointDistance(kernel, n, i, next));
   }
   return centres;
 }
@@ -101,89 +133,99 @@ interface Workspace {
   intra: Float64Array;
 }
 
-function clusterSums(kernel: Float64Array, n: number, k: number, assign: Int32Array, ws: Workspace): void {
-  const { sums, sizes, intra } = ws;
-  sums.fill(0);
-  sizes.fill(0);
-  intra.fill(0);
+function sizesAndIntra(n: number, k: number, assign: Int32Array, ws: Workspace): void {
+  ws.sizes.fill(0);
+  ws.intra.fill(0);
   for (let i = 0; i < n; i++) {
-    const row = i * n, out = i * k;
-    for (let j = 0; j < n; j++) sums[out + assign[j]] += kernel[row + j];
+    ws.sizes[assign[i]]++;
+    ws.intra[assign[i]] += ws.sums[i * k + assign[i]];
   }
-  for (let i = 0; i < n; i++) {
-    sizes[assign[i]]++;
-    intra[assign[i]] += sums[i * k + assign[i]];
-  }
+}
+
+/** The workspace of a partition from scratch: one pass, n^2 work. */
+async function clusterSums(rows: Rows, k: number, assign: Int32Array, ws: Workspace): Promise<void> {
+  const { n } = rows;
+  ws.sums.fill(0);
+  await rows.pass((block, from, to) => {
+    for (let i = from; i < to; i++) {
+      const row = (i - from) * n, out = i * k;
+      for (let j = 0; j < n; j++) ws.sums[out + assign[j]] += block[row + j];
+    }
+  });
+  sizesAndIntra(n, k, assign, ws);
 }
 
 /**
  * Brings the workspace from partition `before` to `after`: for each example
- * that moved, subtracts its kernel row from its old cluster's sums and adds
- * it to the new one (2 n work per moved example, using K_ji = K_ij); when
- * more than a third of the examples moved, recomputes from scratch (n^2).
+ * that moved (in order), subtracts its kernel row from its old cluster's
+ * sums and adds it to the new one (2 n work per moved example, using
+ * K_ji = K_ij); when more than a third of the examples moved, recomputes
+ * from scratch (n^2). One pass either way.
  */
-function updateClusterSums(kernel: Float64Array, n: number, k: number, before: Int32Array, after: Int32Array, ws: Workspace): void {
+async function updateClusterSums(rows: Rows, k: number, before: Int32Array, after: Int32Array, ws: Workspace): Promise<void> {
+  const { n } = rows;
   const movers: number[] = [];
   for (let i = 0; i < n; i++) if (before[i] !== after[i]) movers.push(i);
   if (movers.length * 3 > n) {
-    clusterSums(kernel, n, k, after, ws);
+    await clusterSums(rows, k, after, ws);
     return;
   }
-  const { sums, sizes, intra } = ws;
-  for (const i of movers) {
-    const from = before[i], to = after[i], row = i * n;
-    for (let j = 0; j < n; j++) {
-      const v = kernel[row + j];
-      sums[j * k + from] -= v;
-      sums[j * k + to] += v;
+  const { sums } = ws;
+  let next = 0;
+  await rows.pass((block, from, to) => {
+    for (; next < movers.length && movers[next] < to; next++) {
+      const i = movers[next], from_ = before[i], to_ = after[i], row = (i - from) * n;
+      for (let j = 0; j < n; j++) {
+        const v = block[row + j];
+        sums[j * k + from_] -= v;
+        sums[j * k + to_] += v;
+      }
     }
-  }
-  sizes.fill(0);
-  intra.fill(0);
-  for (let i = 0; i < n; i++) {
-    sizes[after[i]]++;
-    intra[after[i]] += sums[i * k + after[i]];
-  }
+  });
+  sizesAndIntra(n, k, after, ws);
 }
 
 /** ||phi(x_i) - m_c||^2 = K_ii - 2/|c| sum_{j in c} K_ij + 1/|c|^2 sum_{j,l in c} K_jl. */
-function centreDistance(kernel: Float64Array, n: number, k: number, i: number, c: number, ws: Workspace): number {
+function centreDistance(diagonal: Float64Array, k: number, i: number, c: number, ws: Workspace): number {
   const size = ws.sizes[c];
-  return kernel[i * n + i] - (2 * ws.sums[i * k + c]) / size + ws.intra[c] / (size * size);
+  return diagonal[i] - (2 * ws.sums[i * k + c]) / size + ws.intra[c] / (size * size);
 }
 
 /** Sum over clusters of sum_{i in c} ||phi(x_i) - m_c||^2 = trace(K) - sum_c intra_c / |c|. */
-function objectiveOf(kernel: Float64Array, n: number, k: number, ws: Workspace): number {
+function objectiveOf(diagonal: Float64Array, k: number, ws: Workspace): number {
   let total = 0;
-  for (let i = 0; i < n; i++) total += kernel[i * n + i];
+  for (const d of diagonal) total += d;
   for (let c = 0; c < k; c++) if (ws.sizes[c] > 0) total -= ws.intra[c] / ws.sizes[c];
   return total;
 }
 
-/** One kernel K-means run from a k-means++ start: Lloyd iterations until no point moves. */
-function singleRun(kernel: Float64Array, n: number, k: number, rng: Rng, maxIterations: number): Omit<ClusteringResult, 'restart'> {
-  const centres = kmeansPlusPlusCentres(kernel, n, k, rng);
+/** One kernel K-means run from a k-means++ start: Lloyd iterations until no point moves, one pass over the kernel each. */
+async function singleRun(rows: Rows, k: number, diagonal: Float64Array, draws: StartDraws, maxIterations: number): Promise<Omit<ClusteringResult, 'restart'>> {
+  const { n } = rows;
+  const centres = await kmeansPlusPlusCentres(rows, k, diagonal, draws);
   const assign = new Int32Array(n);
   const own = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0, bestD = Infinity;
-    centres.forEach((p, c) => {
-      const d = pointDistance(kernel, n, i, p);
-      if (d < bestD) {
-        bestD = d;
-        best = c;
-      }
-    });
-    assign[i] = best;
-    own[i] = bestD;
-  }
+  await rows.pass((block, from, to) => {
+    for (let i = from; i < to; i++) {
+      let best = 0, bestD = Infinity;
+      centres.forEach((p, c) => {
+        const d = pointDistance(block, i - from, n, diagonal, i, p);
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
+      });
+      assign[i] = best;
+      own[i] = bestD;
+    }
+  });
   fillEmptyClusters(assign, k, own);
 
   const ws: Workspace = { sums: new Float64Array(n * k), sizes: new Float64Array(k), intra: new Float64Array(k) };
   const previous = new Int32Array(n);
   let iterations = 0;
   let converged = false;
-  clusterSums(kernel, n, k, assign, ws);
+  await clusterSums(rows, k, assign, ws);
   while (iterations < maxIterations) {
     iterations++;
     previous.set(assign);
@@ -191,11 +233,11 @@ function singleRun(kernel: Float64Array, n: number, k: number, rng: Rng, maxIter
     for (let i = 0; i < n; i++) {
       const current = assign[i];
       let best = current;
-      let bestD = centreDistance(kernel, n, k, i, current, ws);
+      let bestD = centreDistance(diagonal, k, i, current, ws);
       own[i] = bestD;
       for (let c = 0; c < k; c++) {
         if (c === current) continue;
-        const d = centreDistance(kernel, n, k, i, c, ws);
+        const d = centreDistance(diagonal, k, i, c, ws);
         // Strictly closer only: ties keep the current cluster, so the iteration cannot cycle on ties.
         if (d < bestD) {
           bestD = d;
@@ -213,28 +255,42 @@ function singleRun(kernel: Float64Array, n: number, k: number, rng: Rng, maxIter
       break;
     }
     fillEmptyClusters(assign, k, own);
-    updateClusterSums(kernel, n, k, previous, assign, ws);
+    await updateClusterSums(rows, k, previous, assign, ws);
   }
-  clusterSums(kernel, n, k, assign, ws);
-  return { clusters: assign, objective: objectiveOf(kernel, n, k, ws), iterations, converged };
+  await clusterSums(rows, k, assign, ws);
+  return { clusters: assign, objective: objectiveOf(diagonal, k, ws), iterations, converged };
 }
 
 /**
- * Kernel K-means (Dhillon, Guan & Kulis 2004) on an n x n kernel matrix:
- * K-means in the feature space of the kernel, with centres kept implicit.
- * `restarts` seeded k-means++ initialisations; the partition with the lowest
- * within-cluster sum of squared feature-space distances is kept.
+ * Kernel K-means (Dhillon, Guan & Kulis 2004) of a kernel read in passes,
+ * once per seed: each clustering runs `restarts` seeded k-means++
+ * initialisations and keeps the partition with the lowest within-cluster
+ * sum of squared feature-space distances. Every restart of every seed runs
+ * together, sharing the passes over the kernel (runSharingPasses), so a
+ * kernel in a file is read about k + 2 + (iterations of the slowest
+ * restart) times. `diagonal` is the kernel's (from checkKernel).
  */
-export function kernelKmeans(kernel: Float64Array, n: number, k: number, options: KernelKmeansOptions): ClusteringResult {
-  const { seed, restarts = 10, maxIterations = 300, symmetryTolerance = 1e-6, assumeChecked = false, file, field } = options;
+export async function kernelKmeansSeeds(kernel: RowSource, k: number, diagonal: Float64Array, seeds: number[], options: Omit<RestartOptions, 'seed'>): Promise<ClusteringResult[]> {
+  const { restarts = 10, maxIterations = 300 } = options;
+  const { n } = kernel;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k = ${k} must be an integer in 1..${n}`);
   if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError('restarts must be at least 1');
-  if (!assumeChecked) checkKernel(kernel, n, symmetryTolerance, { file, field });
-  const rng = createRng(seed);
-  let best: ClusteringResult | undefined;
-  for (let restart = 0; restart < restarts; restart++) {
-    const run = singleRun(kernel, n, k, rng, maxIterations);
-    if (best === undefined || run.objective < best.objective) best = { ...run, restart };
-  }
-  return best!;
+  const starts = seeds.map((seed) => startDraws(seed, restarts, n, k));
+  const runs = await runSharingPasses(kernel, starts.flat().map((draws) => (rows: Rows) => singleRun(rows, k, diagonal, draws, maxIterations)));
+  return seeds.map((_, s) => {
+    let best: ClusteringResult | undefined;
+    for (let restart = 0; restart < restarts; restart++) {
+      const run = runs[s * restarts + restart];
+      if (best === undefined || run.objective < best.objective) best = { ...run, restart };
+    }
+    return best!;
+  });
+}
+
+/** Kernel K-means of an n x n kernel in memory, with one seed (checked first, unless assumeChecked: symmetric within symmetryTolerance, default 1e-6). */
+export async function kernelKmeans(kernel: Float64Array, n: number, k: number, options: KernelKmeansOptions): Promise<ClusteringResult> {
+  const { seed, symmetryTolerance = 1e-6, assumeChecked = false, file, field } = options;
+  const rows = memoryRows(kernel, n, n);
+  const diagonal = assumeChecked ? Float64Array.from({ length: n }, (_, i) => kernel[i * n + i]) : (await checkKernelRows(rows, symmetryTolerance, { file, field })).diagonal;
+  return (await kernelKmeansSeeds(rows, k, diagonal, [seed], options))[0];
 }

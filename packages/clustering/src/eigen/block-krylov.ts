@@ -84,7 +84,7 @@ function combine(vectors: Float64Array[], coefficients: Float64Array[], count: n
  * length n besides the operator; a block (b >= k) also finds repeated
  * eigenvalues, which single-vector Lanczos would not.
  */
-export function blockKrylovTopEigenpairs(op: SymmetricOperator, k: number, options: BlockKrylovOptions): IterativeEigenpairs {
+export async function blockKrylovTopEigenpairs(op: SymmetricOperator, k: number, options: BlockKrylovOptions): Promise<IterativeEigenpairs> {
   const n = op.n;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k = ${k} must be in 1..${n}`);
   const b = Math.min(n, options.blockSize ?? Math.max(k + 8, 2 * k));
@@ -107,7 +107,7 @@ export function blockKrylovTopEigenpairs(op: SymmetricOperator, k: number, optio
       if (room <= 0) break;
       block = block.slice(0, room);
       const image = block.map(() => new Float64Array(n));
-      op.apply(block, image);
+      await op.apply(block, image);
       products += block.length;
       v.push(...block);
       w.push(...image);

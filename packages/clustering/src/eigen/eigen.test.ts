@@ -5,6 +5,7 @@ import { blockKrylovTopEigenpairs } from './block-krylov.ts';
 import { denseTopEigenpairs } from './dense-eigen.ts';
 import { denseBlockProduct, denseOperator, normalizedAffinityOperator } from './symmetric-operator.ts';
 import { topEigenpairs } from './top-eigenpairs.ts';
+import { memoryRows } from '../matrix-rows.ts';
 
 /** A random symmetric n x n matrix Q diag(lambda) Q^T with the given spectrum (Q from Gram-Schmidt of a Gaussian matrix). */
 function withSpectrum(lambda: number[], seed: number): Float64Array {
@@ -42,7 +43,7 @@ function projectorGap(a: Float64Array[], b: Float64Array[], n: number): number {
   return worst;
 }
 
-test('dense eigenpairs of [[2, 1], [1, 2]] by hand: 3 with (1, 1)/sqrt 2, then 1 with (1, -1)/sqrt 2', () => {
+test('dense eigenpairs of [[2, 1], [1, 2]] by hand: 3 with (1, 1)/sqrt 2, then 1 with (1, -1)/sqrt 2', async () => {
   const r = denseTopEigenpairs(Float64Array.of(2, 1, 1, 2), 2, 2);
   assert.ok(Math.abs(r.values[0] - 3) < 1e-14 && Math.abs(r.values[1] - 1) < 1e-14);
   const s = Math.SQRT1_2;
@@ -50,14 +51,14 @@ test('dense eigenpairs of [[2, 1], [1, 2]] by hand: 3 with (1, 1)/sqrt 2, then 1
   assert.ok(Math.abs(r.vectors[1][0] + r.vectors[1][1]) < 1e-14);
 });
 
-test('block Krylov top eigenpairs equal the dense decomposition on a random 150 x 150 matrix', () => {
+test('block Krylov top eigenpairs equal the dense decomposition on a random 150 x 150 matrix', async () => {
   const n = 150;
   const rng = createRng(3);
   const g = Float64Array.from({ length: n * 40 }, () => rng.normal());
   const s = matMulABt(g, g, n, n, 40); // PSD, rank 40, a slowly decaying spectrum
   const k = 5;
   const dense = denseTopEigenpairs(s, n, k);
-  const it = blockKrylovTopEigenpairs(denseOperator(s, n), k, { seed: 1, tolerance: 1e-10 });
+  const it = await blockKrylovTopEigenpairs(denseOperator(s, n), k, { seed: 1, tolerance: 1e-10 });
   assert.ok(it.converged, `residual ${it.residual}`);
   for (let c = 0; c < k; c++) {
     assert.ok(Math.abs(it.values[c] - dense.values[c]) < 1e-8 * dense.values[0], `eigenvalue ${c}: ${it.values[c]} vs ${dense.values[c]}`);
@@ -69,36 +70,36 @@ test('block Krylov top eigenpairs equal the dense decomposition on a random 150 
   assert.ok(it.products < 40 * n);
 });
 
-test('block Krylov finds a repeated top eigenvalue (multiplicity 3) and its whole eigenspace', () => {
+test('block Krylov finds a repeated top eigenvalue (multiplicity 3) and its whole eigenspace', async () => {
   const n = 60;
   const lambda = Array.from({ length: n }, (_, i) => (i < 3 ? 5 : 4 * Math.exp(-i / 10)));
   const s = withSpectrum(lambda, 8);
-  const it = blockKrylovTopEigenpairs(denseOperator(s, n), 3, { seed: 2 });
+  const it = await blockKrylovTopEigenpairs(denseOperator(s, n), 3, { seed: 2 });
   assert.ok(it.converged);
   for (const v of it.values) assert.ok(Math.abs(v - 5) < 1e-7, `${v}`);
   const dense = denseTopEigenpairs(s, n, 3);
   assert.ok(projectorGap(it.vectors, dense.vectors, n) < 1e-6);
   // A negative eigenvalue of larger magnitude does not distract it: the algebraically largest are wanted.
   const shifted = withSpectrum(Array.from({ length: n }, (_, i) => (i === 0 ? -20 : lambda[i])), 8);
-  const top = topEigenpairs(denseOperator(shifted, n), 2, { seed: 4, solver: 'iterative' });
+  const top = await topEigenpairs(denseOperator(shifted, n), 2, { seed: 4, solver: 'iterative' });
   const ref = denseTopEigenpairs(shifted, n, 2);
   assert.ok(Math.abs(top.values[0] - ref.values[0]) < 1e-7 && Math.abs(top.values[1] - ref.values[1]) < 1e-7);
   assert.ok(top.values[0] > 0);
 });
 
-test('an operator of rank 2 stops at its invariant subspace with exact pairs', () => {
+test('an operator of rank 2 stops at its invariant subspace with exact pairs', async () => {
   const n = 50;
   const u = Float64Array.from({ length: n }, (_, i) => (i < 25 ? 1 : 0) / 5);
   const v = Float64Array.from({ length: n }, (_, i) => (i >= 25 ? 1 : 0) / 5);
   const s = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = 3 * u[i] * u[j] + 2 * v[i] * v[j];
-  const r = blockKrylovTopEigenpairs(denseOperator(s, n), 2, { seed: 0 });
+  const r = await blockKrylovTopEigenpairs(denseOperator(s, n), 2, { seed: 0 });
   assert.ok(r.converged);
   assert.equal(r.restarts, 0);
   assert.ok(Math.abs(r.values[0] - 3) < 1e-12 && Math.abs(r.values[1] - 2) < 1e-12);
 });
 
-test('block products and the normalised affinity operator match explicit products', () => {
+test('block products and the normalised affinity operator match explicit products', async () => {
   const n = 7;
   const rng = createRng(5);
   const s = Float64Array.from({ length: n * n }, () => rng.uniform(-1, 2));
@@ -109,7 +110,7 @@ test('block products and the normalised affinity operator match explicit product
     denseBlockProduct(s, n, x, out, clip);
     const d = Float64Array.from({ length: n }, () => rng.uniform(0.5, 2));
     const norm = x.map(() => new Float64Array(n));
-    normalizedAffinityOperator(s, n, d, clip).apply(x, norm);
+    await normalizedAffinityOperator(memoryRows(s, n, n), d, clip).apply(x, norm);
     x.forEach((xc, c) => {
       for (let i = 0; i < n; i++) {
         let e = 0, f = 0;

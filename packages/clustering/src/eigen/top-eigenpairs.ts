@@ -14,7 +14,7 @@ export interface TopEigenOptions extends BlockKrylovOptions {
 }
 
 /** The operator as an explicit n x n matrix (applied to the identity), for the dense path at small n. */
-function materialize(op: SymmetricOperator): Float64Array {
+async function materialize(op: SymmetricOperator): Promise<Float64Array> {
   const n = op.n;
   const out = new Float64Array(n * n);
   const BLOCK = 32;
@@ -26,7 +26,7 @@ function materialize(op: SymmetricOperator): Float64Array {
       return v;
     });
     const image = e.map(() => new Float64Array(n));
-    op.apply(e, image);
+    await op.apply(e, image);
     image.forEach((col, c) => {
       for (let i = 0; i < n; i++) out[i * n + c0 + c] = col[i];
     });
@@ -40,11 +40,11 @@ function materialize(op: SymmetricOperator): Float64Array {
  * dense decomposition for small n, the restarted block Krylov solver for
  * large n (no n x n copy: at n = 10,000 only the operator's own matrix).
  */
-export function topEigenpairs(op: SymmetricOperator, k: number, options: TopEigenOptions): IterativeEigenpairs {
+export async function topEigenpairs(op: SymmetricOperator, k: number, options: TopEigenOptions): Promise<IterativeEigenpairs> {
   const solver = options.solver ?? 'auto';
   const dense = solver === 'dense' || (solver === 'auto' && op.n <= (options.denseLimit ?? 300));
   if (dense) {
-    const r = denseTopEigenpairs(materialize(op), op.n, k);
+    const r = denseTopEigenpairs(await materialize(op), op.n, k);
     return { ...r, converged: true, restarts: 0, products: op.n, residual: 0 };
   }
   return blockKrylovTopEigenpairs(op, k, options);
