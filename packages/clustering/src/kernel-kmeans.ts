@@ -145,11 +145,12 @@ function sizesAndIntra(n: number, k: number, assign: Int32Array, ws: Workspace):
 /** The workspace of a partition from scratch: one pass, n^2 work. */
 async function clusterSums(rows: Rows, k: number, assign: Int32Array, ws: Workspace): Promise<void> {
   const { n } = rows;
-  ws.sums.fill(0);
+  const { sums } = ws;
+  sums.fill(0);
   await rows.pass((block, from, to) => {
     for (let i = from; i < to; i++) {
       const row = (i - from) * n, out = i * k;
-      for (let j = 0; j < n; j++) ws.sums[out + assign[j]] += block[row + j];
+      for (let j = 0; j < n; j++) sums[out + assign[j]] += block[row + j];
     }
   });
   sizesAndIntra(n, k, assign, ws);

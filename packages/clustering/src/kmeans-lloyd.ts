@@ -130,11 +130,13 @@ export async function lloyd(rows: Rows, k: number, initial: Float64Array, option
     next.fill(0);
     // The cluster sums are taken on the way; an emptied cluster (below) means taking them again.
     await rows.pass((x, from, to) => {
+      let moved = 0;
       for (let i = from; i < to; i++) {
         const best = nearestCentre(x, i - from, centres, k, dim, distance, i);
-        if (clusters[i] !== best) changed++;
+        if (clusters[i] !== best) moved++;
         clusters[i] = best;
       }
+      changed += moved;
       accumulate(x, from, to);
     });
     if (changed === 0) {
@@ -197,10 +199,13 @@ export async function withinClusterSumOfSquares(rows: Rows, k: number, clusters:
   for (let c = 0; c < k; c++) if (sizes[c] > 0) for (let j = 0; j < dim; j++) means[c * dim + j] /= sizes[c];
   let total = 0;
   await rows.pass((values, from, to) => {
+    // a local sum, continued from the blocks before (the same additions in the same order)
+    let sum = total;
     for (let i = from; i < to; i++) {
       const c = clusters[i], a = (i - from) * dim;
-      for (let j = 0; j < dim; j++) total += (values[a + j] - means[c * dim + j]) ** 2;
+      for (let j = 0; j < dim; j++) sum += (values[a + j] - means[c * dim + j]) ** 2;
     }
+    total = sum;
   });
   return total;
 }

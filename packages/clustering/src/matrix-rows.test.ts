@@ -5,7 +5,6 @@ import { readdir } from 'node:fs/promises';
 import { ElasticityError, createRng, writeMatrixBlocks } from '@elasticity/core';
 import { withTempDir } from '@elasticity/core/testing';
 import { fileRows, memoryRows } from './matrix-rows.ts';
-import type { RowSource } from './matrix-rows.ts';
 import { checkKernelRows, kernelKmeansSeeds } from './kernel-kmeans.ts';
 import { kmeansRowsSeeds } from './kmeans-rows.ts';
 import { clusterEmbedding, spectralEmbeddingOf } from './spectral.ts';
@@ -59,25 +58,26 @@ test('kernel K-means, K-means on rows and spectral clustering read from a file i
   });
 });
 
-/** A row source counting its passes. */
-function counted(source: RowSource): RowSource & { count: () => number } {
-  let count = 0;
-  return { ...source, pass: (visit) => { count++; return source.pass(visit); }, count: () => count };
-}
-
-test('all seeds and restarts share the passes: together the matrix is read as often as by the seed that needs most passes alone', async () => {
-  const { kernel, n } = overlapping();
-  const diagonal = Float64Array.from({ length: n }, (_, i) => kernel[i * n + i]);
-  const alone = [];
-  for (const seed of [1, 2, 3]) {
-    const source = counted(memoryRows(kernel, n, n));
-    await kernelKmeansSeeds(source, 3, diagonal, [seed], { restarts: 4 });
-    alone.push(source.count());
-  }
-  const together = counted(memoryRows(kernel, n, n));
-  await kernelKmeansSeeds(together, 3, diagonal, [1, 2, 3], { restarts: 4 });
-  assert.equal(together.count(), Math.max(...alone));
-  assert.ok(together.count() < alone.reduce((a, b) => a + b), 'fewer than one pass set per seed');
+test('all seeds and restarts share the passes over a file: it is read as often as by the seed that needs most passes alone', async () => {
+  await withTempDir('matrix-rows-', async (dir) => {
+    const { kernel, n } = overlapping();
+    const ids = await matrixFile(join(dir, 'k.arrow'), kernel, n, 7);
+    const diagonal = Float64Array.from({ length: n }, (_, i) => kernel[i * n + i]);
+    const alone = [];
+    for (const seed of [1, 2, 3]) {
+      const source = fileRows(join(dir, 'k.arrow'), ids, 8, dir);
+      await kernelKmeansSeeds(source, 3, diagonal, [seed], { restarts: 4 });
+      alone.push(source.passes());
+    }
+    const together = fileRows(join(dir, 'k.arrow'), ids, 8, dir);
+    const shared = await kernelKmeansSeeds(together, 3, diagonal, [1, 2, 3], { restarts: 4 });
+    assert.equal(together.passes(), Math.max(...alone));
+    assert.ok(together.passes() < alone.reduce((a, b) => a + b), 'fewer than one set of passes per seed');
+    // in memory the runs go one after another (each its own passes), with the same results
+    const inMemory = memoryRows(kernel, n, n);
+    assert.deepEqual(await kernelKmeansSeeds(inMemory, 3, diagonal, [1, 2, 3], { restarts: 4 }), shared);
+    assert.ok(inMemory.passes() > together.passes(), 'in memory every run makes its own passes');
+  });
 });
 
 test('a file whose rows are not its columns, or an asymmetric kernel in a file, is refused naming the file and field as in memory', async () => {

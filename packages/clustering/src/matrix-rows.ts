@@ -23,6 +23,12 @@ export interface RowSource extends Rows {
   passes(): number;
   /** Rows per block: n when held in memory. */
   blockRows: number;
+  /**
+   * Whether runs over these rows should share passes (runSharingPasses): a
+   * file's, read from disk each pass; not rows in memory, where one run at a
+   * time keeps its own arrays in cache.
+   */
+  sharePasses: boolean;
 }
 
 /** Rows of an n x dim row-major array in memory: a pass is one block, the array itself. */
@@ -30,7 +36,7 @@ export function memoryRows(values: Float64Array, n: number, dim: number): RowSou
   if (values.length !== n * dim) throw new RangeError(`${values.length} values for ${n} x ${dim}`);
   let passes = 0;
   return {
-    n, dim, blockRows: n,
+    n, dim, blockRows: n, sharePasses: false,
     pass: async (visit) => {
       passes++;
       visit(values, 0, n);
@@ -67,7 +73,7 @@ export function fileRows(file: string, ids: Int32Array, blockRows: number, scrat
     }
   };
   return {
-    n, dim: n, blockRows,
+    n, dim: n, blockRows, sharePasses: true,
     pass: (visit) => eachBlock(visit),
     transposedPass: async (visit) => {
       const columns = await openMatrixColumnBlocks(join(scratchDir, `.${basename(file)}-columns.scratch`), n, blockRows);

@@ -9,11 +9,18 @@ const CHUNK_VALUES = 2 ** 15;
  * serves them all, so the source is read as many times as the task that
  * needs the most passes reads it, not the sum over tasks (for a file: the
  * restarts of every seed iterate together). The tasks see each block a few
- * rows at a time, in row order. Each task sees the rows as if
+ * rows at a time, in row order. Rows in memory (sharePasses false) are
+ * not shared: the tasks run one after another, each with its arrays in
+ * cache, as fast as before files existed. Each task sees the rows as if
  * alone, so its result is the one it gets alone. The first failure fails
  * every task.
  */
 export async function runSharingPasses<T>(source: RowSource, tasks: Array<(rows: Rows) => Promise<T>>): Promise<T[]> {
+  if (!source.sharePasses) {
+    const results: T[] = [];
+    for (const task of tasks) results.push(await task(source));
+    return results;
+  }
   let active = tasks.length;
   let waiting: Array<{ visit: RowVisitor; resolve: () => void; reject: (error: unknown) => void }> = [];
   let running = false;
