@@ -51,7 +51,7 @@ export { matrixRowsWithin } from './arrow/matrix-budget.ts';
 export { readMatrixRowBlocks } from './arrow/matrix-row-blocks.ts';
 export type { MatrixRowBlock, MatrixRowBlocks } from './arrow/matrix-row-blocks.ts';
 export { openMatrixColumnBlocks } from './arrow/matrix-column-blocks.ts';
-export { readColumnNames } from './arrow/column-names.ts';
+export { readArrowSchema, readColumnNames } from './arrow/column-names.ts';
 export type { MatrixColumnBlocks } from './arrow/matrix-column-blocks.ts';
 export { mergeMatrixShards, ROW_TOTAL_KEY } from './arrow/matrix-shards.ts';
 export type { MergeMatrixShardsOptions } from './arrow/matrix-shards.ts';

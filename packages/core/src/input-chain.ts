@@ -1,6 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { ElasticityError } from './errors.ts';
 import { readArrowTable } from './arrow/table-io.ts';
+import { readArrowSchema } from './arrow/column-names.ts';
 import { decodeMeta } from './arrow/metadata.ts';
+
+/** Input files above this size have only their schema read (readArrowTable holds the whole file, at most 2 GB). */
+const LARGE_FILE_BYTES = 2 ** 30;
 
 /**
  * Checks that a stage's inputs agree with each other: when an input Arrow
@@ -15,7 +20,9 @@ import { decodeMeta } from './arrow/metadata.ts';
 export async function checkInputChain(inputs: Record<string, string>): Promise<void> {
   for (const path of Object.keys(inputs)) {
     if (!path.endsWith('.arrow')) continue;
-    const meta = decodeMeta((await readArrowTable(path)).schema.metadata);
+    // a matrix file of GBs (kernels beyond memory) is not read whole: its schema holds the metadata
+    const large = (await stat(path)).size > LARGE_FILE_BYTES;
+    const meta = decodeMeta((large ? await readArrowSchema(path) : (await readArrowTable(path)).schema).metadata);
     if ('missing' in meta) continue; // a foreign Arrow file (user features) records no inputs
     for (const [recorded, hash] of Object.entries(meta.inputs)) {
       const now = inputs[recorded];
