@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, contractOfTable, primaryIndices, readArrowTable, readDatasetFile, readMatrixFile, readModelInfo,
+  ElasticityError, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, contractOfTable, primaryIndices, readArrowSchema, readDatasetFile, readMatrixFile, readModelInfo,
   readNeighboursFile, readTrainingMetricsFile, runStage, writeFileAtomic,
 } from '@elasticity/core';
 import type { Dataset, EpochRecord, ExampleMatrix } from '@elasticity/core';
@@ -64,7 +64,8 @@ async function similarityOutputs(dir: string | undefined): Promise<{ matrices: s
   const matrices: string[] = [], neighbours: string[] = [], features: string[] = [];
   for (const name of names) {
     const file = join(dir, `${name}.arrow`);
-    const contract = contractOfTable(await readArrowTable(file));
+    // from the schema alone: a kernel file can be larger than memory
+    const contract = contractOfTable({ schema: await readArrowSchema(file) });
     if (contract === MATRIX_CONTRACT) matrices.push(file);
     else if (contract === NEIGHBOURS_CONTRACT) neighbours.push(file);
     else features.push(name);

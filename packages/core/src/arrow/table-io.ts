@@ -176,8 +176,8 @@ function assertFinite(values: Float32Array | Float64Array, file: string, field: 
 }
 
 
-/** The contract a table claims by its columns (files from elsewhere may lack the toolkit's metadata). */
-export function contractOfTable(table: Table, contracts: Contract[] = CONTRACTS): Contract | undefined {
+/** The contract a table (or a file's schema alone: readArrowSchema) claims by its columns (files from elsewhere may lack the toolkit's metadata). */
+export function contractOfTable(table: Pick<Table, 'schema'>, contracts: Contract[] = CONTRACTS): Contract | undefined {
   const names = new Set(table.schema.fields.map((f) => f.name));
   return contracts.find((c) => c.required.every((col) => names.has(col.name)) && (c.name !== 'features' || !names.has('target')));
 }
