@@ -35,6 +35,16 @@ test('the launcher runs the CLI from one bundle it makes once and reuses; ELASTI
     assert.equal(inspect.status, 0, inspect.stderr);
     assert.match(inspect.stdout, /matrix file \(valid\), 2 rows/);
 
+    // Arrow, yargs and zod are inside the bundle: no chunk loads them from node_modules; yargs still finds its messages
+    const chunks = readdirSync(join(cache, made[0])).map((f) => readFileSync(join(cache, made[0], f), 'utf8')).join('\n');
+    for (const name of ['apache-arrow', 'yargs', 'zod']) {
+      assert.doesNotMatch(chunks, new RegExp(`(from |import\\(|require\\()"[^"]*node_modules/${name}/`), `${name} bundled`);
+    }
+    assert.match(chunks, /from "file:[^"]*node_modules\/@tensorflow\/tfjs\//, 'TensorFlow.js stays outside');
+    const unknown = launch(['inspect', file, '--bogus'], env);
+    assert.equal(unknown.status, 2, 'a usage error');
+    assert.match(unknown.stderr, /Unknown argument: bogus/);
+
     const again = launch(['--version'], env);
     assert.equal(again.status, 0, again.stderr);
     assert.deepEqual(readdirSync(cache).filter((f) => f !== 'm.arrow'), made, 'the same bundle');
