@@ -1,3 +1,5 @@
+import { heatmapPanel } from './figures/similarity-heatmap.ts';
+
 /**
  * The elasticity ratio of a similarity matrix over labelled examples: the
  * mean similarity between two different examples of the same class over the
@@ -18,25 +20,15 @@ export interface ElasticityRatio {
   ratio: number | null;
 }
 
+/** The ratio of a within-class and a between-class mean (null when either is not a number or the between-class mean is not positive). */
+export function elasticityRatioOf(within: number, between: number): ElasticityRatio {
+  return { within, between, ratio: Number.isFinite(within) && Number.isFinite(between) && between > 0 ? within / between : null };
+}
+
 /** `values`: n x n row-major (row i: the step at example i); `classes[i]`: the class of example i. */
 export function elasticityRatio(values: ArrayLike<number>, classes: ArrayLike<number>): ElasticityRatio {
   const n = classes.length;
   if (values.length !== n * n) throw new Error(`elasticityRatio: ${values.length} values for ${n} examples (needs ${n * n})`);
-  let within = 0, withinCount = 0, between = 0, betweenCount = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j) continue;
-      const v = values[i * n + j];
-      if (classes[i] === classes[j]) {
-        within += v;
-        withinCount++;
-      } else {
-        between += v;
-        betweenCount++;
-      }
-    }
-  }
-  const w = withinCount ? within / withinCount : Number.NaN;
-  const b = betweenCount ? between / betweenCount : Number.NaN;
-  return { within: w, between: b, ratio: Number.isFinite(w) && Number.isFinite(b) && b > 0 ? w / b : null };
+  const { sameClass, otherClass } = heatmapPanel({ kind: '', n, values, classes }, 2);
+  return elasticityRatioOf(sameClass, otherClass);
 }

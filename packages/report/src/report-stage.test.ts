@@ -130,12 +130,13 @@ test('a similarity matrix over other examples is one error naming the file; noth
 });
 
 test('report config: defaults, and every key checked', () => {
-  assert.deepEqual(parseReportConfig(undefined, 'p.json'), { bins: 12, components: 10, heatmapCells: 40 });
-  assert.deepEqual(parseReportConfig({ title: 'T', bins: 3 }, 'p.json'), { title: 'T', bins: 3, components: 10, heatmapCells: 40 });
+  assert.deepEqual(parseReportConfig(undefined, 'p.json'), { bins: 12, components: 10, heatmapCells: 40, memoryMb: 4096 });
+  assert.deepEqual(parseReportConfig({ title: 'T', bins: 3 }, 'p.json'), { title: 'T', bins: 3, components: 10, heatmapCells: 40, memoryMb: 4096 });
   const fails = (section: unknown, field: string) => assert.throws(() => parseReportConfig(section, 'p.json'), (e: unknown) => e instanceof ElasticityError && e.field === field && e.file === 'p.json');
   fails({ colour: 'red' }, 'report.colour');
   fails({ bins: 0 }, 'report.bins');
   fails({ components: 2.5 }, 'report.components');
   fails({ title: 3 }, 'report.title');
+  fails({ memoryMb: 0 }, 'report.memoryMb');
   fails([], 'report');
 });

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ElasticityError, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, contractOfTable, primaryIndices, readArrowSchema, readDatasetFile, readMatrixFile, readModelInfo,
-  readNeighboursFile, readTrainingMetricsFile, runStage, writeFileAtomic,
+  ElasticityError, MATRIX_CONTRACT, NEIGHBOURS_CONTRACT, contractOfTable, matrixRowsWithin, primaryIndices, readArrowSchema, readDatasetFile, readMatrixFile,
+  readMatrixRowBlocks, readModelInfo, readNeighboursFile, readTrainingMetricsFile, runStage, writeFileAtomic,
 } from '@elasticity/core';
 import type { Dataset, EpochRecord, ExampleMatrix } from '@elasticity/core';
 import { readClusterMetrics } from './results.ts';
@@ -13,13 +13,14 @@ import { analyzeGeodesics } from './geodesic-analysis.ts';
 import type { GeodesicAnalysis } from './geodesic-analysis.ts';
 import { readProvenance } from './run-metadata.ts';
 import { readRunEnvironment } from './run-environment.ts';
-import { heatmapPanel } from './figures/similarity-heatmap.ts';
+import { HeatmapSums, heatmapPanel } from './figures/similarity-heatmap.ts';
+import type { HeatmapPanel } from './figures/similarity-heatmap.ts';
 import { chanceAccuracy, majorityFraction } from './chance.ts';
 import { pipelineFigures } from './pipeline-figures.ts';
 import type { HeatmapFigureInput } from './pipeline-figures.ts';
 import { pipelineHtml, pipelineMarkdown } from './pipeline-page.ts';
 import { plural } from './plural.ts';
-import { elasticityRatio } from './elasticity-ratio.ts';
+import { elasticityRatioOf } from './elasticity-ratio.ts';
 import type { PipelineResults } from './pipeline-results.ts';
 import { summarizeNeighbours } from './neighbours-gallery.ts';
 import { neighboursSectionHtml } from './neighbours-html.ts';
@@ -81,11 +82,34 @@ async function arrowFilesIn(dir: string | undefined): Promise<string[]> {
 }
 
 /** Checks that a similarity matrix is over the dataset's primary examples in dataset order. */
-function checkPrimary(m: ExampleMatrix, primaryIds: Int32Array, file: string): void {
+function checkPrimary(m: Pick<ExampleMatrix, 'rowIds' | 'columnIds'>, primaryIds: Int32Array, file: string): void {
   const same = (a: Int32Array) => a.length === primaryIds.length && a.every((v, i) => v === primaryIds[i]);
-  if (!same(m.rowIds) || !same(m.columnIds)) {
-    throw new ElasticityError(`matrix is not over the ${primaryIds.length} primary examples of the data set in dataset order`, { file, field: 'id' });
+  if (!same(m.rowIds) || !same(m.columnIds)) notPrimary(primaryIds, file);
+}
+
+function notPrimary(primaryIds: Int32Array, file: string): never {
+  throw new ElasticityError(`matrix is not over the ${primaryIds.length} primary examples of the data set in dataset order`, { file, field: 'id' });
+}
+
+/**
+ * The heatmap panel of a similarity matrix larger than the report's budget,
+ * from its file in row blocks of `blockRows` (never held whole): the panel
+ * the whole matrix gives, to the bit (HeatmapSums).
+ */
+async function panelInBlocks(file: string, blockRows: number, primaryIds: Int32Array, heatmap: { classes: ArrayLike<number>; within?: ArrayLike<number>; cells: number }): Promise<HeatmapPanel> {
+  const n = primaryIds.length;
+  const read = await readMatrixRowBlocks(file, blockRows, n);
+  const { columnIds, kind } = read.header;
+  if (columnIds.length !== n || columnIds.some((v, j) => v !== primaryIds[j])) {
+    await read.close();
+    notPrimary(primaryIds, file);
   }
+  const sums = new HeatmapSums({ kind, n, classes: heatmap.classes, within: heatmap.within }, heatmap.cells);
+  for await (const block of read.blocks()) {
+    if (block.rowIds.some((v, r) => v !== primaryIds[block.from + r])) notPrimary(primaryIds, file);
+    sums.addRows(block.values, block.from, block.to);
+  }
+  return sums.panel();
 }
 
 /** Sizes of the primary classes, in class order. */
@@ -147,12 +171,27 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
     const primaryClasses = primary.map((i) => dataset.classes[i]);
     const heatmaps: HeatmapFigureInput = { panels: [], classes, byCoordinate: within !== undefined, featureInputs: similarity.features };
     const matrices: { matrix: ExampleMatrix; file: string }[] = [];
+    // a matrix over the budget is read in row blocks (the panel and ratio are the same); the geodesic analysis needs its matrices whole
+    const blockRows = simFiles.length === 0 ? primary.length : matrixRowsWithin(config.memoryMb, {
+      columns: primary.length, bytesPerEntry: 16, fixedBytes: dataset.x.byteLength,
+    }, { file: options.pipelineFile, field: 'report.memoryMb' });
+    const blocked = blockRows < primary.length;
+    if (blocked && geodesicFile) {
+      throw new ElasticityError(`the geodesic analysis holds every similarity matrix (${primary.length} x ${primary.length}) whole, over the budget: raise report.memoryMb`, { file: options.pipelineFile, field: 'report.memoryMb' });
+    }
+    if (blocked) log.info(`similarity matrices of ${primary.length} rows read in blocks of up to ${blockRows} rows (report.memoryMb ${config.memoryMb})`);
     for (const file of simFiles) {
-      const { matrix } = await readMatrixFile(file);
-      checkPrimary(matrix, primaryIds, file);
-      heatmaps.panels.push(heatmapPanel({ kind: matrix.kind, n: primary.length, values: matrix.values, classes: primaryClasses, within }, config.heatmapCells));
-      (results.elasticity ??= []).push({ source: matrix.kind, ...elasticityRatio(matrix.values, primaryClasses) });
-      if (geodesicFile && (SIMILARITY_MATRICES as readonly string[]).includes(matrix.kind)) matrices.push({ matrix, file });
+      let panel: HeatmapPanel;
+      if (blocked) {
+        panel = await panelInBlocks(file, blockRows, primaryIds, { classes: primaryClasses, within, cells: config.heatmapCells });
+      } else {
+        const { matrix } = await readMatrixFile(file);
+        checkPrimary(matrix, primaryIds, file);
+        panel = heatmapPanel({ kind: matrix.kind, n: primary.length, values: matrix.values, classes: primaryClasses, within }, config.heatmapCells);
+        if (geodesicFile && (SIMILARITY_MATRICES as readonly string[]).includes(matrix.kind)) matrices.push({ matrix, file });
+      }
+      heatmaps.panels.push(panel);
+      (results.elasticity ??= []).push({ source: panel.kind, ...elasticityRatioOf(panel.sameClass, panel.otherClass) });
     }
     let analyses: GeodesicAnalysis[] = [];
     if (geodesicFile) {

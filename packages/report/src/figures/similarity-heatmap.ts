@@ -4,7 +4,7 @@ export interface HeatmapInput {
   kind: string;
   n: number;
   /** Row-major n x n. */
-  values: Float64Array;
+  values: ArrayLike<number>;
   /** True class of each row (primary classes). */
   classes: ArrayLike<number>;
   /** Tie-break inside a class (e.g. the intrinsic coordinate of synthetic points); dataset order when absent. */
@@ -59,45 +59,94 @@ export function heatmapBounds(sizes: number[], maxCells: number): { bounds: numb
 }
 
 /**
+ * The sums a heatmap panel is made of, fed the matrix's rows in blocks (a
+ * matrix larger than memory is read from its file a block at a time): per
+ * block of the class-ordered grid, and over the pairs i != j of the same
+ * class and of different classes. Each sum adds its entries in row order,
+ * then column order, whatever the blocks, so a matrix fed in blocks gives
+ * the panel of the whole matrix to the bit.
+ */
+export class HeatmapSums {
+  private readonly cellOf: Int32Array;
+  private readonly cellCount: number;
+  private readonly sums: Float64Array;
+  private readonly cellSizes: number[];
+  private readonly classEdges: number[];
+  private readonly bounds: number[];
+  private same = 0;
+  private sameCount = 0;
+  private other = 0;
+  private otherCount = 0;
+  private rowsSeen = 0;
+
+  constructor(private readonly input: Omit<HeatmapInput, 'values'>, maxCells = 40) {
+    const { n, classes } = input;
+    const order = heatmapOrder(input);
+    const labels = [...new Set(Array.from(classes))].sort((a, b) => a - b);
+    const sizes = labels.map((k) => Array.from(classes).filter((c) => c === k).length);
+    const { bounds, classEdges } = heatmapBounds(sizes, maxCells);
+    this.bounds = bounds;
+    this.classEdges = classEdges;
+    this.cellCount = bounds.length - 1;
+    this.cellSizes = Array.from({ length: this.cellCount }, (_, c) => bounds[c + 1] - bounds[c]);
+    // example (matrix row/column) -> its grid block
+    this.cellOf = new Int32Array(n);
+    for (let c = 0; c < this.cellCount; c++) for (let q = bounds[c]; q < bounds[c + 1]; q++) this.cellOf[order[q]] = c;
+    this.sums = new Float64Array(this.cellCount * this.cellCount);
+  }
+
+  /** Rows [from, to) of the matrix ((to - from) x n values, row-major), in row order: each block right after the one before. */
+  addRows(values: ArrayLike<number>, from: number, to: number): void {
+    const { n, classes } = this.input;
+    if (from !== this.rowsSeen) throw new RangeError(`rows from ${from} given after ${this.rowsSeen} rows`);
+    if (values.length < (to - from) * n) throw new RangeError(`${values.length} values for rows [${from}, ${to}) of ${n} columns`);
+    const { cellOf, sums, cellCount } = this;
+    for (let i = from; i < to; i++) {
+      const base = (i - from) * n, cellRow = cellOf[i] * cellCount, ci = classes[i];
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        const v = values[base + j];
+        sums[cellRow + cellOf[j]] += v;
+        if (classes[j] === ci) {
+          this.same += v;
+          this.sameCount++;
+        } else {
+          this.other += v;
+          this.otherCount++;
+        }
+      }
+    }
+    this.rowsSeen = to;
+  }
+
+  /** The panel, once every row was added. */
+  panel(): HeatmapPanel {
+    const { n, kind } = this.input;
+    if (this.rowsSeen !== n) throw new RangeError(`${this.rowsSeen} of ${n} rows added`);
+    const { bounds, cellCount, cellSizes, sums } = this;
+    const cells: HeatmapCell[] = [];
+    for (let r = 0; r < cellCount; r++) {
+      for (let c = 0; c < cellCount; c++) {
+        // pairs in the block, the diagonal left out
+        const count = cellSizes[r] * cellSizes[c] - (r === c ? cellSizes[r] : 0);
+        if (count > 0) cells.push({ x: bounds[c], x2: bounds[c + 1], y: bounds[r], y2: bounds[r + 1], value: sums[r * cellCount + c] / count });
+      }
+    }
+    return { kind, n, cells, classEdges: this.classEdges, sameClass: this.same / this.sameCount, otherClass: this.other / this.otherCount };
+  }
+}
+
+/**
  * The panel of one similarity matrix: block means of the class-ordered
  * matrix on a grid of about maxCells x maxCells, the diagonal (each example
  * with itself) left out of every mean, and the mean similarity within and
  * between classes over all pairs i != j.
  */
 export function heatmapPanel(input: HeatmapInput, maxCells = 40): HeatmapPanel {
-  const { n, values, classes } = input;
-  const order = heatmapOrder(input);
-  const labels = [...new Set(Array.from(classes))].sort((a, b) => a - b);
-  const sizes = labels.map((k) => Array.from(classes).filter((c) => c === k).length);
-  const { bounds, classEdges } = heatmapBounds(sizes, maxCells);
-  const cells: HeatmapCell[] = [];
-  for (let r = 0; r + 1 < bounds.length; r++) {
-    for (let c = 0; c + 1 < bounds.length; c++) {
-      let sum = 0, count = 0;
-      for (let i = bounds[r]; i < bounds[r + 1]; i++) {
-        for (let j = bounds[c]; j < bounds[c + 1]; j++) {
-          if (i === j) continue;
-          sum += values[order[i] * n + order[j]];
-          count++;
-        }
-      }
-      if (count > 0) cells.push({ x: bounds[c], x2: bounds[c + 1], y: bounds[r], y2: bounds[r + 1], value: sum / count });
-    }
-  }
-  let same = 0, sameCount = 0, other = 0, otherCount = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j) continue;
-      if (classes[i] === classes[j]) {
-        same += values[i * n + j];
-        sameCount++;
-      } else {
-        other += values[i * n + j];
-        otherCount++;
-      }
-    }
-  }
-  return { kind: input.kind, n, cells, classEdges, sameClass: same / sameCount, otherClass: other / otherCount };
+  const { values, ...rest } = input;
+  const sums = new HeatmapSums(rest, maxCells);
+  sums.addRows(values, 0, input.n);
+  return sums.panel();
 }
 
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : v.toPrecision(3)) : 'n/a');
