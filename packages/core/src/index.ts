@@ -53,7 +53,7 @@ export type { MatrixRowBlock, MatrixRowBlocks } from './arrow/matrix-row-blocks.
 export { openMatrixColumnBlocks } from './arrow/matrix-column-blocks.ts';
 export { readArrowSchema, readColumnNames } from './arrow/column-names.ts';
 export type { MatrixColumnBlocks } from './arrow/matrix-column-blocks.ts';
-export { mergeMatrixShards, ROW_TOTAL_KEY } from './arrow/matrix-shards.ts';
+export { mergeMatrixShards, BLOCK_ROWS_KEY, ROW_TOTAL_KEY } from './arrow/matrix-shards.ts';
 export type { MergeMatrixShardsOptions } from './arrow/matrix-shards.ts';
 export { writeFeaturesFile, readFeaturesFile } from './arrow/features.ts';
 export type { FeatureRows } from './arrow/features.ts';

@@ -173,16 +173,26 @@ test('ntk.memoryMb: a kernel over the budget is computed in row blocks, one reco
       await run(`whole-${precision}`, { precision });
       // 321 MB: 1 MB beside the 320 MB of runtime; rows of 300 entries at 32 bytes (counted four times): about 25 rows a block
       await run(`blocks-${precision}`, { precision, memoryMb: 321 });
+      // the same budget in 7 row shards (42 or 43 rows), merged: streamed into the unsharded run's blocks
+      for (const index of [0, 1, 2, 3, 4, 5, 6]) await runNtk({ config: { kind: ['empirical', 'infinite'], precision, memoryMb: 321, shards: 7 }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), modelDir: join(root, 'train'), outDir: join(root, `shard${index}-${precision}`), shard: { index, count: 7 } });
+      await mergeNtkShards({ shardDirs: [3, 0, 6, 2, 5, 1, 4].map((index) => join(root, `shard${index}-${precision}`)), outDir: join(root, `merged-${precision}`) });
+      const firstShardRows = (await readMatrixFile(join(root, `shard0-${precision}`, 'ntk.arrow'))).matrix.rowIds.length;
       for (const file of ['ntk.arrow', 'ntk-infinite.arrow']) {
         const whole = (await readMatrixFile(join(root, `whole-${precision}`, file))).matrix;
         const blocked = (await readMatrixFile(join(root, `blocks-${precision}`, file))).matrix;
-        let batches = 0;
-        for await (const block of (await readMatrixBlocks(join(root, `blocks-${precision}`, file))).blocks()) batches += block.rowIds.length > 0 ? 1 : 0;
-        assert.ok(batches >= 3, `${precision} ${file}: ${batches} record batches`);
+        const batchRows: number[] = [];
+        for await (const block of (await readMatrixBlocks(join(root, `blocks-${precision}`, file))).blocks()) if (block.rowIds.length > 0) batchRows.push(block.rowIds.length);
+        assert.ok(batchRows.length >= 3, `${precision} ${file}: ${batchRows.length} record batches`);
+        // each record batch holds the block_rows the file records (the last one the rest)
+        const blockRows = Number(blocked.extra!.block_rows);
+        assert.deepEqual(batchRows, batchRows.map((_, b) => Math.min(blockRows, n - b * blockRows)));
+        assert.notEqual(firstShardRows % blockRows, 0, `shard boundaries fall inside blocks (${firstShardRows} rows, blocks of ${blockRows})`);
+        assert.ok(Number(whole.extra!.block_rows) >= n, 'the whole kernel fits its budget');
         assert.equal(blocked.kind, whole.kind);
         assert.deepEqual(blocked.rowIds, whole.rowIds);
         assert.deepEqual(blocked.columnIds, whole.columnIds);
-        assert.deepEqual(blocked.extra, whole.extra);
+        assert.deepEqual({ ...blocked.extra, block_rows: '' }, { ...whole.extra, block_rows: '' });
+        assert.deepEqual(await readFile(join(root, `merged-${precision}`, file)), await readFile(join(root, `blocks-${precision}`, file)), `${precision} ${file}: merged shards, byte for byte`);
         const error = rowRelativeError(blocked.values, whole.values, n, n);
         assert.ok(error <= 1e-12, `${precision} ${file}: row-relative error ${error}`);
       }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, ROW_TOTAL_KEY, runStage,
+  check, createProgress, ElasticityError, initBackend, loadTrainedModel, mergeMatrixShards, modelInputShape, primaryIndices, readDatasetFile, BLOCK_ROWS_KEY, ROW_TOTAL_KEY, runStage,
   writeFeaturesFile, writeMatrixFile, requestedRows, shardedStageParams, matrixRowsWithin, writeMatrixBlocks,
 } from '@elasticity/core';
 import { createProducts, featureMemoryBytes, inspectMlpNet, mlpNetFeatures } from '@elasticity/mlp-engine';
@@ -107,17 +107,19 @@ export async function runNtk(options: ShardedStageOptions): Promise<void> {
           return write(kind, values, extra);
         }
         const blockRows = matrixRowsWithin(config.memoryMb, { columns: n, bytesPerEntry: kernel.bytesPerEntry, fixedBytes: kernel.fixedBytes }, where);
+        // block_rows: the record batches of the whole matrix's file, which merging shards re-creates
+        const blocksExtra = { ...extra, [BLOCK_ROWS_KEY]: String(blockRows) };
         if (blockRows >= rows.length) {
           const values = await kernel.rows(rows);
           log.info(`${label}: ${rows.length} x ${n} in ${seconds(started)} s`);
-          return write(kind, values, extra);
+          return write(kind, values, blocksExtra);
         }
         if (kernel.whole) {
           throw new ElasticityError(`${label} holds the whole ${rows.length} x ${n} kernel (${Math.ceil((rows.length * n * kernel.bytesPerEntry + kernel.fixedBytes) / 2 ** 20)} MB), over the budget: raise ntk.memoryMb, or split the rows with ntk.shards`, where);
         }
         const blocks = Math.ceil(rows.length / blockRows);
         log.info(`${label}: ${rows.length} x ${n} in ${blocks} blocks of up to ${blockRows} rows (ntk.memoryMb ${config.memoryMb})`);
-        const output = { file: join(dir, NTK_FILES[kind]), header: { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', columnIds: ids, extra: { ...common, ...extra } } };
+        const output = { file: join(dir, NTK_FILES[kind]), header: { kind: kind === 'empirical' ? 'ntk' : 'ntk-infinite', columnIds: ids, extra: { ...common, ...blocksExtra } } };
         const progress = createProgress(`${kind} NTK blocks`, blocks);
         try {
           await writeMatrixBlocks([output], meta, rows.length, blockRows, async (from, to) => {

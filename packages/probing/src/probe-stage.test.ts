@@ -71,7 +71,9 @@ test('runProbe writes relative and kernelized matrices over the primary examples
         assert.deepEqual(Array.from(ker.eta!), new Array(n).fill(0.01));
         assert.deepEqual({ ...ker.extra }, {
           loss: sigmoidOutput ? 'bce' : 'mse', eta_schedule: 'fixed', method: 'fast', mode: 'reset', from, probed: 'primary', measured: 'primary', model: 'MLPNet', row_total: '6',
+          block_rows: ker.extra!.block_rows,
         });
+        assert.ok(Number(ker.extra!.block_rows) >= n, 'the rows of the whole matrix\'s record batch (the budget\'s)');
         assert.equal(relMeta.stage, 'probe');
         assert.ok(rowRelativeError(rel.values, relativeSimilarity(ref), n, n) < 1e-9);
         assert.ok(rowRelativeError(ker.values, kernelizedSimilarity(ref), n, n) < 1e-9);
@@ -189,12 +191,14 @@ test('probe.memoryMb: rows over the budget are probed in blocks, one record batc
         for (const file of ['relative.arrow', 'kernelized.arrow']) {
           const whole = (await readMatrixFile(join(dir, 'whole', file))).matrix;
           const blocked = (await readMatrixFile(join(dir, 'blocks', file))).matrix;
-          let batches = 0;
-          for await (const _block of (await readMatrixBlocks(join(dir, 'blocks', file))).blocks()) batches += 1;
-          assert.ok(batches >= 3, `${dir} ${file}: ${batches} record batches`);
+          const batchRows: number[] = [];
+          for await (const block of (await readMatrixBlocks(join(dir, 'blocks', file))).blocks()) batchRows.push(block.rowIds.length);
+          assert.ok(batchRows.length >= 3, `${dir} ${file}: ${batchRows.length} record batches`);
+          const blockRows = Number(blocked.extra!.block_rows);
+          assert.deepEqual(batchRows, batchRows.map((_, b) => Math.min(blockRows, n - b * blockRows)), 'record batches of block_rows');
           assert.deepEqual(blocked.rowIds, whole.rowIds);
           assert.deepEqual(blocked.eta, whole.eta, 'the same step size per row');
-          assert.deepEqual(blocked.extra, whole.extra);
+          assert.deepEqual({ ...blocked.extra, block_rows: '' }, { ...whole.extra, block_rows: '' });
           const error = rowRelativeError(blocked.values, whole.values, n, n);
           assert.ok(error <= 1e-12, `${dir} ${file}: row-relative error ${error}`);
         }

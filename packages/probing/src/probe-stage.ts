@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   check, createProgress, ElasticityError, initBackend, loadTrainedModel, matrixRowsWithin, mergeMatrixShards, modelInputShape, readDatasetFile,
-  ROW_TOTAL_KEY, runStage, writeMatrixBlocks, writeMatrixFile, requestedRows, shardedStageParams,
+  BLOCK_ROWS_KEY, ROW_TOTAL_KEY, runStage, writeMatrixBlocks, writeMatrixFile, requestedRows, shardedStageParams,
 } from '@elasticity/core';
 import { createProducts, featureMemoryBytes, inspectMlpNet } from '@elasticity/mlp-engine';
 import type { Dataset, Progress, ShardMergeOptions, ShardedStageOptions } from '@elasticity/core';
@@ -106,11 +106,16 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
       const ids = Int32Array.from(union, (row) => dataset.ids[row]);
       const columnIds = Int32Array.from(columns, (u) => ids[u]);
       const similarity: Record<ProbeKind, (p: ProbeResult) => Float64Array> = { relative: relativeSimilarity, kernelized: kernelizedSimilarity };
+      const blockRows = matrixRowsWithin(config.memoryMb, {
+        // per entry: the changes, each similarity and the products' work arrays (float64); fixed: the inputs (the data set's and the stage's copy) and every example's features
+        columns: columns.length, bytesPerEntry: 8 * (3 + config.kinds.length), fixedBytes: 2 * N * d * 4 + (net ? featureMemoryBytes(net, N, products) : 0),
+      }, { file: pipelineFile, field: 'probe.memoryMb' });
+      // block_rows: the record batches of the whole matrix's file, which merging shards re-creates
       const header = (kind: ProbeKind) => ({
         kind, columnIds,
         extra: {
           loss: info.loss, eta_schedule: config.eta === 'authors' ? 'authors' : 'fixed', method, mode: config.mode, from: config.from,
-          probed: config.probed, measured: config.measured, model: info.model, [ROW_TOTAL_KEY]: String(total),
+          probed: config.probed, measured: config.measured, model: info.model, [ROW_TOTAL_KEY]: String(total), [BLOCK_ROWS_KEY]: String(blockRows),
         },
       });
       // rows whose change no step of the authors' search shows in float32 (chooseEta)
@@ -131,10 +136,6 @@ export async function runProbe(options: ShardedStageOptions): Promise<void> {
         return result;
       };
       const rowsToProbe = ex.rows.slice(online ? start : 0);
-      const blockRows = matrixRowsWithin(config.memoryMb, {
-        // per entry: the changes, each similarity and the products' work arrays (float64); fixed: the inputs (the data set's and the stage's copy) and every example's features
-        columns: columns.length, bytesPerEntry: 8 * (3 + config.kinds.length), fixedBytes: 2 * N * d * 4 + (net ? featureMemoryBytes(net, N, products) : 0),
-      }, { file: pipelineFile, field: 'probe.memoryMb' });
       const blocked = blockRows < rowsToProbe.length;
       if (blocked && (online || method !== 'fast')) {
         throw new ElasticityError(`the ${method === 'fast' ? 'online' : 'generic'} probe holds all ${rowsToProbe.length} rows x ${columns.length} columns, over the budget: raise probe.memoryMb, or split the rows with probe.shards`, { file: pipelineFile, field: 'probe.memoryMb' });

@@ -56,6 +56,47 @@ test('readMatrixRowBlocks refuses a file with other than the rows expected, nami
   });
 });
 
+/** Rows [from, to) of the 7 x 7 matrix as a file of their own in record batches of `batchRows`, with a step size per row (eta = the row's index + 1/2). */
+async function partFile(dir: string, from: number, to: number, batchRows: number): Promise<string> {
+  const file = join(dir, `part-${from}-${to}.arrow`);
+  await writeMatrixBlocks([{ file, header: { kind: 'relative', columnIds: ids } }], META, to - from, batchRows, (a, b) => [{
+    rowIds: ids.slice(from + a, from + b),
+    values: Float64Array.from({ length: (b - a) * n }, (_, q) => entry(from + a + Math.floor(q / n), q % n)),
+    eta: Float64Array.from({ length: b - a }, (_, r) => from + a + r + 0.5),
+  }]);
+  return file;
+}
+
+test('readMatrixRowBlocks of parts (row shards): one matrix whose blocks run across the files, steps included; a part with other rows than it should is refused naming it', async () => {
+  await withTempDir('row-blocks-', async (dir) => {
+    const parts = [{ file: await partFile(dir, 0, 3, 2), rows: 3 }, { file: await partFile(dir, 3, 4, 1), rows: 1 }, { file: await partFile(dir, 4, 7, 3), rows: 3 }];
+    for (const blockRows of [1, 2, 5, 7]) {
+      const read = await readMatrixRowBlocks(parts, blockRows);
+      assert.equal(read.header.kind, 'relative');
+      const seen: number[][] = [];
+      for await (const block of read.blocks()) {
+        seen.push([block.from, block.to]);
+        assert.deepEqual(block.rowIds, ids.slice(block.from, block.to));
+        assert.deepEqual(block.values, Float64Array.from({ length: (block.to - block.from) * n }, (_, q) => entry(block.from + Math.floor(q / n), q % n)));
+        assert.deepEqual(block.eta, Float64Array.from({ length: block.to - block.from }, (_, r) => block.from + r + 0.5));
+      }
+      assert.deepEqual(seen, Array.from({ length: Math.ceil(n / blockRows) }, (_, b) => [b * blockRows, Math.min(n, (b + 1) * blockRows)]), `blocks of ${blockRows}`);
+    }
+    // the second part said to hold 2 rows: it holds 1
+    const wrong = [parts[0], { ...parts[1], rows: 2 }, { ...parts[2], rows: 2 }];
+    const read = await readMatrixRowBlocks(wrong, 4);
+    await assert.rejects(async () => {
+      for await (const _ of read.blocks());
+    }, (e: unknown) => e instanceof ElasticityError && e.file === parts[1].file && e.field === 'id' && /holds 1 rows, expected 2/.test(e.message));
+    // a part without the steps the others have
+    const noEta = await matrixFile(dir, 3);
+    const mixed = await readMatrixRowBlocks([parts[0], { file: noEta, rows: 7 }], 4);
+    await assert.rejects(async () => {
+      for await (const _ of mixed.blocks());
+    }, (e: unknown) => e instanceof ElasticityError && e.file === noEta && e.field === 'eta');
+  });
+});
+
 test('column blocks from row blocks: block a read back is columns [a, a + w) of every row (the transpose\'s row block a); the scratch file is removed', async () => {
   await withTempDir('column-blocks-', async (dir) => {
     const file = await matrixFile(dir, 2);

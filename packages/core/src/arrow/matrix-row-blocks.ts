@@ -2,12 +2,13 @@ import { ElasticityError } from '../errors.ts';
 import { readMatrixBlocks } from './matrix-blocks.ts';
 import type { MatrixBlock, MatrixHeader } from './matrix-blocks.ts';
 
-/** Rows [from, to) of a matrix file: (to - from) x columns values, row-major, with their ids. */
+/** Rows [from, to) of a matrix file: (to - from) x columns values, row-major, with their ids (and steps, for a probe's file). */
 export interface MatrixRowBlock {
   from: number;
   to: number;
   rowIds: Int32Array;
   values: Float64Array;
+  eta?: Float64Array;
 }
 
 /** A matrix file read in blocks of a chosen number of rows, whatever record batches it was written in. */
@@ -20,50 +21,75 @@ export interface MatrixRowBlocks {
   close(): Promise<void>;
 }
 
+/** One of the files a matrix's rows are stored in, in order (the row shards of a stage), and the rows it must hold. */
+export interface MatrixFilePart {
+  file: string;
+  rows: number;
+}
+
 /**
  * Reads a matrix file in blocks of exactly `blockRows` rows (the last one
  * shorter), cut from and across its record batches, so that a stage's
  * blocks are a function of its own budget, not of how the file was
  * written. Memory: one record batch and one block. `rows` is the number of
  * rows the caller expects; a file with more or fewer is refused naming the file.
+ * Given parts (files in order, each with its rows), reads them as one matrix:
+ * blocks run across the files' boundaries; the header is the first file's.
  */
-export async function readMatrixRowBlocks(file: string, blockRows: number, rows: number): Promise<MatrixRowBlocks> {
+export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blockRows: number, rows?: number): Promise<MatrixRowBlocks> {
   if (!Number.isInteger(blockRows) || blockRows < 1) throw new RangeError(`blockRows ${blockRows} must be a positive integer`);
-  const opened = await readMatrixBlocks(file);
-  const n = opened.header.columnIds.length;
+  const parts = typeof source === 'string' ? [{ file: source, rows: rows ?? NaN }] : source;
+  if (parts.length === 0 || !parts.every((p) => Number.isInteger(p.rows) && p.rows >= 0)) throw new RangeError('every part needs a whole number of rows');
+  const total = parts.reduce((sum, p) => sum + p.rows, 0);
+  let opened = await readMatrixBlocks(parts[0].file);
+  const { header } = opened;
+  const n = header.columnIds.length;
   let largest = 0;
   return {
-    header: opened.header,
+    header,
     largestBatchRows: () => largest,
-    close: opened.close,
+    close: () => opened.close(),
     blocks: async function* blocks() {
       let from = 0;
-      let rowIds = new Int32Array(Math.min(blockRows, rows));
-      let values = new Float64Array(rowIds.length * n);
       let filled = 0;
-      const tooMany = () => new ElasticityError(`holds more than the ${rows} rows expected`, { file, field: 'id' });
-      for await (const batch of opened.blocks() as AsyncGenerator<MatrixBlock>) {
-        largest = Math.max(largest, batch.rowIds.length);
-        let taken = 0;
-        while (taken < batch.rowIds.length) {
-          if (from + filled >= rows) throw tooMany();
-          const count = Math.min(batch.rowIds.length - taken, rowIds.length - filled);
-          rowIds.set(batch.rowIds.subarray(taken, taken + count), filled);
-          values.set(batch.values.subarray(taken * n, (taken + count) * n), filled * n);
-          taken += count;
-          filled += count;
-          if (filled === rowIds.length) {
-            yield { from, to: from + filled, rowIds, values };
-            from += filled;
-            filled = 0;
-            const next = Math.min(blockRows, rows - from);
-            // a new block each time: the caller may keep the one it was given
-            rowIds = new Int32Array(next);
-            values = new Float64Array(next * n);
+      let withEta: boolean | undefined;
+      let rowIds = new Int32Array(Math.min(blockRows, total));
+      let values = new Float64Array(rowIds.length * n);
+      let eta: Float64Array | undefined;
+      for (const [k, part] of parts.entries()) {
+        const { file } = part;
+        if (k > 0) opened = await readMatrixBlocks(file);
+        if (opened.header.columnIds.length !== n) throw new ElasticityError(`has ${opened.header.columnIds.length} columns, ${parts[0].file} ${n}`, { file, field: 'metadata.column_ids' });
+        let read = 0;
+        for await (const batch of opened.blocks() as AsyncGenerator<MatrixBlock>) {
+          largest = Math.max(largest, batch.rowIds.length);
+          withEta ??= batch.eta !== undefined;
+          if (withEta !== (batch.eta !== undefined)) throw new ElasticityError(withEta ? 'has no eta column, as the files before it' : 'has an eta column the files before it lack', { file, field: 'eta' });
+          if (withEta) eta ??= new Float64Array(rowIds.length);
+          let taken = 0;
+          while (taken < batch.rowIds.length) {
+            if (read >= part.rows) throw new ElasticityError(`holds more than the ${part.rows} rows expected`, { file, field: 'id' });
+            const count = Math.min(batch.rowIds.length - taken, rowIds.length - filled, part.rows - read);
+            rowIds.set(batch.rowIds.subarray(taken, taken + count), filled);
+            values.set(batch.values.subarray(taken * n, (taken + count) * n), filled * n);
+            eta?.set(batch.eta!.subarray(taken, taken + count), filled);
+            taken += count;
+            filled += count;
+            read += count;
+            if (filled === rowIds.length) {
+              yield { from, to: from + filled, rowIds, values, ...(eta ? { eta } : {}) };
+              from += filled;
+              filled = 0;
+              const next = Math.min(blockRows, total - from);
+              // a new block each time: the caller may keep the one it was given
+              rowIds = new Int32Array(next);
+              values = new Float64Array(next * n);
+              eta = eta ? new Float64Array(next) : undefined;
+            }
           }
         }
+        if (read !== part.rows) throw new ElasticityError(`holds ${read} rows, expected ${part.rows}`, { file, field: 'id' });
       }
-      if (from + filled !== rows) throw new ElasticityError(`holds ${from + filled} rows, expected ${rows}`, { file, field: 'id' });
     },
   };
 }
