@@ -69,3 +69,24 @@ test('a non-positive diagonal entry (a noisy probe row) does not stop kernel K-m
     assert.deepEqual(Array.from(r.clusters).map((c) => c === first), [true, true, true, true, false, false, false, false], `seed ${seed}`);
   }
 });
+
+test('two clusters: the objective is trace(K) - sum over clusters of (sum of K_ij within) / size, summed in row and column order, to the bit (entries of both signs, zeros and -0)', async () => {
+  const b = blobs([[0, 0], [4, 1]], 30, 1.2, 9);
+  const n = b.n;
+  const kernel = matMulABt(b.x, b.x, n, n, b.dim).map((v, q) => (q % 7 === 0 ? (q % 2 === 0 ? 0 : -0) : v - 3));
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) kernel[i * n + j] = kernel[j * n + i];
+  const r = await kernelKmeans(kernel, n, 2, { seed: 3, restarts: 4 });
+  let total = 0;
+  for (let i = 0; i < n; i++) total += kernel[i * n + i];
+  const intra = [0, 0], size = [0, 0];
+  for (let i = 0; i < n; i++) {
+    const c = r.clusters[i];
+    let within = 0;
+    for (let j = 0; j < n; j++) if (r.clusters[j] === c) within += kernel[i * n + j];
+    intra[c] += within;
+    size[c]++;
+  }
+  for (const c of [0, 1]) if (size[c] > 0) total -= intra[c] / size[c];
+  assert.equal(r.objective, total);
+  assert.ok(size[0] > 0 && size[1] > 0);
+});

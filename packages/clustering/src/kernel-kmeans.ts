@@ -148,12 +148,31 @@ async function clusterSums(rows: Rows, k: number, assign: Int32Array, ws: Worksp
   const { sums } = ws;
   sums.fill(0);
   await rows.pass((block, from, to) => {
-    for (let i = from; i < to; i++) {
-      const row = (i - from) * n, out = i * k;
-      for (let j = 0; j < n; j++) sums[out + assign[j]] += block[row + j];
-    }
+    for (let i = from; i < to; i++) rowClusterSums(block, (i - from) * n, n, k, assign, sums, i * k);
   });
   sizesAndIntra(n, k, assign, ws);
+}
+
+/**
+ * sums[out + c] = sum over j in cluster c of row[at + j], each cluster's sum
+ * added in j order from 0 (the same bits however it is computed). For two
+ * clusters, without branches or stores in the loop: each value goes to its
+ * cluster as v * a and v - v * a (a = 0 or 1), which add exactly v and an
+ * exact zero (a sum is never -0: it starts at +0 and x + (-x) is +0).
+ */
+function rowClusterSums(row: Float64Array, at: number, n: number, k: number, assign: Int32Array, sums: Float64Array, out: number): void {
+  if (k === 2) {
+    let s0 = 0, s1 = 0;
+    for (let j = 0; j < n; j++) {
+      const v = row[at + j], w = v * assign[j];
+      s1 += w;
+      s0 += v - w;
+    }
+    sums[out] = s0;
+    sums[out + 1] = s1;
+    return;
+  }
+  for (let j = 0; j < n; j++) sums[out + assign[j]] += row[at + j];
 }
 
 /**

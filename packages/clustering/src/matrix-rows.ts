@@ -60,9 +60,10 @@ export function memoryRows(values: Float64Array, n: number, dim: number): RowSou
 export function fileRows(file: string, ids: Int32Array, blockRows: number, scratchDir: string): RowSource {
   const n = ids.length;
   let passes = 0;
-  const eachBlock = async (visit: (values: Float64Array, from: number, to: number) => Promise<void> | void) => {
+  /** One pass: blocks of exactly blockRows rows (copied), or views of the file's record batches of at most that many (`views`: no copy). */
+  const eachBlock = async (visit: (values: Float64Array, from: number, to: number) => Promise<void> | void, views: boolean) => {
     passes++;
-    const read = await readMatrixRowBlocks(file, blockRows, n);
+    const read = await readMatrixRowBlocks(file, blockRows, n, { views });
     for await (const block of read.blocks()) {
       for (let r = 0; r < block.rowIds.length; r++) {
         if (block.rowIds[r] !== ids[block.from + r]) {
@@ -74,12 +75,14 @@ export function fileRows(file: string, ids: Int32Array, blockRows: number, scrat
   };
   return {
     n, dim: n, blockRows, sharePasses: true,
-    pass: (visit) => eachBlock(visit),
+    // a pass needs the rows in order, not blocks of one size: views, no copy of the values
+    pass: (visit) => eachBlock(visit, true),
     transposedPass: async (visit) => {
       const columns = await openMatrixColumnBlocks(join(scratchDir, `.${basename(file)}-columns.scratch`), n, blockRows);
       try {
-        await eachBlock((values, from, to) => columns.append({ from, to, values }));
-        await eachBlock(async (values, from, to) => visit(values, await columns.read(from, to), from, to));
+        await eachBlock((values, from, to) => columns.append({ from, to, values }), true);
+        // row block a beside column block a: blocks of exactly blockRows
+        await eachBlock(async (values, from, to) => visit(values, await columns.read(from, to), from, to), false);
       } finally {
         await columns.close();
       }

@@ -44,6 +44,31 @@ test('readMatrixRowBlocks cuts any record batches into blocks of the rows asked,
   });
 });
 
+test('readMatrixRowBlocks with views: the record batches cut into blocks of at most the rows asked, none across two batches, the same rows and values', async () => {
+  await withTempDir('row-blocks-', async (dir) => {
+    for (const batchRows of [1, 3, 7]) {
+      const file = await matrixFile(dir, batchRows);
+      for (const blockRows of [1, 2, 5, 9]) {
+        const read = await readMatrixRowBlocks(file, blockRows, n, { views: true });
+        const seen: number[][] = [];
+        for await (const block of read.blocks()) {
+          seen.push([block.from, block.to]);
+          assert.deepEqual(block.rowIds, ids.slice(block.from, block.to));
+          assert.deepEqual(block.values, Float64Array.from({ length: (block.to - block.from) * n }, (_, q) => entry(block.from + Math.floor(q / n), q % n)));
+        }
+        // batch b holds rows [b batchRows, (b + 1) batchRows): each is cut into pieces of blockRows
+        const cuts: number[][] = [];
+        for (let b = 0; b < n; b += batchRows) for (let a = b; a < Math.min(n, b + batchRows); a += blockRows) cuts.push([a, Math.min(a + blockRows, b + batchRows, n)]);
+        assert.deepEqual(seen, cuts, `batches of ${batchRows}, blocks of at most ${blockRows}`);
+      }
+    }
+    const parts = [{ file: await partFile(dir, 0, 3, 2), rows: 3 }, { file: await partFile(dir, 3, 7, 4), rows: 4 }];
+    const etas: number[] = [];
+    for await (const block of (await readMatrixRowBlocks(parts, 3, undefined, { views: true })).blocks()) etas.push(...block.eta!);
+    assert.deepEqual(etas, [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5]);
+  });
+});
+
 test('readMatrixRowBlocks refuses a file with other than the rows expected, naming the file and the id field', async () => {
   await withTempDir('row-blocks-', async (dir) => {
     const file = await matrixFile(dir, 3);

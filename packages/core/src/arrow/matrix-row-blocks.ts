@@ -21,6 +21,17 @@ export interface MatrixRowBlocks {
   close(): Promise<void>;
 }
 
+export interface MatrixRowBlocksOptions {
+  /**
+   * Hand out views of the record batches instead of copies: blocks of at
+   * most blockRows rows, none spanning two record batches (so some may be
+   * shorter). For readers that need the rows in order but not blocks of an
+   * exact size (a pass of the cluster stage): no copy of the file's values.
+   * Default false: blocks of exactly blockRows rows, fresh arrays.
+   */
+  views?: boolean;
+}
+
 /** One of the files a matrix's rows are stored in, in order (the row shards of a stage), and the rows it must hold. */
 export interface MatrixFilePart {
   file: string;
@@ -36,7 +47,7 @@ export interface MatrixFilePart {
  * Given parts (files in order, each with its rows), reads them as one matrix:
  * blocks run across the files' boundaries; the header is the first file's.
  */
-export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blockRows: number, rows?: number): Promise<MatrixRowBlocks> {
+export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blockRows: number, rows?: number, options: MatrixRowBlocksOptions = {}): Promise<MatrixRowBlocks> {
   if (!Number.isInteger(blockRows) || blockRows < 1) throw new RangeError(`blockRows ${blockRows} must be a positive integer`);
   const parts = typeof source === 'string' ? [{ file: source, rows: rows ?? NaN }] : source;
   if (parts.length === 0 || !parts.every((p) => Number.isInteger(p.rows) && p.rows >= 0)) throw new RangeError('every part needs a whole number of rows');
@@ -53,7 +64,7 @@ export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blo
       let from = 0;
       let filled = 0;
       let withEta: boolean | undefined;
-      let rowIds = new Int32Array(Math.min(blockRows, total));
+      let rowIds = new Int32Array(options.views ? 0 : Math.min(blockRows, total));
       let values = new Float64Array(rowIds.length * n);
       let eta: Float64Array | undefined;
       for (const [k, part] of parts.entries()) {
@@ -65,6 +76,21 @@ export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blo
           largest = Math.max(largest, batch.rowIds.length);
           withEta ??= batch.eta !== undefined;
           if (withEta !== (batch.eta !== undefined)) throw new ElasticityError(withEta ? 'has no eta column, as the files before it' : 'has an eta column the files before it lack', { file, field: 'eta' });
+          if (options.views) {
+            // views of this record batch, blockRows rows at most
+            for (let taken = 0; taken < batch.rowIds.length;) {
+              if (read >= part.rows) throw new ElasticityError(`holds more than the ${part.rows} rows expected`, { file, field: 'id' });
+              const count = Math.min(batch.rowIds.length - taken, blockRows, part.rows - read);
+              yield {
+                from, to: from + count, rowIds: batch.rowIds.subarray(taken, taken + count), values: batch.values.subarray(taken * n, (taken + count) * n),
+                ...(batch.eta ? { eta: batch.eta.subarray(taken, taken + count) } : {}),
+              };
+              from += count;
+              taken += count;
+              read += count;
+            }
+            continue;
+          }
           if (withEta) eta ??= new Float64Array(rowIds.length);
           let taken = 0;
           while (taken < batch.rowIds.length) {
