@@ -60,10 +60,12 @@ export function memoryRows(values: Float64Array, n: number, dim: number): RowSou
 export function fileRows(file: string, ids: Int32Array, blockRows: number, scratchDir: string): RowSource {
   const n = ids.length;
   let passes = 0;
+  // once a pass has read every value (each checked finite), later passes do not scan them again
+  let finiteChecked = false;
   /** One pass: blocks of exactly blockRows rows (copied), or views of the file's record batches of at most that many (`views`: no copy). */
   const eachBlock = async (visit: (values: Float64Array, from: number, to: number) => Promise<void> | void, views: boolean) => {
     passes++;
-    const read = await readMatrixRowBlocks(file, blockRows, n, { views });
+    const read = await readMatrixRowBlocks(file, blockRows, n, { views, finiteChecked });
     for await (const block of read.blocks()) {
       for (let r = 0; r < block.rowIds.length; r++) {
         if (block.rowIds[r] !== ids[block.from + r]) {
@@ -72,6 +74,7 @@ export function fileRows(file: string, ids: Int32Array, blockRows: number, scrat
       }
       await visit(block.values, block.from, block.to);
     }
+    finiteChecked = true;
   };
   return {
     n, dim: n, blockRows, sharePasses: true,

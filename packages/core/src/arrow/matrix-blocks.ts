@@ -135,7 +135,7 @@ export interface MatrixBlocks {
  * reads the whole file, and first tries its bytes in a worker with a time
  * limit; here each block is decoded as it streams in.)
  */
-export async function readMatrixBlocks(file: string): Promise<MatrixBlocks> {
+export async function readMatrixBlocks(file: string, options: { finiteChecked?: boolean } = {}): Promise<MatrixBlocks> {
   const unreadable = (cause: unknown) => new ElasticityError(`not a readable Arrow IPC file (${(cause as Error).message})`, { file, field: 'arrow', cause });
   let handle: FileHandle;
   try {
@@ -153,7 +153,7 @@ export async function readMatrixBlocks(file: string): Promise<MatrixBlocks> {
     await handle.close();
     throw unreadable(cause);
   }
-  const check = (batches: RecordBatch[]) => validateContractTable(new Table(reader.schema, batches), file, MATRIX_CONTRACT);
+  const check = (batches: RecordBatch[]) => validateContractTable(new Table(reader.schema, batches), file, MATRIX_CONTRACT, options);
   const first = check([]);
   const columnIds = parseColumnIds(first.meta.extra.column_ids, file);
   const { kind, column_ids: _ids, ...extra } = first.meta.extra;

@@ -122,6 +122,22 @@ test('readMatrixRowBlocks of parts (row shards): one matrix whose blocks run acr
   });
 });
 
+test('readMatrixRowBlocks: a non-finite value is refused naming the file and column, unless an earlier read already checked the values (finiteChecked)', async () => {
+  await withTempDir('row-blocks-', async (dir) => {
+    const file = join(dir, 'nan.arrow');
+    await writeMatrixBlocks([{ file, header: { kind: 'ntk', columnIds: ids } }], META, n, 3, (from, to) => [{
+      rowIds: ids.slice(from, to), values: Float64Array.from({ length: (to - from) * n }, (_, q) => (from + Math.floor(q / n) === 4 && q % n === 2 ? Number.NaN : 1)),
+    }]);
+    const readAll = async (finiteChecked: boolean) => {
+      let count = 0;
+      for await (const block of (await readMatrixRowBlocks(file, 2, n, { views: true, finiteChecked })).blocks()) count += block.to - block.from;
+      return count;
+    };
+    await assert.rejects(readAll(false), (e: unknown) => e instanceof ElasticityError && e.file === file && e.field === 'row');
+    assert.equal(await readAll(true), n);
+  });
+});
+
 test('column blocks from row blocks: block a read back is columns [a, a + w) of every row (the transpose\'s row block a); the scratch file is removed', async () => {
   await withTempDir('column-blocks-', async (dir) => {
     const file = await matrixFile(dir, 2);

@@ -30,6 +30,8 @@ export interface MatrixRowBlocksOptions {
    * Default false: blocks of exactly blockRows rows, fresh arrays.
    */
   views?: boolean;
+  /** The values were checked finite by an earlier read of the same files (a later pass): not scanned again. Default false. */
+  finiteChecked?: boolean;
 }
 
 /** One of the files a matrix's rows are stored in, in order (the row shards of a stage), and the rows it must hold. */
@@ -52,7 +54,8 @@ export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blo
   const parts = typeof source === 'string' ? [{ file: source, rows: rows ?? NaN }] : source;
   if (parts.length === 0 || !parts.every((p) => Number.isInteger(p.rows) && p.rows >= 0)) throw new RangeError('every part needs a whole number of rows');
   const total = parts.reduce((sum, p) => sum + p.rows, 0);
-  let opened = await readMatrixBlocks(parts[0].file);
+  const check = { finiteChecked: options.finiteChecked };
+  let opened = await readMatrixBlocks(parts[0].file, check);
   const { header } = opened;
   const n = header.columnIds.length;
   let largest = 0;
@@ -69,7 +72,7 @@ export async function readMatrixRowBlocks(source: string | MatrixFilePart[], blo
       let eta: Float64Array | undefined;
       for (const [k, part] of parts.entries()) {
         const { file } = part;
-        if (k > 0) opened = await readMatrixBlocks(file);
+        if (k > 0) opened = await readMatrixBlocks(file, check);
         if (opened.header.columnIds.length !== n) throw new ElasticityError(`has ${opened.header.columnIds.length} columns, ${parts[0].file} ${n}`, { file, field: 'metadata.column_ids' });
         let read = 0;
         for await (const batch of opened.blocks() as AsyncGenerator<MatrixBlock>) {

@@ -98,7 +98,8 @@ export async function readContractFile(file: string, contract: Contract): Promis
   return validateContractTable(await readArrowTable(file), file, contract);
 }
 
-export function validateContractTable(table: Table, file: string, contract: Contract): ContractTable {
+/** `finiteChecked`: the caller has read these values through this check before (a file read again pass after pass): skip the scan for non-finite values. */
+export function validateContractTable(table: Table, file: string, contract: Contract, options: { finiteChecked?: boolean } = {}): ContractTable {
   const decoded = decodeMeta(table.schema.metadata);
   if ('missing' in decoded) {
     throw new ElasticityError(`metadata key "${decoded.missing}" missing or malformed: not a ${contract.name} file written by this toolkit`, { file, field: 'metadata' });
@@ -132,7 +133,7 @@ export function validateContractTable(table: Table, file: string, contract: Cont
     if (vector.nullCount > 0) throw new ElasticityError(`column has ${vector.nullCount} null values`, { file, field: spec.name });
     const values = extractValues(spec, vector, field.type, rows);
     if (isListKind(spec.kind)) listSizes[spec.name] = (field.type as FixedSizeList).listSize;
-    if (isFloatKind(spec.kind)) assertFinite(values as Float32Array | Float64Array, file, spec.name, listSizes[spec.name] ?? 1);
+    if (isFloatKind(spec.kind) && !options.finiteChecked) assertFinite(values as Float32Array | Float64Array, file, spec.name, listSizes[spec.name] ?? 1);
     columns[spec.name] = values;
   }
   return { file, rows, columns, listSizes, meta: decoded };
