@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { ElasticityError, decodeMeta, readArrowTable } from '@elasticity/core';
+import { ElasticityError, decodeMeta, readArrowSchema } from '@elasticity/core';
 
 /** The provenance an upstream Arrow file carries in its schema metadata. */
 export interface FileProvenance {
@@ -16,10 +16,9 @@ export interface FileProvenance {
 
 const SHOWN_EXTRA = ['kind', 'backend', 'model', 'loss', 'eta', 'eta_schedule', 'method', 'input', 'name', 'shape'];
 
-/** Reads the stage metadata of an Arrow file written by any stage. */
+/** Reads the stage metadata of an Arrow file written by any stage, from its schema alone (a kernel file can be larger than memory). */
 export async function readProvenance(file: string): Promise<FileProvenance> {
-  const table = await readArrowTable(file);
-  const meta = decodeMeta(table.schema.metadata);
+  const meta = decodeMeta((await readArrowSchema(file)).metadata);
   if ('missing' in meta) throw new ElasticityError(`stage metadata "${meta.missing}" is missing`, { file, field: `metadata.${meta.missing}` });
   const extra: Record<string, string> = {};
   for (const key of SHOWN_EXTRA) if (meta.extra[key] !== undefined) extra[key] = meta.extra[key];
