@@ -98,7 +98,8 @@ function notPrimary(primaryIds: Int32Array, file: string): never {
  */
 async function panelInBlocks(file: string, blockRows: number, primaryIds: Int32Array, heatmap: { classes: ArrayLike<number>; within?: ArrayLike<number>; cells: number }): Promise<HeatmapPanel> {
   const n = primaryIds.length;
-  const read = await readMatrixRowBlocks(file, blockRows, n);
+  // views of the record batches: HeatmapSums takes rows in order, in blocks of any size, so nothing is copied
+  const read = await readMatrixRowBlocks(file, blockRows, n, { views: true });
   const { columnIds, kind } = read.header;
   if (columnIds.length !== n || columnIds.some((v, j) => v !== primaryIds[j])) {
     await read.close();
