@@ -1,16 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashJson, sha256File, stableStringify } from './hash.ts';
 import { ElasticityError } from './errors.ts';
+import { withTempDir } from './testing/temp-dir.ts';
 
 test('sha256File matches the FIPS 180-2 test vector for "abc"', async () => {
-  const file = join(await mkdtemp(join(tmpdir(), 'hash-')), 'abc.txt');
-  await writeFile(file, 'abc');
-  assert.equal(await sha256File(file), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-  await assert.rejects(sha256File(file + '.missing'), ElasticityError);
+  await withTempDir('hash-', async (dir) => {
+    const file = join(dir, 'abc.txt');
+    await writeFile(file, 'abc');
+    assert.equal(await sha256File(file), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    await assert.rejects(sha256File(file + '.missing'), ElasticityError);
+  });
 });
 
 test('stable JSON ignores key order at every depth, but not values', () => {

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElasticityError } from '../errors.ts';
 import { openMatrixBlockWriter, readMatrixBlocks, writeMatrixBlocks } from './matrix-blocks.ts';
 import { matrixRowsWithin } from './matrix-budget.ts';
 import { readMatrixFile, writeMatrixFile } from './matrix.ts';
+import { withTempDir } from '../testing/temp-dir.ts';
 
 const META = { stage: 'test', params: { a: 1 }, seed: null, inputs: { 'in.bin': 'ff' } };
 const columnIds = Int32Array.from([5, 7, 9, 11, 13]);
@@ -16,67 +16,70 @@ const rowsOf = (from: number, to: number) => Float64Array.from({ length: (to - f
 const idsOf = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, r) => 2 * (from + r) + 1);
 
 test('a matrix written in blocks reads back whole (readMatrixFile) and block by block (readMatrixBlocks), ids, values, eta and metadata kept', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'matrix-blocks-'));
-  const file = join(dir, 'ntk.arrow');
-  const writer = await openMatrixBlockWriter(file, header, META);
-  const cuts = [[0, 3], [3, 6], [6, 7]];
-  for (const [from, to] of cuts) {
-    await writer.append({ rowIds: idsOf(from, to), values: rowsOf(from, to), eta: Float64Array.from({ length: to - from }, (_, r) => 1e-6 * 3 ** (from + r)) });
-  }
-  assert.deepEqual((await readdir(dir)).filter((f) => f === 'ntk.arrow'), [], 'not under its name before close');
-  await writer.close();
-  assert.deepEqual(await readdir(dir), ['ntk.arrow'], 'published, no temp file left');
+  await withTempDir('matrix-blocks-', async (dir) => {
+    const file = join(dir, 'ntk.arrow');
+    const writer = await openMatrixBlockWriter(file, header, META);
+    const cuts = [[0, 3], [3, 6], [6, 7]];
+    for (const [from, to] of cuts) {
+      await writer.append({ rowIds: idsOf(from, to), values: rowsOf(from, to), eta: Float64Array.from({ length: to - from }, (_, r) => 1e-6 * 3 ** (from + r)) });
+    }
+    assert.deepEqual((await readdir(dir)).filter((f) => f === 'ntk.arrow'), [], 'not under its name before close');
+    await writer.close();
+    assert.deepEqual(await readdir(dir), ['ntk.arrow'], 'published, no temp file left');
 
-  const { matrix, meta } = await readMatrixFile(file);
-  assert.deepEqual(matrix.rowIds, idsOf(0, 7));
-  assert.deepEqual(matrix.values, rowsOf(0, 7));
-  assert.deepEqual(matrix.columnIds, columnIds);
-  assert.equal(matrix.eta![6], 1e-6 * 3 ** 6);
-  assert.deepEqual(matrix.extra, header.extra);
-  assert.equal(meta.stage, 'test');
+    const { matrix, meta } = await readMatrixFile(file);
+    assert.deepEqual(matrix.rowIds, idsOf(0, 7));
+    assert.deepEqual(matrix.values, rowsOf(0, 7));
+    assert.deepEqual(matrix.columnIds, columnIds);
+    assert.equal(matrix.eta![6], 1e-6 * 3 ** 6);
+    assert.deepEqual(matrix.extra, header.extra);
+    assert.equal(meta.stage, 'test');
 
-  const headerOnly = await readMatrixBlocks(file);
-  assert.deepEqual(headerOnly.header.columnIds, columnIds);
-  await headerOnly.close();
-  const opened = await readMatrixBlocks(file);
-  assert.equal(opened.header.kind, 'ntk');
-  assert.deepEqual(opened.header.columnIds, columnIds);
-  assert.deepEqual(opened.header.extra, header.extra);
-  const seen: number[][] = [];
-  for await (const block of opened.blocks()) {
-    const from = (block.rowIds[0] - 1) / 2;
-    seen.push([from, from + block.rowIds.length]);
-    assert.deepEqual(block.values, rowsOf(from, from + block.rowIds.length));
-    assert.equal(block.eta!.length, block.rowIds.length);
-  }
-  assert.deepEqual(seen, cuts);
+    const headerOnly = await readMatrixBlocks(file);
+    assert.deepEqual(headerOnly.header.columnIds, columnIds);
+    await headerOnly.close();
+    const opened = await readMatrixBlocks(file);
+    assert.equal(opened.header.kind, 'ntk');
+    assert.deepEqual(opened.header.columnIds, columnIds);
+    assert.deepEqual(opened.header.extra, header.extra);
+    const seen: number[][] = [];
+    for await (const block of opened.blocks()) {
+      const from = (block.rowIds[0] - 1) / 2;
+      seen.push([from, from + block.rowIds.length]);
+      assert.deepEqual(block.values, rowsOf(from, from + block.rowIds.length));
+      assert.equal(block.eta!.length, block.rowIds.length);
+    }
+    assert.deepEqual(seen, cuts);
+  });
 });
 
 test('one block holds the same matrix as writeMatrixFile; blocks of the wrong size or mixed eta are refused; abort leaves nothing', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'matrix-blocks-'));
-  const whole = join(dir, 'whole.arrow');
-  await writeMatrixFile(whole, { ...header, rowIds: idsOf(0, 4), values: rowsOf(0, 4) }, META);
-  const blocked = join(dir, 'blocked.arrow');
-  const writer = await openMatrixBlockWriter(blocked, header, META);
-  await writer.append({ rowIds: idsOf(0, 4), values: rowsOf(0, 4) });
-  await writer.close();
-  assert.deepEqual((await readMatrixFile(blocked)).matrix, (await readMatrixFile(whole)).matrix);
+  await withTempDir('matrix-blocks-', async (dir) => {
+    const whole = join(dir, 'whole.arrow');
+    await writeMatrixFile(whole, { ...header, rowIds: idsOf(0, 4), values: rowsOf(0, 4) }, META);
+    const blocked = join(dir, 'blocked.arrow');
+    const writer = await openMatrixBlockWriter(blocked, header, META);
+    await writer.append({ rowIds: idsOf(0, 4), values: rowsOf(0, 4) });
+    await writer.close();
+    assert.deepEqual((await readMatrixFile(blocked)).matrix, (await readMatrixFile(whole)).matrix);
 
-  const aborted = join(dir, 'aborted.arrow');
-  const bad = await openMatrixBlockWriter(aborted, header, META);
-  await assert.rejects(bad.append({ rowIds: idsOf(0, 2), values: rowsOf(0, 3) }), /a block of 15 values for 2 x 5/);
-  await bad.append({ rowIds: idsOf(0, 1), values: rowsOf(0, 1) });
-  await assert.rejects(bad.append({ rowIds: idsOf(1, 2), values: rowsOf(1, 2), eta: Float64Array.of(1) }), /every block has eta, or none/);
-  await bad.abort();
-  assert.deepEqual((await readdir(dir)).sort(), ['blocked.arrow', 'whole.arrow']);
+    const aborted = join(dir, 'aborted.arrow');
+    const bad = await openMatrixBlockWriter(aborted, header, META);
+    await assert.rejects(bad.append({ rowIds: idsOf(0, 2), values: rowsOf(0, 3) }), /a block of 15 values for 2 x 5/);
+    await bad.append({ rowIds: idsOf(0, 1), values: rowsOf(0, 1) });
+    await assert.rejects(bad.append({ rowIds: idsOf(1, 2), values: rowsOf(1, 2), eta: Float64Array.of(1) }), /every block has eta, or none/);
+    await bad.abort();
+    assert.deepEqual((await readdir(dir)).sort(), ['blocked.arrow', 'whole.arrow']);
+  });
 });
 
 test('readMatrixBlocks: a file that is not Arrow gets one error naming it; a missing one says so', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'matrix-blocks-'));
-  const junk = join(dir, 'junk.arrow');
-  await writeFile(junk, '{"not": "arrow"}');
-  await assert.rejects(readMatrixBlocks(junk), (e: unknown) => e instanceof ElasticityError && e.message.includes(junk) && e.field === 'arrow');
-  await assert.rejects(readMatrixBlocks(join(dir, 'none.arrow')), (e: unknown) => e instanceof ElasticityError && /file not found/.test(e.message));
+  await withTempDir('matrix-blocks-', async (dir) => {
+    const junk = join(dir, 'junk.arrow');
+    await writeFile(junk, '{"not": "arrow"}');
+    await assert.rejects(readMatrixBlocks(junk), (e: unknown) => e instanceof ElasticityError && e.message.includes(junk) && e.field === 'arrow');
+    await assert.rejects(readMatrixBlocks(join(dir, 'none.arrow')), (e: unknown) => e instanceof ElasticityError && /file not found/.test(e.message));
+  });
 });
 
 test('matrixRowsWithin: the rows that fit beside the runtime and the fixed part, each entry counted four times; a budget below one row names the smallest that works', () => {
@@ -90,28 +93,30 @@ test('matrixRowsWithin: the rows that fit beside the runtime and the fixed part,
 });
 
 test('readMatrixBlocks: an empty file is not Arrow either', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'matrix-blocks-'));
-  const empty = join(dir, 'empty.arrow');
-  await writeFile(empty, '');
-  await assert.rejects(readMatrixBlocks(empty), (e: unknown) => e instanceof ElasticityError && e.message.includes(empty) && e.field === 'arrow');
+  await withTempDir('matrix-blocks-', async (dir) => {
+    const empty = join(dir, 'empty.arrow');
+    await writeFile(empty, '');
+    await assert.rejects(readMatrixBlocks(empty), (e: unknown) => e instanceof ElasticityError && e.message.includes(empty) && e.field === 'arrow');
+  });
 });
 
 test('writeMatrixBlocks: asks for [from, to) in order, writes every output, and publishes none when a block fails', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'matrix-blocks-'));
-  const outputs = ['a.arrow', 'b.arrow'].map((name) => ({ file: join(dir, name), header }));
-  const asked: number[][] = [];
-  await writeMatrixBlocks(outputs, META, 7, 3, (from, to) => {
-    asked.push([from, to]);
-    return [{ rowIds: idsOf(from, to), values: rowsOf(from, to) }, { rowIds: idsOf(from, to), values: rowsOf(from, to).map((v) => -v) }];
-  });
-  assert.deepEqual(asked, [[0, 3], [3, 6], [6, 7]]);
-  assert.deepEqual((await readMatrixFile(outputs[0].file)).matrix.values, rowsOf(0, 7));
-  assert.deepEqual((await readMatrixFile(outputs[1].file)).matrix.values, rowsOf(0, 7).map((v) => -v));
+  await withTempDir('matrix-blocks-', async (dir) => {
+    const outputs = ['a.arrow', 'b.arrow'].map((name) => ({ file: join(dir, name), header }));
+    const asked: number[][] = [];
+    await writeMatrixBlocks(outputs, META, 7, 3, (from, to) => {
+      asked.push([from, to]);
+      return [{ rowIds: idsOf(from, to), values: rowsOf(from, to) }, { rowIds: idsOf(from, to), values: rowsOf(from, to).map((v) => -v) }];
+    });
+    assert.deepEqual(asked, [[0, 3], [3, 6], [6, 7]]);
+    assert.deepEqual((await readMatrixFile(outputs[0].file)).matrix.values, rowsOf(0, 7));
+    assert.deepEqual((await readMatrixFile(outputs[1].file)).matrix.values, rowsOf(0, 7).map((v) => -v));
 
-  const failing = ['c.arrow', 'd.arrow'].map((name) => ({ file: join(dir, name), header }));
-  await assert.rejects(writeMatrixBlocks(failing, META, 7, 3, (from, to) => {
-    if (from >= 3) throw new Error('block failed');
-    return [{ rowIds: idsOf(from, to), values: rowsOf(from, to) }, { rowIds: idsOf(from, to), values: rowsOf(from, to) }];
-  }), /block failed/);
-  assert.deepEqual((await readdir(dir)).sort(), ['a.arrow', 'b.arrow']);
+    const failing = ['c.arrow', 'd.arrow'].map((name) => ({ file: join(dir, name), header }));
+    await assert.rejects(writeMatrixBlocks(failing, META, 7, 3, (from, to) => {
+      if (from >= 3) throw new Error('block failed');
+      return [{ rowIds: idsOf(from, to), values: rowsOf(from, to) }, { rowIds: idsOf(from, to), values: rowsOf(from, to) }];
+    }), /block failed/);
+    assert.deepEqual((await readdir(dir)).sort(), ['a.arrow', 'b.arrow']);
+  });
 });
