@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { parsePartition, partitionCombos } from './partition.ts';
 import type { PipelinePart } from './partition.ts';
 import { planPipeline } from './plan.ts';
@@ -19,12 +19,13 @@ const BASE = {
 };
 
 let serial = 0;
-async function plan(body: object): Promise<PipelinePlan> {
-  const dir = await mkdtemp(join(tmpdir(), 'partition-'));
-  await mkdir(join(dir, 'pipelines'));
-  const file = join(dir, 'pipelines', `p${serial++}.json`);
-  await writeFile(file, JSON.stringify(body));
-  return planPipeline(readPipeline(file));
+function plan(body: object): Promise<PipelinePlan> {
+  return withTempDir('partition-', async (dir) => {
+    await mkdir(join(dir, 'pipelines'));
+    const file = join(dir, 'pipelines', `p${serial++}.json`);
+    await writeFile(file, JSON.stringify(body));
+    return planPipeline(readPipeline(file));
+  });
 }
 
 const ids = (part: PipelinePart) => part.combos.map((c) => c.id);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withTempDir } from '@elasticity/core/testing';
 import { findInstance, planPipeline } from './plan.ts';
 import { readPipeline } from './read-pipeline.ts';
 
@@ -14,12 +14,13 @@ const BASE = {
   cluster: { k: 2 },
 };
 
-async function pipeline(body: object, name = 'sweep') {
-  const dir = await mkdtemp(join(tmpdir(), 'plan-'));
-  const file = join(dir, 'pipelines', `${name}.json`);
-  await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'pipelines'), { recursive: true }));
-  await writeFile(file, JSON.stringify(body));
-  return readPipeline(file);
+function pipeline(body: object, name = 'sweep') {
+  return withTempDir('plan-', async (dir) => {
+    const file = join(dir, 'pipelines', `${name}.json`);
+    await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'pipelines'), { recursive: true }));
+    await writeFile(file, JSON.stringify(body));
+    return readPipeline(file);
+  });
 }
 
 const MATRIX = {
@@ -133,9 +134,10 @@ test('an instance is found by stage and id or key; a matrix needs one unless the
 });
 
 test('pipelines in subfolders of pipelines/ are named by their path', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'plan-'));
-  const fs = await import('node:fs/promises');
-  await fs.mkdir(join(dir, 'pipelines', 'paper'), { recursive: true });
-  await writeFile(join(dir, 'pipelines', 'paper', 'table.json'), JSON.stringify(BASE));
-  assert.equal(readPipeline(join(dir, 'pipelines', 'paper', 'table.json')).name, 'paper/table');
+  await withTempDir('plan-', async (dir) => {
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(join(dir, 'pipelines', 'paper'), { recursive: true });
+    await writeFile(join(dir, 'pipelines', 'paper', 'table.json'), JSON.stringify(BASE));
+    assert.equal(readPipeline(join(dir, 'pipelines', 'paper', 'table.json')).name, 'paper/table');
+  });
 });

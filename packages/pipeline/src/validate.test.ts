@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ElasticityError } from '@elasticity/core';
+import { withTempDir } from '@elasticity/core/testing';
 import { readMnistSample } from '@elasticity/datasets';
 import { MNIST_SAMPLE_DIGIT_COUNTS } from './data-counts.ts';
 import { readPipeline } from './read-pipeline.ts';
@@ -21,35 +21,38 @@ const BASE = {
   report: {},
 };
 
-/** Writes pipelines/NAME.json in a fresh folder and reads it back. */
-async function pipelineFile(body: object, name = 'p'): Promise<{ file: string; root: string }> {
-  const root = await mkdtemp(join(tmpdir(), 'validate-'));
-  await mkdir(join(root, 'pipelines'));
-  const file = join(root, 'pipelines', `${name}.json`);
-  await writeFile(file, JSON.stringify(body));
-  return { file, root };
+/** Writes pipelines/p.json in a fresh folder, runs `work` on it (and the folder), then removes the folder. */
+function withPipelineFile<T>(body: object, work: (file: string, root: string) => Promise<T>): Promise<T> {
+  return withTempDir('validate-', async (root) => {
+    await mkdir(join(root, 'pipelines'));
+    const file = join(root, 'pipelines', 'p.json');
+    await writeFile(file, JSON.stringify(body));
+    return work(file, root);
+  });
 }
 
 /** validatePipeline throws one ElasticityError naming the pipeline file and `field`, whose message matches `words`. */
-async function refused(body: object, field: string, words: RegExp): Promise<string> {
-  const { file } = await pipelineFile(body);
-  let message = '';
-  assert.throws(() => validatePipeline(readPipeline(file)), (e: unknown) => {
-    assert.ok(e instanceof ElasticityError, String(e));
-    assert.equal(e.file, file);
-    assert.equal(e.field, field);
-    assert.ok(e.message.startsWith(`${file}: ${field}: `), e.message);
-    assert.match(e.message, words);
-    assert.doesNotMatch(e.message, /\n/);
-    message = e.message;
-    return true;
+function refused(body: object, field: string, words: RegExp): Promise<string> {
+  return withPipelineFile(body, async (file) => {
+    let message = '';
+    assert.throws(() => validatePipeline(readPipeline(file)), (e: unknown) => {
+      assert.ok(e instanceof ElasticityError, String(e));
+      assert.equal(e.file, file);
+      assert.equal(e.field, field);
+      assert.ok(e.message.startsWith(`${file}: ${field}: `), e.message);
+      assert.match(e.message, words);
+      assert.doesNotMatch(e.message, /\n/);
+      message = e.message;
+      return true;
+    });
+    return message;
   });
-  return message;
 }
 
-async function accepted(body: object): Promise<void> {
-  const { file } = await pipelineFile(body);
-  validatePipeline(readPipeline(file));
+function accepted(body: object): Promise<void> {
+  return withPipelineFile(body, async (file) => {
+    validatePipeline(readPipeline(file));
+  });
 }
 
 test('the base pipeline of these tests is valid', async () => {
@@ -114,15 +117,16 @@ test('elastic neighbours need the probe matrices they rank, and k at most the n 
 
 test('a missing similarity.features file is refused naming the path it looked for (relative to the pipeline file), not "run the stage"', async () => {
   const body = { ...BASE, similarity: { ...BASE.similarity, features: { emb: '../features/emb.arrow' } }, cluster: { methods: [{ input: 'emb', method: 'kmeans' }] } };
-  const { file, root } = await pipelineFile(body);
-  assert.throws(() => validatePipeline(readPipeline(file)), (e: unknown) => {
-    assert.ok(e instanceof ElasticityError);
-    assert.equal(e.message, `${file}: similarity.features.emb: feature file ${join(root, 'features', 'emb.arrow')} not found (relative paths start at the pipeline file's folder)`);
-    return true;
+  await withPipelineFile(body, async (file, root) => {
+    assert.throws(() => validatePipeline(readPipeline(file)), (e: unknown) => {
+      assert.ok(e instanceof ElasticityError);
+      assert.equal(e.message, `${file}: similarity.features.emb: feature file ${join(root, 'features', 'emb.arrow')} not found (relative paths start at the pipeline file's folder)`);
+      return true;
+    });
+    await mkdir(join(root, 'features'));
+    await writeFile(join(root, 'features', 'emb.arrow'), '');
+    validatePipeline(readPipeline(file));
   });
-  await mkdir(join(root, 'features'));
-  await writeFile(join(root, 'features', 'emb.arrow'), '');
-  validatePipeline(readPipeline(file));
 });
 
 test('counts the embedded sample cannot give are refused with the ingest stage\'s wording: perClass, auxiliaryCount, testPerClass (at the exact limits)', async () => {
@@ -166,30 +170,31 @@ function idxLabels(labels: number[]): Uint8Array {
 }
 
 test('IDX (raw or gzip) and CIFAR-10 sources: the label counts are read from the files; a missing folder is left to the ingest stage', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'validate-raw-'));
-  // MNIST layout: train labels 3 x class 1, 2 x class 2, 4 x class 0; no test split. Only the labels are read (the images file just has to exist).
-  for (const [folder, gz] of [['idx', false], ['idx-gz', true]] as const) {
-    await mkdir(join(root, folder));
-    const labels = idxLabels([1, 1, 1, 2, 2, 0, 0, 0, 0]);
-    await writeFile(join(root, folder, `train-labels-idx1-ubyte${gz ? '.gz' : ''}`), gz ? gzipSync(labels) : labels);
-    await writeFile(join(root, folder, `train-images-idx3-ubyte${gz ? '.gz' : ''}`), '');
-    const mnist = (d: object) => ({ ...BASE, dataset: { source: 'mnist', path: join(root, folder), primary: [1, 2], auxiliary: [0], testPerClass: 0, ...d } });
-    await refused(mnist({ perClass: 3 }), 'dataset.perClass', new RegExp(`primary class 2 has 2 examples in the train split of mnist, 3 needed$`));
-    await refused(mnist({ perClass: 2, auxiliaryCount: 5 }), 'dataset.auxiliaryCount', /auxiliary classes 0 have 4 examples/);
-    await accepted(mnist({ perClass: 2, auxiliaryCount: 4 }));
-  }
-  // CIFAR-10: five train batches of one record each (classes 0, 1, 1, 3, 1), a test batch with one cat.
-  const cifar = join(root, 'cifar');
-  await mkdir(cifar);
-  const record = (label: number) => Uint8Array.from({ length: 3073 }, (_, i) => (i === 0 ? label : 7));
-  for (const [k, label] of [0, 1, 1, 3, 1].entries()) await writeFile(join(cifar, `data_batch_${k + 1}.bin`), record(label));
-  await writeFile(join(cifar, 'test_batch.bin'), record(3));
-  const cifarPipeline = (d: object) => ({ ...BASE, dataset: { source: 'cifar10', path: cifar, primary: ['automobile', 'cat'], auxiliary: ['airplane'], perClass: 1, ...d } });
-  await refused(cifarPipeline({ perClass: 2, testPerClass: 0 }), 'dataset.perClass', /primary class cat has 1 examples in the train split of cifar10, 2 needed$/);
-  await refused(cifarPipeline({ auxiliaryCount: 1, testPerClass: 1 }), 'dataset.testPerClass', /primary class automobile has 0 examples in the test split of cifar10, 1 needed$/);
-  await accepted({ ...cifarPipeline({ auxiliaryCount: 1, testPerClass: 0 }), cluster: { k: 2, methods: [{ input: 'raw', method: 'kmeans' }] } });
-  // No raw files: nothing to count here; the ingest stage reports the missing folder when it runs.
-  await accepted({ ...BASE, dataset: { source: 'mnist', path: join(root, 'absent'), primary: [1, 2], auxiliary: [0], perClass: 100000 } });
+  await withTempDir('validate-raw-', async (root) => {
+    // MNIST layout: train labels 3 x class 1, 2 x class 2, 4 x class 0; no test split. Only the labels are read (the images file just has to exist).
+    for (const [folder, gz] of [['idx', false], ['idx-gz', true]] as const) {
+      await mkdir(join(root, folder));
+      const labels = idxLabels([1, 1, 1, 2, 2, 0, 0, 0, 0]);
+      await writeFile(join(root, folder, `train-labels-idx1-ubyte${gz ? '.gz' : ''}`), gz ? gzipSync(labels) : labels);
+      await writeFile(join(root, folder, `train-images-idx3-ubyte${gz ? '.gz' : ''}`), '');
+      const mnist = (d: object) => ({ ...BASE, dataset: { source: 'mnist', path: join(root, folder), primary: [1, 2], auxiliary: [0], testPerClass: 0, ...d } });
+      await refused(mnist({ perClass: 3 }), 'dataset.perClass', new RegExp(`primary class 2 has 2 examples in the train split of mnist, 3 needed$`));
+      await refused(mnist({ perClass: 2, auxiliaryCount: 5 }), 'dataset.auxiliaryCount', /auxiliary classes 0 have 4 examples/);
+      await accepted(mnist({ perClass: 2, auxiliaryCount: 4 }));
+    }
+    // CIFAR-10: five train batches of one record each (classes 0, 1, 1, 3, 1), a test batch with one cat.
+    const cifar = join(root, 'cifar');
+    await mkdir(cifar);
+    const record = (label: number) => Uint8Array.from({ length: 3073 }, (_, i) => (i === 0 ? label : 7));
+    for (const [k, label] of [0, 1, 1, 3, 1].entries()) await writeFile(join(cifar, `data_batch_${k + 1}.bin`), record(label));
+    await writeFile(join(cifar, 'test_batch.bin'), record(3));
+    const cifarPipeline = (d: object) => ({ ...BASE, dataset: { source: 'cifar10', path: cifar, primary: ['automobile', 'cat'], auxiliary: ['airplane'], perClass: 1, ...d } });
+    await refused(cifarPipeline({ perClass: 2, testPerClass: 0 }), 'dataset.perClass', /primary class cat has 1 examples in the train split of cifar10, 2 needed$/);
+    await refused(cifarPipeline({ auxiliaryCount: 1, testPerClass: 1 }), 'dataset.testPerClass', /primary class automobile has 0 examples in the test split of cifar10, 1 needed$/);
+    await accepted({ ...cifarPipeline({ auxiliaryCount: 1, testPerClass: 0 }), cluster: { k: 2, methods: [{ input: 'raw', method: 'kmeans' }] } });
+    // No raw files: nothing to count here; the ingest stage reports the missing folder when it runs.
+    await accepted({ ...BASE, dataset: { source: 'mnist', path: join(root, 'absent'), primary: [1, 2], auxiliary: [0], perClass: 100000 } });
+  });
 });
 
 test('in a matrix pipeline the error names the combination', async () => {
