@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import yargs from 'yargs';
 import { ElasticityError } from '@elasticity/core';
@@ -18,8 +19,8 @@ async function compare(cwd: string, ...args: string[]): Promise<string> {
 }
 
 /** A git repository holding results.json committed with accuracy 0.5 and lr 0.003, then changed in the working tree. */
-function repoWithChangedResults(): string {
-  const cwd = tempDir();
+function repoWithChangedResults(t: TestContext): string {
+  const cwd = tempDir(t);
   writeJson(cwd, 'results.json', fakeResults('default', 0.5, { params: { train: { lr: 0.003, epochs: 2 }, probe: { kinds: ['relative'] } } }));
   git(cwd, 'init', '-q');
   git(cwd, 'add', 'results.json');
@@ -30,8 +31,8 @@ function repoWithChangedResults(): string {
   return cwd;
 }
 
-test('compare HEAD:results.json results.json --json: only the params and metrics that changed, with B − A', async () => {
-  const cwd = repoWithChangedResults();
+test('compare HEAD:results.json results.json --json: only the params and metrics that changed, with B − A', async (t) => {
+  const cwd = repoWithChangedResults(t);
   const json = JSON.parse(await compare(cwd, 'HEAD:results.json', 'results.json', '--json'));
   assert.deepEqual(json.a, { ref: 'HEAD:results.json', file: 'HEAD:results.json', kind: 'pipeline', pipeline: 'default', paramsFrom: 'results.json' });
   assert.equal(json.b.file, 'results.json');
@@ -43,8 +44,8 @@ test('compare HEAD:results.json results.json --json: only the params and metrics
   assert.deepEqual(json.metrics, [{ path: 'accuracy/raw/kmeans', a: 0.5, b: 0.625, change: 0.125 }]);
 });
 
-test('compare --all lists every param and metric, seconds included', async () => {
-  const cwd = repoWithChangedResults();
+test('compare --all lists every param and metric, seconds included', async (t) => {
+  const cwd = repoWithChangedResults(t);
   const json = JSON.parse(await compare(cwd, 'HEAD:results.json', 'results.json', '--json', '--all'));
   assert.deepEqual(json.params.map((p: { path: string }) => p.path), ['train.lr', 'train.epochs', 'probe.kinds']);
   // 1 clustering result x (accuracy mean, sd, ari, nmi) + 4 training metrics.
@@ -54,8 +55,8 @@ test('compare --all lists every param and metric, seconds included', async () =>
   assert.equal(json.metrics.find((m: { path: string }) => m.path === 'ari/raw/kmeans').change, 0);
 });
 
-test('compare prints an aligned table; a run without params is noted, one-sided metrics show "–"', async () => {
-  const cwd = repoWithChangedResults();
+test('compare prints an aligned table; a run without params is noted, one-sided metrics show "–"', async (t) => {
+  const cwd = repoWithChangedResults(t);
   const table = await compare(cwd, 'HEAD:results.json', 'results.json');
   assert.match(table, /^A: HEAD:results\.json$/m);
   assert.match(table, /^train\.lr +0\.003 +0\.001 +-0\.002$/m);
@@ -68,8 +69,8 @@ test('compare prints an aligned table; a run without params is noted, one-sided 
   assert.match(text, /^accuracy\/raw\/kmeans +0\.625 +–$/m);
 });
 
-test('compare with an unknown reference rejects with one error naming it', async () => {
-  const cwd = tempDir();
+test('compare with an unknown reference rejects with one error naming it', async (t) => {
+  const cwd = tempDir(t);
   await assert.rejects(compare(cwd, 'nosuch', 'alsonot'),
     (e: unknown) => e instanceof ElasticityError && e.message.startsWith('nosuch: unknown run reference'));
 });

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +9,8 @@ import { fakeResults, git, tempDir, writeJson } from './test-fixtures.ts';
 
 const PIPELINE = { description: 'x', dataset: { source: 'mnist-sample', primary: [4, 9] }, train: { lr: 0.003 }, report: {} };
 
-function workspace(): string {
-  const dir = tempDir();
+function workspace(t: TestContext): string {
+  const dir = tempDir(t);
   writeJson(dir, 'pipelines/default.json', PIPELINE);
   writeJson(dir, 'data/default/report/results.json', fakeResults('default', 0.5));
   return dir;
@@ -18,8 +19,8 @@ function workspace(): string {
 const rejectsNaming = (promise: Promise<unknown>, ...parts: string[]) => assert.rejects(promise,
   (e: unknown) => e instanceof ElasticityError && parts.every((p) => e.message.includes(p)));
 
-test('a results.json file, its folder and its pipeline name load the same run; params fall back to pipelines/NAME.json', async () => {
-  const cwd = workspace();
+test('a results.json file, its folder and its pipeline name load the same run; params fall back to pipelines/NAME.json', async (t) => {
+  const cwd = workspace(t);
   const options = { cwd, dataRoot: 'data' };
   const byFile = await loadRun('data/default/report/results.json', options);
   const byFolder = await loadRun('data/default/report', options);
@@ -36,13 +37,13 @@ test('a results.json file, its folder and its pipeline name load the same run; p
   }
   // An absolute path works from anywhere, and is shown absolute outside cwd.
   const absolute = join(cwd, 'data/default/report/results.json');
-  const fromElsewhere = await loadRun(absolute, { cwd: tempDir(), dataRoot: 'data' });
+  const fromElsewhere = await loadRun(absolute, { cwd: tempDir(t), dataRoot: 'data' });
   assert.equal(fromElsewhere.file, absolute);
   assert.equal(fromElsewhere.metrics.get('accuracy/raw/kmeans'), 0.5);
 });
 
-test('params recorded in results.json win over the pipeline file; without either there are none', async () => {
-  const cwd = workspace();
+test('params recorded in results.json win over the pipeline file; without either there are none', async (t) => {
+  const cwd = workspace(t);
   writeJson(cwd, 'with-params.json', fakeResults('default', 0.5, { params: { train: { lr: 0.1, epochs: 20 } } }));
   const run = await loadRun('with-params.json', { cwd, dataRoot: 'data' });
   assert.equal(run.paramsFrom, 'results.json');
@@ -53,8 +54,8 @@ test('params recorded in results.json win over the pipeline file; without either
   assert.equal(orphan.paramsFrom, null);
 });
 
-test('a pipeline name with a subfolder: DATA/sub/name/report/results.json and pipelines/sub/name.json', async () => {
-  const cwd = tempDir();
+test('a pipeline name with a subfolder: DATA/sub/name/report/results.json and pipelines/sub/name.json', async (t) => {
+  const cwd = tempDir(t);
   writeJson(cwd, 'pipelines/paper/mnist-table1.json', { train: { epochs: 3 } });
   writeJson(cwd, 'out/paper/mnist-table1/report/results.json', fakeResults('mnist-table1', 0.7));
   const run = await loadRun('paper/mnist-table1', { cwd, dataRoot: 'out' });
@@ -63,8 +64,8 @@ test('a pipeline name with a subfolder: DATA/sub/name/report/results.json and pi
   assert.equal(run.metrics.get('accuracy/raw/kmeans'), 0.7);
 });
 
-test('a matrix pipeline name: DATA/NAME/matrix-report/results.json, flattened per combo; only filtered reports → an error listing them', async () => {
-  const cwd = tempDir();
+test('a matrix pipeline name: DATA/NAME/matrix-report/results.json, flattened per combo; only filtered reports → an error listing them', async (t) => {
+  const cwd = tempDir(t);
   writeJson(cwd, 'pipelines/grid.json', { matrix: { width: { narrow: { 'train.width': 8 } } }, train: { lr: 0.1 } });
   const matrix = (acc: number) => ({
     title: 'grid', pipeline: 'grid', axes: ['width'], filter: {}, table: { rowAxes: [], columns: [], rows: [] },
@@ -85,8 +86,8 @@ test('a matrix pipeline name: DATA/NAME/matrix-report/results.json, flattened pe
   await rejectsNaming(loadRun('only-quick', { cwd, dataRoot: 'data' }), 'only-quick', join('data', 'only-quick', 'matrix-report-quick'));
 });
 
-test('unknown references, report-less pipelines, folders without results.json and malformed JSON: one error naming them', async () => {
-  const cwd = workspace();
+test('unknown references, report-less pipelines, folders without results.json and malformed JSON: one error naming them', async (t) => {
+  const cwd = workspace(t);
   const options = { cwd, dataRoot: 'data' };
   await rejectsNaming(loadRun('nosuch', options), 'nosuch', 'unknown run reference', 'results.json file', 'REV:PATH', 'pipeline name');
   writeJson(cwd, 'pipelines/fresh.json', PIPELINE);
@@ -102,8 +103,8 @@ test('unknown references, report-less pipelines, folders without results.json an
   await rejectsNaming(loadRun('bad', options), join('pipelines', 'bad.json'), 'JSON object');
 });
 
-test('REV:PATH reads a file (or a folder\'s results.json) at a git revision, with the pipeline file of that revision', async () => {
-  const cwd = workspace();
+test('REV:PATH reads a file (or a folder\'s results.json) at a git revision, with the pipeline file of that revision', async (t) => {
+  const cwd = workspace(t);
   git(cwd, 'init', '-q');
   git(cwd, 'add', '.');
   git(cwd, 'commit', '-q', '-m', 'first');
@@ -123,8 +124,8 @@ test('REV:PATH reads a file (or a folder\'s results.json) at a git revision, wit
   await rejectsNaming(loadRun('HEAD:data', options), 'HEAD:data', 'no such file');
 });
 
-test('a pipeline file today\'s stages do not read is compared as written, and says so', async () => {
-  const cwd = workspace();
+test('a pipeline file today\'s stages do not read is compared as written, and says so', async (t) => {
+  const cwd = workspace(t);
   writeJson(cwd, 'pipelines/default.json', { train: { lr: 'fast' } });
   const run = await loadRun('default', { cwd, dataRoot: 'data' });
   assert.equal(run.paramsEffective, false);

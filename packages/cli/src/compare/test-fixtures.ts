@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
 
 /** Test data: a small hand-built PipelineResults with one clustering result and training metrics. */
 export function fakeResults(pipeline: string, accuracy: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -14,9 +15,11 @@ export function fakeResults(pipeline: string, accuracy: number, extra: Record<st
   };
 }
 
-/** A fresh temporary folder. */
-export function tempDir(prefix = 'compare-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary folder, removed when the test `t` ends, passed or failed. */
+export function tempDir(t: TestContext, prefix = 'compare-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Writes `value` as JSON at dir/path, making folders. */

@@ -28,8 +28,8 @@ function combination(matrix: Record<string, string[]>, labels: Record<string, st
 
 const TABLE1 = { scale: ['quick', 'paper'], pair: ['5v8', '4v9'], model: ['relu-mse', 'relu-bce'] };
 
-test('Table 1 of a results folder: rows pairs, each model\'s methods, baselines once; a missing combination "–" and counted', async () => {
-  const dir = tempDir('results-table-');
+test('Table 1 of a results folder: rows pairs, each model\'s methods, baselines once; a missing combination "–" and counted', async (t) => {
+  const dir = tempDir(t, 'results-table-');
   const suite = { scale: 'paper' };
   writeJson(dir, 'paper.5v8.relu-mse.json', combination(TABLE1, { scale: 'paper', pair: '5v8', model: 'relu-mse' }, suite,
     { raw: [0.50, 0.52], pca: [0.51, 0.51], relative: [0.80, 0.84], kernelized: [0.90, 0.90] }));
@@ -62,8 +62,8 @@ test('Table 1 of a results folder: rows pairs, each model\'s methods, baselines 
   assert.ok(md.includes('| 4v9 | mnist-sample 4v9 | 0.560 ± 0.014 | 0.550 ± 0.014 | 0.620 ± 0.014 | 0.700 ± 0.000 | – | – |'), md);
 });
 
-test('rows by pair and model (--rows pair,model): each method one column, the baselines on every row of their pair', async () => {
-  const dir = tempDir('results-rows-');
+test('rows by pair and model (--rows pair,model): each method one column, the baselines on every row of their pair', async (t) => {
+  const dir = tempDir(t, 'results-rows-');
   const suite = { scale: 'paper' };
   writeJson(dir, 'paper.5v8.relu-mse.json', combination(TABLE1, { scale: 'paper', pair: '5v8', model: 'relu-mse' }, suite,
     { raw: [0.50, 0.52], relative: [0.80, 0.84] }));
@@ -79,8 +79,8 @@ test('rows by pair and model (--rows pair,model): each method one column, the ba
   await assert.rejects(async () => resultsTable((await readResultsFolder(dir)).map((f) => f.results), { rowAxes: ['pairs'] }), (e: unknown) => e instanceof ElasticityError && /"pairs" is not an axis/.test(e.message));
 });
 
-test('training seeds: mean ± sd over the seeds of each run\'s mean, and the 95% t-interval; pairs without runs stay as rows', async () => {
-  const dir = tempDir('results-seeds-');
+test('training seeds: mean ± sd over the seeds of each run\'s mean, and the 95% t-interval; pairs without runs stay as rows', async (t) => {
+  const dir = tempDir(t, 'results-seeds-');
   const matrix = { pair: ['5v8', '4v9'], model: ['relu-mse', 'relu-bce'], seed: ['0', '1', '2'] };
   const relative = [0.90, 0.92, 0.97];
   const raw = [0.50, 0.52, 0.54];
@@ -105,15 +105,15 @@ test('training seeds: mean ± sd over the seeds of each run\'s mean, and the 95%
   assert.match(lines[9], /^4v9(\s+–){5}$/);
 });
 
-test('a folder that is not one suite\'s results: one ElasticityError naming it', async () => {
+test('a folder that is not one suite\'s results: one ElasticityError naming it', async (t) => {
   const rejects = (dir: string, text: string) => assert.rejects(readResultsFolder(dir), (e: unknown) => e instanceof ElasticityError && e.message.includes(text));
-  await rejects(join(tempDir(), 'nowhere'), 'no such results folder');
-  await rejects(tempDir(), 'holds no combination results');
-  const other = tempDir();
+  await rejects(join(tempDir(t), 'nowhere'), 'no such results folder');
+  await rejects(tempDir(t), 'holds no combination results');
+  const other = tempDir(t);
   writeJson(other, 'a.json', combination(TABLE1, { scale: 'paper', pair: '5v8', model: 'relu-mse' }, {}, { raw: [0.5, 0.5] }));
   writeJson(other, 'b.json', { ...combination(TABLE1, { scale: 'paper', pair: '4v9', model: 'relu-mse' }, {}, { raw: [0.5, 0.5] }), pipeline: 'other' });
   await rejects(other, 'holds results of two pipelines: paper/t1');
-  const plain = tempDir();
+  const plain = tempDir(t);
   writeJson(plain, 'results.json', { pipeline: 'default', dataset: { name: 'd' }, results: [] });
   await rejects(plain, 'not a combination results file');
 });

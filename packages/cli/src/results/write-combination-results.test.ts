@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,8 +53,8 @@ function reportResults(id: string, relative: number) {
 }
 
 /** A workspace with pipelines/grid.json and, under data/, the report and timings of the given combinations. */
-function runFolder(reports: Record<string, number>): { cwd: string; plan: PipelinePlan; dataRoot: string } {
-  const cwd = tempDir('combination-results-');
+function runFolder(t: TestContext, reports: Record<string, number>): { cwd: string; plan: PipelinePlan; dataRoot: string } {
+  const cwd = tempDir(t, 'combination-results-');
   const plan = planPipeline(readPipeline(writeJson(cwd, 'pipelines/grid.json', GRID)));
   const dataRoot = join(cwd, 'data');
   for (const [id, relative] of Object.entries(reports)) {
@@ -70,8 +71,8 @@ function runFolder(reports: Record<string, number>): { cwd: string; plan: Pipeli
   return { cwd, plan, dataRoot };
 }
 
-test('one JSON per combination: effective sections, metrics, training, stage seconds by task, provenance; figures and per-file lists left out', async () => {
-  const { cwd, plan, dataRoot } = runFolder({ '5v8.relu-mse': 0.85 });
+test('one JSON per combination: effective sections, metrics, training, stage seconds by task, provenance; figures and per-file lists left out', async (t) => {
+  const { cwd, plan, dataRoot } = runFolder(t, { '5v8.relu-mse': 0.85 });
   const resultsDir = join(cwd, 'results', 'grid');
   const combos = plan.combos.filter((c) => c.id === '5v8.relu-mse');
   const files = await writeCombinationResults({ pipeline: plan.pipeline, combos, selection: { pair: '5v8' }, dataRoot, resultsDir });
@@ -101,8 +102,8 @@ test('one JSON per combination: effective sections, metrics, training, stage sec
   });
 });
 
-test('a combination whose report has not run: an error naming its results.json, and no file', async () => {
-  const { cwd, plan, dataRoot } = runFolder({});
+test('a combination whose report has not run: an error naming its results.json, and no file', async (t) => {
+  const { cwd, plan, dataRoot } = runFolder(t, {});
   const resultsDir = join(cwd, 'results');
   await assert.rejects(
     writeCombinationResults({ pipeline: plan.pipeline, combos: plan.combos.slice(0, 1), selection: {}, dataRoot, resultsDir }),
@@ -114,8 +115,8 @@ test('a combination whose report has not run: an error naming its results.json, 
   );
 });
 
-test('elasticity compare reads two combination files: params and metrics that differ', async () => {
-  const { cwd, plan, dataRoot } = runFolder({ '5v8.relu-mse': 0.85, '4v9.relu-mse': 0.65 });
+test('elasticity compare reads two combination files: params and metrics that differ', async (t) => {
+  const { cwd, plan, dataRoot } = runFolder(t, { '5v8.relu-mse': 0.85, '4v9.relu-mse': 0.65 });
   const resultsDir = join(cwd, 'results');
   const combos = plan.combos.filter((c) => c.labels.model === 'relu-mse');
   await writeCombinationResults({ pipeline: plan.pipeline, combos, selection: {}, dataRoot, resultsDir });
