@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withTempDir } from '@elasticity/core/testing';
 import { fuzz } from './fuzz.ts';
 import { TARGETS } from './targets.ts';
 
@@ -19,12 +19,13 @@ test('1,000 mutated IDX, CIFAR, Arrow and pipeline files: each a valid result or
 });
 
 test('the seed corpus itself is accepted by every reader (so errors above come from the mutations)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'fuzz-seeds-'));
-  for (const t of TARGETS) {
-    for (const [k, bytes] of t.seeds.entries()) {
-      const file = join(dir, `${t.name}-${k}${t.ext}`);
-      await writeFile(file, bytes);
-      await t.read(file);
+  await withTempDir('fuzz-seeds-', async (dir) => {
+    for (const t of TARGETS) {
+      for (const [k, bytes] of t.seeds.entries()) {
+        const file = join(dir, `${t.name}-${k}${t.ext}`);
+        await writeFile(file, bytes);
+        await t.read(file);
+      }
     }
-  }
+  });
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TargetConfiguration } from 'nx/src/devkit-exports.js';
+import { withTempDir } from '@elasticity/core/testing';
 import { planPipeline, readPipeline } from '@elasticity/pipeline';
 import { parseSimilarityConfig } from '@elasticity/similarity';
 import { BACKEND, FLOAT32_KERNEL, pipelineProjects, stageCodes } from './plugin.ts';
@@ -25,16 +25,18 @@ const BASE = {
 };
 const STAGES = ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'];
 
-async function pipelineFile(sections: object): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'plugin-'));
+/** Writes `sections` as DIR/toy.json. */
+async function pipelineFile(dir: string, sections: object): Promise<string> {
   const file = join(dir, 'toy.json');
   await writeFile(file, JSON.stringify(sections));
   return file;
 }
 
-async function projects(sections: object) {
-  const list = pipelineProjects(planPipeline(readPipeline(await pipelineFile(sections))), 'pipelines/toy.json', code);
-  return new Map(list.map((p) => [p.name, p]));
+function projects(sections: object) {
+  return withTempDir('plugin-', async (dir) => {
+    const list = pipelineProjects(planPipeline(readPipeline(await pipelineFile(dir, sections))), 'pipelines/toy.json', code);
+    return new Map(list.map((p) => [p.name, p]));
+  });
 }
 
 async function project(sections: object) {
@@ -142,14 +144,15 @@ test('probe and ntk, and no other stage, carry the float32 kernel of their produ
 });
 
 test('the ingest key follows the raw data folder\'s files', async () => {
-  const raw = await mkdtemp(join(tmpdir(), 'raw-'));
-  const file = await pipelineFile({ ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw } });
-  const p = pipelineProjects(planPipeline(readPipeline(file)), 'pipelines/toy.json', code)[0];
-  assert.deepEqual(runtimes(p.targets.ingest)[0], 'node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest');
-  const empty = await stageKey(file, 'ingest');
-  await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
-  assert.notEqual(await stageKey(file, 'ingest'), empty);
-  assert.match(await stageKey(await pipelineFile(BASE), 'ingest'), /no raw folder$/);
+  await withTempDir('raw-', (raw) => withTempDir('plugin-', async (dir) => {
+    const file = await pipelineFile(dir, { ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw } });
+    const p = pipelineProjects(planPipeline(readPipeline(file)), 'pipelines/toy.json', code)[0];
+    assert.deepEqual(runtimes(p.targets.ingest)[0], 'node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest');
+    const empty = await stageKey(file, 'ingest');
+    await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
+    assert.notEqual(await stageKey(file, 'ingest'), empty);
+  }));
+  await withTempDir('plugin-', async (dir) => assert.match(await stageKey(await pipelineFile(dir, BASE), 'ingest'), /no raw folder$/));
 });
 
 test('optional stages without a section are left out, and downstream does not wait for them', async () => {
@@ -167,12 +170,14 @@ test('a pipeline without clustering (synthetic data) reports straight from the s
 });
 
 test('the similarity key follows the contents of user feature files', async () => {
-  const file = await pipelineFile({ ...BASE, similarity: { use: [], features: { resnet: 'resnet.arrow' } } });
-  const featureFile = join(file, '..', 'resnet.arrow');
-  await writeFile(featureFile, 'one');
-  const first = await stageKey(file, 'similarity');
-  await writeFile(featureFile, 'two');
-  assert.notEqual(await stageKey(file, 'similarity'), first);
+  await withTempDir('plugin-', async (dir) => {
+    const file = await pipelineFile(dir, { ...BASE, similarity: { use: [], features: { resnet: 'resnet.arrow' } } });
+    const featureFile = join(file, '..', 'resnet.arrow');
+    await writeFile(featureFile, 'one');
+    const first = await stageKey(file, 'similarity');
+    await writeFile(featureFile, 'two');
+    assert.notEqual(await stageKey(file, 'similarity'), first);
+  });
 });
 
 test('a probe (or NTK) section with shards: K becomes K cached shard tasks and a merge task', async () => {
@@ -235,14 +240,15 @@ test('editing one axis value changes nothing Nx hashes of any project, and the i
 });
 
 test('matrix instances that read files outside the workspace keep a runtime input with their key', async () => {
-  const raw = await mkdtemp(join(tmpdir(), 'raw-'));
-  const file = await pipelineFile({ ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw }, matrix: MATRIX });
-  const plan = planPipeline(readPipeline(file));
-  const ingest = plan.instances.find((i) => i.stage === 'ingest')!;
-  const shared = pipelineProjects(plan, 'pipelines/toy.json', code).find((p) => p.name === `toy/${ingest.id}`)!;
-  assert.equal(runtimes(shared.targets.ingest)[0], `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest ${ingest.key}`);
-  const empty = await stageKey(file, 'ingest', ingest.key);
-  assert.match(empty, /"primary":\[4,9\]|"primary":\[5,8\]/);
-  await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
-  assert.notEqual(await stageKey(file, 'ingest', ingest.key), empty);
+  await withTempDir('raw-', (raw) => withTempDir('plugin-', async (dir) => {
+    const file = await pipelineFile(dir, { ...BASE, dataset: { ...BASE.dataset, source: 'mnist', path: raw }, matrix: MATRIX });
+    const plan = planPipeline(readPipeline(file));
+    const ingest = plan.instances.find((i) => i.stage === 'ingest')!;
+    const shared = pipelineProjects(plan, 'pipelines/toy.json', code).find((p) => p.name === `toy/${ingest.id}`)!;
+    assert.equal(runtimes(shared.targets.ingest)[0], `node --import tsx tools/nx-plugin/print-stage-key.ts pipelines/toy.json ingest ${ingest.key}`);
+    const empty = await stageKey(file, 'ingest', ingest.key);
+    assert.match(empty, /"primary":\[4,9\]|"primary":\[5,8\]/);
+    await writeFile(join(raw, 'train-images-idx3-ubyte'), 'x');
+    assert.notEqual(await stageKey(file, 'ingest', ingest.key), empty);
+  }));
 });
