@@ -23,7 +23,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, writeFileAtomic } from '@elasticity/core';
-import { REPO, scratchWorkspace } from '../e2e/workspace.ts';
+import { REPO, Removals, scratchWorkspace } from '../e2e/workspace.ts';
+import type { Cleanup } from '../e2e/workspace.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const log = createLogger('bench');
@@ -151,12 +152,13 @@ interface StageRow {
   runs: Timing[];
 }
 
-async function main(): Promise<void> {
+/** `cleanup` removes the scratch workspace the commands run in. */
+async function main(cleanup: Cleanup): Promise<void> {
   const args = process.argv.slice(2);
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
   const loadBefore = loadavg();
-  const ws = await scratchWorkspace({ tiny: PIPELINE });
+  const ws = await scratchWorkspace(cleanup, { tiny: PIPELINE });
 
   // (the launcher makes its bundle on its first start after a change: not timed)
   await timeRun([...LAUNCHERS['node packages/cli/bin/elasticity.js'], '--version'], ws);
@@ -200,4 +202,9 @@ async function main(): Promise<void> {
   log.info(`wrote ${file}`);
 }
 
-await main();
+const removals = new Removals();
+try {
+  await main(removals);
+} finally {
+  await removals.removeAll();
+}

@@ -34,7 +34,7 @@ import { createLogger, writeFileAtomic } from '@elasticity/core';
 import { partitionCombos, planPipeline, readPipeline, parseComboFilter, selectCombos } from '@elasticity/pipeline';
 import { startCacheServer } from '@elasticity/remote-cache';
 import type { CacheServer } from '@elasticity/remote-cache';
-import { REPO } from '../e2e/workspace.ts';
+import { REPO, Removals } from '../e2e/workspace.ts';
 import { runOutcomes, runWorker, sameCodeCopies } from '../e2e/shared-cache-worker.ts';
 import type { WorkerRun } from '../e2e/shared-cache-worker.ts';
 
@@ -99,10 +99,10 @@ async function main(): Promise<void> {
   const body = option('--pipeline') ? JSON.parse(await readFile(join(REPO, 'pipelines', `${name}.json`), 'utf8')) : SUITE;
   const filterArgs = only ? ['--only', only] : [];
   const loadBefore = loadavg();
-  // The machines (1 worker, 2 workers, the assembling one): copies of one state of this checkout's code.
-  const clones = await sameCodeCopies(4, { [name]: body });
-  const [first, a, b, assembler] = clones;
+  const removals = new Removals();
   try {
+    // The machines (1 worker, 2 workers, the assembling one): copies of one state of this checkout's code.
+    const [first, a, b, assembler] = await sameCodeCopies(removals, 4, { [name]: body });
     const pipeline = readPipeline(join(first, 'pipelines', `${name}.json`));
     const combos = selectCombos(planPipeline(pipeline), parseComboFilter(only, pipeline.matrix ?? [], pipeline.file));
     const plannedParts = partitionCombos(combos, 2);
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
     log.info(`1 worker ${one.seconds} s, 2 workers ${wall} s (${result.two_workers.speedup}x), assemble ${assemble.seconds} s; wrote ${file}`);
   } finally {
-    for (const ws of clones) await rm(ws, { recursive: true, force: true });
+    await removals.removeAll();
   }
 }
 

@@ -27,8 +27,8 @@ async function copyPackages(ws: string): Promise<void> {
   await cp(join(REPO, 'packages'), join(ws, 'packages'), { recursive: true, filter: (src) => !src.split(sep).includes('node_modules') });
 }
 
-test('training re-run by a change that leaves its weights equal writes the same bytes, so every later stage comes from the Nx cache', { timeout: 600_000 }, async () => {
-  const ws = await scratchWorkspace({ p: PIPELINE });
+test('training re-run by a change that leaves its weights equal writes the same bytes, so every later stage comes from the Nx cache', { timeout: 600_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { p: PIPELINE });
   await copyPackages(ws);
   const training = join(ws, 'packages', 'training');
   const env = { NX_CACHE_DIRECTORY: join(ws, '.nx-cache') };

@@ -73,8 +73,8 @@ async function importedBy(ws: string, stage: StageName, runnerFiles: string[], p
   return { packages, npm };
 }
 
-test('every stage task is keyed on the production files of the packages its code reaches and the npm packages it imports, at their lockfile versions, as Nx hashes them', { timeout: 300_000 }, async () => {
-  const ws = await workspaceCopy({ every: EVERY_STAGE });
+test('every stage task is keyed on the production files of the packages its code reaches and the npm packages it imports, at their lockfile versions, as Nx hashes them', { timeout: 300_000 }, async (t) => {
+  const ws = await workspaceCopy(t, { every: EVERY_STAGE });
   const nxView = stageInputs(ws, 'every');
   const packageDirs = new Map<string, string>();
   for (const name of await readdir(join(ws, 'packages'))) {
@@ -129,9 +129,9 @@ test('every stage task is keyed on the production files of the packages its code
   assert.deepEqual(STAGES.map((s) => s.name).filter(backend), ['train', 'probe', 'ntk']);
 });
 
-test('editing a file of the MLP product engine re-runs the probe; ingest and training come from the cache', { timeout: 600_000 }, async () => {
+test('editing a file of the MLP product engine re-runs the probe; ingest and training come from the cache', { timeout: 600_000 }, async (t) => {
   const { ntk: _ntk, cluster: _cluster, report: _report, ...sections } = EVERY_STAGE;
-  const ws = await workspaceCopy({ tiny: { ...sections, similarity: { use: ['relative'], baselines: [] } } });
+  const ws = await workspaceCopy(t, { tiny: { ...sections, similarity: { use: ['relative'], baselines: [] } } });
   const first = nx(ws, ['run', 'tiny:similarity', '--outputStyle=static']);
   assert.equal(first.status, 0, first.output);
   assert.deepEqual(taskOutcomes(first.output), { cached: [], ran: ['tiny:ingest', 'tiny:probe', 'tiny:similarity', 'tiny:train'] });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withTempDir } from '@elasticity/core/testing';
 import { REPO, scratchWorkspace } from './workspace.ts';
 
 const RECORDER = join(REPO, 'tools/e2e/record-loads.mjs');
@@ -13,16 +13,18 @@ const STAGE_PACKAGES = ['datasets', 'training', 'probing', 'ntk', 'similarity', 
  * What `elasticity ARGS` loads: the workspace packages (by folder) and npm
  * packages whose modules it resolved, and whether it loaded core's main entry.
  */
-async function loads(cwd: string, args: string[]): Promise<{ workspace: Set<string>; npm: Set<string>; coreMain: boolean }> {
-  const log = join(await mkdtemp(join(tmpdir(), 'loads-')), 'urls.txt');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', RECORDER, join(REPO, 'packages/cli/src/bin.ts'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, RECORD_LOADS: log, ELASTICITY_BACKEND: 'cpu' },
+function loads(cwd: string, args: string[]): Promise<{ workspace: Set<string>; npm: Set<string>; coreMain: boolean }> {
+  return withTempDir('loads-', async (dir) => {
+    const log = join(dir, 'urls.txt');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', RECORDER, join(REPO, 'packages/cli/src/bin.ts'), ...args], {
+      cwd, encoding: 'utf8', env: { ...process.env, RECORD_LOADS: log, ELASTICITY_BACKEND: 'cpu' },
+    });
+    assert.equal(r.status, 0, `elasticity ${args.join(' ')}: ${r.stderr}`);
+    const urls = (await readFile(log, 'utf8')).split('\n').filter((u) => u.startsWith('file://'));
+    const workspace = new Set(urls.flatMap((u) => /\/packages\/([^/]+)\/src\//.exec(u)?.[1] ?? []));
+    const npm = new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+    return { workspace, npm, coreMain: urls.some((u) => u.endsWith('/packages/core/src/index.ts')) };
   });
-  assert.equal(r.status, 0, `elasticity ${args.join(' ')}: ${r.stderr}`);
-  const urls = (await readFile(log, 'utf8')).split('\n').filter((u) => u.startsWith('file://'));
-  const workspace = new Set(urls.flatMap((u) => /\/packages\/([^/]+)\/src\//.exec(u)?.[1] ?? []));
-  const npm = new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
-  return { workspace, npm, coreMain: urls.some((u) => u.endsWith('/packages/core/src/index.ts')) };
 }
 
 const HEAVY_NPM = ['apache-arrow', 'zod', '@tensorflow/tfjs', '@tensorflow/tfjs-core', 'vega', 'vega-lite'];
@@ -36,8 +38,8 @@ test('help and version load no stage package, no Arrow, zod or TensorFlow.js', {
   }
 });
 
-test('a stage loads its own package and no other stage\'s; only a stage that runs a model loads TensorFlow.js', { timeout: 300_000 }, async () => {
-  const ws = await scratchWorkspace({
+test('a stage loads its own package and no other stage\'s; only a stage that runs a model loads TensorFlow.js', { timeout: 300_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, {
     tiny: {
       dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 10, testPerClass: 4, seed: 0 },
       train: { model: 'MLPNet', width: 8, epochs: 1, batch: 10, seed: 0 },

@@ -16,8 +16,8 @@ const SMALL = {
 };
 const STAGES = ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'];
 
-test('stages run one by one from the CLI, and inspect reads and validates every Arrow output', { timeout: 240_000 }, async () => {
-  const ws = await scratchWorkspace({ small: SMALL });
+test('stages run one by one from the CLI, and inspect reads and validates every Arrow output', { timeout: 240_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { small: SMALL });
   for (const stage of STAGES) {
     const r = cli(ws, [stage, '--pipeline', 'small', '--backend', 'cpu']);
     assert.equal(r.status, 0, `${stage}: ${r.stderr}`);
@@ -59,8 +59,8 @@ test('stages run one by one from the CLI, and inspect reads and validates every 
   assert.match(inspectBad.stderr, /dataset\.arrow: arrow: not a readable Arrow IPC file/);
 });
 
-test('bad pipelines and options fail with one message naming the file and field', { timeout: 120_000 }, async () => {
-  const ws = await scratchWorkspace({});
+test('bad pipelines and options fail with one message naming the file and field', { timeout: 120_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, {});
   const cases: Array<[string, object, RegExp]> = [
     ['unknown-section', { ...SMALL, trian: {} }, /unknown-section\.json: trian: unknown section/],
     ['unknown-class', { ...SMALL, dataset: { ...SMALL.dataset, primary: [3, 12] } }, /unknown-class\.json: dataset\.primary/],

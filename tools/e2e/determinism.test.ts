@@ -15,8 +15,8 @@ const PIPELINE = {
 };
 const STAGES = ['ingest', 'train', 'probe', 'ntk', 'similarity', 'cluster', 'report'];
 
-test('two clean runs of a 7-stage pipeline (run --skip-cache twice) give byte-identical files, every one of them; only the timings files beside the outputs differ', { timeout: 600_000 }, async () => {
-  const ws = await scratchWorkspace({ p: PIPELINE });
+test('two clean runs of a 7-stage pipeline (run --skip-cache twice) give byte-identical files, every one of them; only the timings files beside the outputs differ', { timeout: 600_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { p: PIPELINE });
   const env = { NX_CACHE_DIRECTORY: join(ws, '.nx-cache') };
   const runs: Record<string, string>[] = [];
   for (let k = 0; k < 2; k++) {

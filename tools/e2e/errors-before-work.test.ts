@@ -26,8 +26,8 @@ const CASES: [string, object, string, RegExp][] = [
   ['probe without a train section', UNTRAINED, 'probe', /reads a trained model, but the pipeline has no "train" section/],
 ];
 
-test('impossible pipelines fail at validation, before any stage runs: one line naming the pipeline file and the JSON path, no data/NAME/', { timeout: 300_000 }, async () => {
-  const ws = await scratchWorkspace({});
+test('impossible pipelines fail at validation, before any stage runs: one line naming the pipeline file and the JSON path, no data/NAME/', { timeout: 300_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, {});
   for (const [what, body, field, words] of CASES) {
     await writePipeline(ws, 'p', body);
     const started = performance.now();
@@ -44,8 +44,8 @@ test('impossible pipelines fail at validation, before any stage runs: one line n
   }
 });
 
-test('an ingest that fails inside the stage (truncated CIFAR-10 batches) leaves no empty data/NAME/ folder', { timeout: 300_000 }, async () => {
-  const ws = await scratchWorkspace({ p: { ...BASE, dataset: { ...BASE.dataset, source: 'cifar10', path: 'raw', primary: [1, 2], auxiliary: [0], testPerClass: 0 } } });
+test('an ingest that fails inside the stage (truncated CIFAR-10 batches) leaves no empty data/NAME/ folder', { timeout: 300_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { p: { ...BASE, dataset: { ...BASE.dataset, source: 'cifar10', path: 'raw', primary: [1, 2], auxiliary: [0], testPerClass: 0 } } });
   await mkdir(join(ws, 'raw'));
   for (let k = 1; k <= 5; k++) await writeFile(join(ws, 'raw', `data_batch_${k}.bin`), 'truncated');
   const r = cli(ws, ['run', 'p'], { NX_CACHE_DIRECTORY: join(ws, '.nx-cache') });

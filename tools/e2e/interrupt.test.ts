@@ -31,8 +31,8 @@ function killAfter(ws: string, stage: string, ms: number): Promise<string> {
   });
 }
 
-test('kill -9 at random points of every stage leaves either no output or a complete one, and the stage then re-runs cleanly', { timeout: 600_000 }, async () => {
-  const ws = await scratchWorkspace({ p: PIPELINE });
+test('kill -9 at random points of every stage leaves either no output or a complete one, and the stage then re-runs cleanly', { timeout: 600_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { p: PIPELINE });
   const reference: Record<string, string[]> = {};
   const seconds: Record<string, number> = {};
   for (const stage of STAGES) {

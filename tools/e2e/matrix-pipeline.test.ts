@@ -23,8 +23,8 @@ const SWEEP = {
 
 const folders = async (ws: string, stage: string) => (await readdir(join(ws, 'data/sweeps/tiny'), { withFileTypes: true })).filter((e) => e.isDirectory() && new RegExp(`^${stage}(-.+)?$`).test(e.name)).map((e) => e.name).sort();
 
-test('a matrix pipeline shares its upstream stages, reports mean ± sd over seeds, and an edit of one axis value re-runs only what it reaches', { timeout: 600_000 }, async () => {
-  const ws = await scratchWorkspace({});
+test('a matrix pipeline shares its upstream stages, reports mean ± sd over seeds, and an edit of one axis value re-runs only what it reaches', { timeout: 600_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, {});
   await mkdir(join(ws, 'pipelines', 'sweeps'));
   await writePipeline(ws, 'sweeps/tiny', SWEEP);
 

@@ -1,9 +1,9 @@
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelInfo, sha256File } from '@elasticity/core';
-import { scratchWorkspace, writePipeline, cli } from './workspace.ts';
+import { Removals, scratchWorkspace, writePipeline, cli } from './workspace.ts';
 
 const PIPELINE = {
   dataset: { source: 'mnist-sample', primary: [4, 9], auxiliary: [5, 7], perClass: 10, testPerClass: 0, seed: 0 },
@@ -28,8 +28,9 @@ function assertRefused(ws: string, stage: string): void {
 
 describe('a model trained on other data is refused by every stage that reads one', () => {
   let ws: string;
+  const removals = new Removals();
   before(async () => {
-    ws = await scratchWorkspace({ p: PIPELINE });
+    ws = await scratchWorkspace(removals, { p: PIPELINE });
     for (const stage of ['ingest', 'train']) {
       const r = cli(ws, [stage, '--pipeline', 'p']);
       assert.equal(r.status, 0, `${stage}: ${r.stderr}`);
@@ -45,4 +46,5 @@ describe('a model trained on other data is refused by every stage that reads one
   test('probe', () => assertRefused(ws, 'probe'));
   test('ntk', () => assertRefused(ws, 'ntk'));
   test('similarity (activation-cosine reads the model)', () => assertRefused(ws, 'similarity'));
+  after(() => removals.removeAll());
 });

@@ -21,8 +21,8 @@ const TINY = {
   report: {},
 };
 
-test('a tiny pipeline runs through Nx, is all cache hits the second time, and an edit of one section re-runs only it and its downstream', { timeout: 300_000 }, async () => {
-  const ws = await scratchWorkspace({ tiny: TINY });
+test('a tiny pipeline runs through Nx, is all cache hits the second time, and an edit of one section re-runs only it and its downstream', { timeout: 300_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { tiny: TINY });
 
   const first = cli(ws, ['run', 'tiny']);
   assert.equal(first.status, 0, first.stderr + first.stdout);

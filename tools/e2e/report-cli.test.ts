@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scratchWorkspace, cli } from './workspace.ts';
 
-test('report takes either --pipeline or --all, and --all without any finished pipeline is one clear error', { timeout: 60_000 }, async () => {
-  const ws = await scratchWorkspace({ torus: { dataset: { source: 'synthetic' }, similarity: { use: [], baselines: ['raw'] }, report: {} } });
+test('report takes either --pipeline or --all, and --all without any finished pipeline is one clear error', { timeout: 60_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { torus: { dataset: { source: 'synthetic' }, similarity: { use: [], baselines: ['raw'] }, report: {} } });
   const neither = cli(ws, ['report']);
   assert.equal(neither.status, 2);
   assert.match(neither.stderr, /give either --pipeline NAME or --all/);

@@ -57,8 +57,8 @@ const beforeTable = (lines: Line[]) => {
   return lines.slice(0, title);
 };
 
-test('npm start shows a stage\'s lines while it runs; the second, cached, npm start prints one line per stage plus the table; a broken pipeline file elsewhere is one warning', { timeout: 600_000 }, async () => {
-  const ws = await scratchWorkspace({ default: TINY });
+test('npm start shows a stage\'s lines while it runs; the second, cached, npm start prints one line per stage plus the table; a broken pipeline file elsewhere is one warning', { timeout: 600_000 }, async (t) => {
+  const ws = await scratchWorkspace(t, { default: TINY });
 
   const first = await npmStart(ws);
   assert.equal(first.status, 0, show(first.lines));
@@ -92,8 +92,8 @@ test('npm start shows a stage\'s lines while it runs; the second, cached, npm st
   assert.ok(verbose.lines.some((l) => l.text.includes('[train] epoch 400/400')), show(verbose.lines));
 });
 
-test('run with a name that is no pipeline lists the pipelines there are', async () => {
-  const ws = await scratchWorkspace({ default: TINY, 'other-one': TINY });
+test('run with a name that is no pipeline lists the pipelines there are', async (t) => {
+  const ws = await scratchWorkspace(t, { default: TINY, 'other-one': TINY });
   const r = cli(ws, ['run', 'nosuch']);
   assert.equal(r.status, 1);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

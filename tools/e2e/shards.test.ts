@@ -15,9 +15,9 @@ const BASE = {
   report: {},
 };
 
-test('probe and NTK shards run as separate Nx tasks, resume from finished shards, and merge into the unsharded result', { timeout: 300_000 }, async () => {
+test('probe and NTK shards run as separate Nx tasks, resume from finished shards, and merge into the unsharded result', { timeout: 300_000 }, async (t) => {
   const sharded = { ...BASE, probe: { ...BASE.probe, shards: 2 }, ntk: { shards: 3 } };
-  const ws = await scratchWorkspace({ whole: BASE, split: sharded });
+  const ws = await scratchWorkspace(t, { whole: BASE, split: sharded });
   // An interrupted run that finished only the first probe shard...
   const nx = spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'run', 'split:probe-shard-0', '--outputStyle=static'], {
     cwd: ws, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },

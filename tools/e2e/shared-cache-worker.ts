@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual, stripVTControlCharacters } from 'node:util';
 import { writePipeline } from './workspace.ts';
-import type { CliResult } from './workspace.ts';
+import type { CliResult, Cleanup } from './workspace.ts';
 import { workspaceCopy } from './workspace-copy.ts';
 import { fileHashes } from './stage-output.ts';
 
@@ -56,12 +56,13 @@ export function runOutcomes(output: string): { ran: string[]; remote: string[]; 
  * (names may hold "/"), made one after the other from this checkout and
  * made again if their packages/ differ (other work edits the checkout while
  * a test runs). Outside git, so a report names no commit that moves either.
+ * `cleanup` removes them.
  */
-export async function sameCodeCopies(count: number, pipelines: Record<string, object>): Promise<string[]> {
+export async function sameCodeCopies(cleanup: Cleanup, count: number, pipelines: Record<string, object>): Promise<string[]> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const copies: string[] = [];
     for (let i = 0; i < count; i++) {
-      const ws = await workspaceCopy({});
+      const ws = await workspaceCopy(cleanup, {});
       for (const [name, body] of Object.entries(pipelines)) {
         await mkdir(join(ws, 'pipelines', dirname(name)), { recursive: true });
         await writePipeline(ws, name, body);

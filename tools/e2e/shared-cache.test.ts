@@ -49,15 +49,13 @@ async function entryOf(ws: string, folder: string): Promise<string> {
 
 const storedEntries = async (dir: string) => (await readdir(dir)).filter((name) => /^\d+$/.test(name)).sort();
 
-test('two workers run partitions 1/2 and 2/2 against one cache server; a third clone assembles every stage from it with the same bytes; a wrong token, a read-only token and a corrupted entry cost remote hits, never the run', { timeout: 900_000 }, async () => {
+test('two workers run partitions 1/2 and 2/2 against one cache server; a third clone assembles every stage from it with the same bytes; a wrong token, a read-only token and a corrupted entry cost remote hits, never the run', { timeout: 900_000 }, async (t) => {
   const storeParent = await mkdtemp(join(tmpdir(), 'shared-cache-store-'));
   const logs: string[] = [];
   const server = await startCacheServer({ port: 0, dir: join(storeParent, 'store'), token: WRITE_TOKEN, readToken: READ_TOKEN, log: (line) => void logs.push(line) });
-  let clones: string[] = [];
   try {
     // The machines: copies of one state of this checkout's code.
-    clones = await sameCodeCopies(6, { shared: SUITE });
-    const [single, one, two, assemble, wrongToken, reader] = clones;
+    const [single, one, two, assemble, wrongToken, reader] = await sameCodeCopies(t, 6, { shared: SUITE });
     // The single-machine run, no remote cache: the bytes to match.
     const reference = await elasticity(single, ['run', 'shared']);
     assert.equal(reference.status, 0, reference.stderr + reference.stdout);
@@ -119,7 +117,6 @@ test('two workers run partitions 1/2 and 2/2 against one cache server; a third c
     assert.doesNotMatch(readOnly.stderr, /warning/, 'a refused write with the read-only token is no server failure');
   } finally {
     await server.close();
-    for (const ws of clones) await rm(ws, { recursive: true, force: true });
     await rm(storeParent, { recursive: true, force: true });
   }
 });

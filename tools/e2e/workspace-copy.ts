@@ -1,10 +1,11 @@
-import { cp, mkdir, mkdtemp, readdir, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { REPO, writePipeline } from './workspace.ts';
+import type { Cleanup } from './workspace.ts';
 
 /**
  * A throw-away workspace with its own copy of packages/ (scratchWorkspace
@@ -12,9 +13,11 @@ import { REPO, writePipeline } from './workspace.ts';
  * are Nx projects, their files can be edited, and its node_modules links
  * every installed package except @elasticity/*, which point at the copies.
  * Nx keeps its cache in the workspace (NX_CACHE_DIRECTORY, see nx()).
+ * `cleanup` removes it.
  */
-export async function workspaceCopy(pipelines: Record<string, object>): Promise<string> {
+export async function workspaceCopy(cleanup: Cleanup, pipelines: Record<string, object>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'elasticity-copy-'));
+  cleanup.after(() => rm(root, { recursive: true, force: true }));
   for (const file of ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', '.gitignore']) await cp(join(REPO, file), join(root, file));
   await cp(join(REPO, 'packages'), join(root, 'packages'), { recursive: true, filter: (src) => !src.endsWith('/node_modules') && !src.includes('/node_modules/') });
   for (const name of await readdir(join(REPO, 'packages'))) {

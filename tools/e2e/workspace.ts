@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,11 +8,35 @@ import { stripVTControlCharacters } from 'node:util';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * A throw-away Nx workspace that shares this repository's code and
- * node_modules (symlinks) but has its own pipelines/, data/ and Nx cache.
+ * What removes a throw-away workspace when its user is done with it: a
+ * test's context (`t.after`: once the test ends, passed or failed), or a
+ * Removals where there is no test context.
  */
-export async function scratchWorkspace(pipelines: Record<string, object>): Promise<string> {
+export interface Cleanup {
+  after(remove: () => Promise<void>): void;
+}
+
+/** A Cleanup for code without a test's context (a describe block's `before`, a benchmark script): `removeAll()` runs what was registered. */
+export class Removals implements Cleanup {
+  readonly #pending: Array<() => Promise<void>> = [];
+
+  after(remove: () => Promise<void>): void {
+    this.#pending.push(remove);
+  }
+
+  async removeAll(): Promise<void> {
+    for (const remove of this.#pending.splice(0)) await remove();
+  }
+}
+
+/**
+ * A throw-away Nx workspace that shares this repository's code and
+ * node_modules (symlinks) but has its own pipelines/, data/ and Nx cache;
+ * `cleanup` removes it.
+ */
+export async function scratchWorkspace(cleanup: Cleanup, pipelines: Record<string, object>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'elasticity-ws-'));
+  cleanup.after(() => rm(root, { recursive: true, force: true }));
   for (const file of ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json']) await copyFile(join(REPO, file), join(root, file));
   for (const dir of ['node_modules', 'packages', 'tools']) await symlink(join(REPO, dir), join(root, dir));
   await mkdir(join(root, 'pipelines'));
