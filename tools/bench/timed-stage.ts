@@ -4,7 +4,7 @@
  * the commit and machine a result was measured on.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,15 +22,20 @@ export interface StageRecord {
 
 /** Runs one stage under GNU time (its log echoed to stderr); throws when it fails. `args`: further CLI options (e.g. --data DIR). */
 export function runTimedStage(stage: string, pipelineFile: string, args: string[] = []): StageRecord & { log: string } {
-  const timeFile = join(mkdtempSync(join(tmpdir(), 'bench-stage-time-')), 'time.txt');
-  const child = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, '--import', 'tsx', 'packages/cli/src/bin.ts', stage, '--pipeline', pipelineFile, ...args], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true' },
-  });
-  const log = `${child.stdout}${child.stderr}`;
-  process.stderr.write(log);
-  if (child.status !== 0) throw new Error(`stage ${stage} failed (exit ${child.status}); its log is above`);
-  const [seconds, kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
-  return { stage, seconds: Number(seconds.toFixed(1)), peak_rss_mb: Math.round(kb / 1024), log };
+  const timeDir = mkdtempSync(join(tmpdir(), 'bench-stage-time-'));
+  const timeFile = join(timeDir, 'time.txt');
+  try {
+    const child = spawnSync(GNU_TIME, ['-f', '%e %M', '-o', timeFile, process.execPath, '--import', 'tsx', 'packages/cli/src/bin.ts', stage, '--pipeline', pipelineFile, ...args], {
+      cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true' },
+    });
+    const log = `${child.stdout}${child.stderr}`;
+    process.stderr.write(log);
+    if (child.status !== 0) throw new Error(`stage ${stage} failed (exit ${child.status}); its log is above`);
+    const [seconds, kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
+    return { stage, seconds: Number(seconds.toFixed(1)), peak_rss_mb: Math.round(kb / 1024), log };
+  } finally {
+    rmSync(timeDir, { recursive: true, force: true });
+  }
 }
 
 /** The commit and the machine, for a result's JSON. */
