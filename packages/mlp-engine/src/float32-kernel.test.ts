@@ -4,6 +4,7 @@ import { createRng, initBackend } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { float32Kernel, onnxMatMul } from './float32-kernel.ts';
 import type { Float32MatMul } from './float32-kernel.ts';
+import { worstRelativeError } from './testing/product-error.ts';
 
 await initBackend('wasm');
 
@@ -24,18 +25,7 @@ test('each float32 kernel multiplies within float32 accumulation error of the fl
   const m = 9, k = 700, n = 130;
   const a = random(m * k, 1), b = random(k * n, 2);
   for (const [name, matMul] of await kernels()) {
-    const c = await matMul(a, b, m, k, n);
-    let worst = 0;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let exact = 0, abs = 0;
-        for (let p = 0; p < k; p++) {
-          exact += a[i * k + p] * b[p * n + j];
-          abs += Math.abs(a[i * k + p] * b[p * n + j]);
-        }
-        worst = Math.max(worst, Math.abs(c[i * n + j] - exact) / abs);
-      }
-    }
+    const worst = worstRelativeError(a, b, await matMul(a, b, m, k, n), m, k, n);
     assert.ok(worst < (k + 3) * 2 ** -24 && worst > 1e-12, `${name}: ${worst}`);
   }
 });

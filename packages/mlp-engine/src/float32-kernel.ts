@@ -1,7 +1,5 @@
-// (the declarations of the optional onnxruntime-node, which ships none, for every package that typechecks this file)
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./onnxruntime-node.d.ts" />
 import type { tf as TF } from '@elasticity/core/tf';
+import { openOnnxMatMul } from './onnx-matmul.ts';
 
 /** The part of TensorFlow.js the tfjs kernel uses (the main thread's or a worker's backend). */
 export type MatMulBackend = Pick<typeof TF, 'matMul' | 'tensor2d' | 'tidy'>;
@@ -30,34 +28,6 @@ export function tfjsMatMul(tf: MatMulBackend): Float32MatMul {
 }
 
 /**
- * A protobuf-encoded ONNX model with one MatMul node, C = A B, of float32
- * inputs A (m x k) and B (k x n) with symbolic sizes (IR version 8, opset 13).
- * Fields by number, as in onnx.proto: ModelProto {1 ir_version, 8 opset_import
- * {1 domain, 2 version}, 7 graph {1 node {1 input, 2 output, 4 op_type},
- * 2 name, 11 input, 12 output}}, ValueInfoProto {1 name, 2 type {1 tensor_type
- * {1 elem_type (1: float), 2 shape {1 dim {2 dim_param}}}}}.
- */
-function matMulModel(): Uint8Array {
-  const utf8 = new TextEncoder();
-  const varint = (v: number): number[] => {
-    const out: number[] = [];
-    for (; v > 127; v = Math.floor(v / 128)) out.push((v & 127) | 128);
-    out.push(v);
-    return out;
-  };
-  const bytes = (field: number, payload: number[]): number[] => [...varint((field << 3) | 2), ...varint(payload.length), ...payload];
-  const text = (field: number, s: string): number[] => bytes(field, [...utf8.encode(s)]);
-  const int = (field: number, v: number): number[] => [...varint(field << 3), ...varint(v)];
-  const matrix = (name: string, rows: string, cols: string): number[] => [
-    ...text(1, name),
-    ...bytes(2, bytes(1, [...int(1, 1), ...bytes(2, [...bytes(1, text(2, rows)), ...bytes(1, text(2, cols))])])),
-  ];
-  const node = [...text(1, 'A'), ...text(1, 'B'), ...text(2, 'C'), ...text(4, 'MatMul')];
-  const graph = [...bytes(1, node), ...text(2, 'matmul'), ...bytes(11, matrix('A', 'm', 'k')), ...bytes(11, matrix('B', 'k', 'n')), ...bytes(12, matrix('C', 'm', 'n'))];
-  return Uint8Array.from([...int(1, 8), ...bytes(8, [...text(1, ''), ...int(2, 13)]), ...bytes(7, graph)]);
-}
-
-/**
  * MLAS (ONNX Runtime's CPU GEMM) changes how it slices k for calls with
  * n <= 64 columns (when n < k) and runs a separate path for one row: such
  * calls are padded with zero columns / a zero row, so that every entry sums
@@ -73,13 +43,8 @@ const MIN_ROWS = 2;
  * views are copied.
  */
 export async function onnxMatMul(): Promise<(Float32MatMul & { release(): Promise<void> }) | undefined> {
-  let ort: typeof import('onnxruntime-node');
-  try {
-    ort = await import('onnxruntime-node');
-  } catch {
-    return undefined;
-  }
-  const session = await ort.InferenceSession.create(matMulModel(), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  const session = await openOnnxMatMul();
+  if (!session) return undefined;
   const own = (v: Float32Array): Float32Array => (v.buffer instanceof SharedArrayBuffer ? v.slice() : v);
   const matMul: Float32MatMul = async (a, b, m, k, n) => {
     const rows = Math.max(m, MIN_ROWS), cols = Math.max(n, MIN_COLUMNS);
@@ -92,8 +57,8 @@ export async function onnxMatMul(): Promise<(Float32MatMul & { release(): Promis
       B = new Float32Array(k * cols);
       for (let p = 0; p < k; p++) B.set(b.subarray(p * n, (p + 1) * n), p * cols);
     }
-    const { C } = await session.run({ A: new ort.Tensor('float32', A, [rows, k]), B: new ort.Tensor('float32', B, [k, cols]) });
-    const c = C.data as Float32Array;
+    const c = new Float32Array(rows * cols);
+    await session.into(A, B, rows, k, cols, c);
     if (rows === m && cols === n) return c;
     const out = new Float32Array(m * n);
     for (let i = 0; i < m; i++) out.set(c.subarray(i * cols, i * cols + n), i * n);

@@ -1,5 +1,5 @@
 /**
- * The part of onnxruntime-node's API the float32 kernel uses (float32-kernel.ts).
+ * The part of onnxruntime-node's API onnx-matmul.ts uses.
  * onnxruntime-node 1.17.0 ships no declaration files (its package.json names
  * dist/index.d.ts, which the package lacks); declared here, it also
  * typechecks where the optional package is not installed.
@@ -17,7 +17,8 @@ declare module 'onnxruntime-node' {
   }
   export class InferenceSession {
     static create(model: Uint8Array, options?: SessionOptions): Promise<InferenceSession>;
-    run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+    /** fetches: pre-allocated outputs, written in place. */
+    run(feeds: Record<string, Tensor>, fetches?: Record<string, Tensor>): Promise<Record<string, Tensor>>;
     release(): Promise<void>;
   }
 }

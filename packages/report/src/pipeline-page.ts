@@ -37,7 +37,7 @@ export function modelLine(r: PipelineResults, trainingSeconds?: number): string 
   const t = r.training;
   if (!t) return undefined;
   return `${t.model} (width ${t.width}, ${t.loss} loss, ${plural(t.epochs, 'epoch')}${t.lr !== undefined ? `, lr ${t.lr}` : ''}${t.batch !== undefined ? `, batch ${t.batch}` : ''}`
-    + `${t.seed !== undefined ? `, seed ${t.seed}` : ''}, backend ${t.backend}); final loss ${num(t.finalLoss)}, train accuracy ${num(t.trainAccuracy)}`
+    + `${t.seed !== undefined ? `, seed ${t.seed}` : ''}, backend ${t.backend}${t.kernel === 'onnx' ? ', onnx kernel' : ''}); final loss ${num(t.finalLoss)}, train accuracy ${num(t.trainAccuracy)}`
     + `${t.testAccuracy >= 0 ? `, held-out accuracy ${num(t.testAccuracy)}` : ''}${trainingSeconds !== undefined ? `; ${trainingSeconds.toFixed(1)} s training` : ''}.`;
 }
 

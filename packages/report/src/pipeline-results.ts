@@ -22,6 +22,8 @@ export interface PipelineResults {
   dataset: { name: string; examples: number; primary: number; synthetic?: string };
   training?: {
     model: string; width: unknown; loss: string; epochs: number; backend: unknown;
+    /** Kernel of the SGD steps: 'onnx' or 'tfjs' (absent in results written before the onnx kernel: tfjs). */
+    kernel?: unknown;
     finalLoss: number; trainAccuracy: number; testAccuracy: number;
     lr?: unknown; batch?: unknown; seed?: unknown; activation?: unknown;
   };

@@ -16,6 +16,7 @@ export function provenanceFacts(r: PipelineResults): [string, string][] {
     if (packages.length > 0) rows.push(['libraries', packages.map(([name, version]) => `${name} ${version}`).join(', ')]);
   }
   if (r.training) rows.push(['TensorFlow.js backend (training)', String(r.training.backend)]);
+  if (r.training) rows.push(['kernel of the SGD steps', r.training.kernel === 'onnx' ? 'onnx (ONNX Runtime MatMul, deferred weight updates)' : 'tfjs (TensorFlow.js)']);
   if (env) rows.push(['machine (report stage)', `${env.machine.cpu}, ${plural(env.machine.cores, 'core')}, ${env.machine.memoryGiB} GiB, ${env.machine.os}`]);
   const seedOf = (stage: string) => r.metadata?.files.find((f) => f.stage === stage)?.seed;
   const ingestSeed = seedOf('ingest');

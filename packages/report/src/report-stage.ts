@@ -162,7 +162,7 @@ export async function runReport(options: ReportOptions): Promise<PipelineResults
       const info = await readModelInfo(join(options.trainDir!, 'model'));
       const last = records[records.length - 1];
       results.training = {
-        model: info.model, width: info.width, loss: info.loss, epochs: records.length, backend: info.backend,
+        model: info.model, width: info.width, loss: info.loss, epochs: records.length, backend: info.backend, kernel: info.kernel ?? 'tfjs',
         finalLoss: last?.loss ?? NaN, trainAccuracy: last?.trainAccuracy ?? NaN, testAccuracy: last?.testAccuracy ?? NaN,
         lr: info.lr, batch: info.batch, seed: info.seed, activation: info.activation,
       };

@@ -11,11 +11,12 @@ import { sgdStep, trainableVariables } from './sgd.ts';
 import { twoLayerEpoch } from './two-layer-epoch.ts';
 import type { TwoLayerRun } from './two-layer-epoch.ts';
 import { readTwoLayer, shardOf, twoLayerShapeOf, writeTwoLayer } from './two-layer-model.ts';
-import { TwoLayerShard } from './two-layer-shard.ts';
+import { openTwoLayerShard } from './two-layer-shard.ts';
+import type { ShardKernel } from './two-layer-shard.ts';
 
 /** How a model's SGD steps are computed: in this thread or on worker threads. */
 export interface Engine {
-  /** 'autograd', 'two-layer' (explicit gradients), 'two-layer x K workers' or 'replica x K workers'. */
+  /** 'autograd', 'two-layer (tfjs)' / 'two-layer (onnx)' (explicit gradients), 'two-layer (onnx, K threads)', 'two-layer x K workers' (tfjs) or 'replica x K workers'. */
   readonly kind: string;
   epoch(order: Int32Array, batch: number, onStep: () => void): Promise<EpochStats>;
   /** Makes the model hold the engine's current weights. */
@@ -29,6 +30,8 @@ export interface EngineOptions {
   batch: number;
   workers: number;
   backend: BackendChoice;
+  /** Kernel of the 2-layer family's steps (other models train by autograd on the TensorFlow.js backend). */
+  kernel: ShardKernel;
 }
 
 function correctCount(out: tf.Tensor, y: tf.Tensor): tf.Scalar {
@@ -80,20 +83,22 @@ function autogradEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array,
   };
 }
 
-/** A 2-layer MLP in this thread: explicit gradients in the transposed layout (one shard holding every unit). */
-function twoLayerEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array, d: number, options: EngineOptions): Engine {
+/**
+ * A 2-layer MLP in this thread: explicit gradients in the transposed layout
+ * (one shard holding every unit); on the onnx kernel, ONNX Runtime's
+ * products use `threads` threads.
+ */
+async function twoLayerEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array, d: number, options: EngineOptions, threads: number): Promise<Engine> {
   const w = readTwoLayer(model)!;
   const run: TwoLayerRun = {
-    shard: new TwoLayerShard(shardOf(w, 0, 1), w), x, d, y, lr: options.lr, loss: options.loss,
+    shard: await openTwoLayerShard(shardOf(w, 0, 1), w, options.kernel, options.batch, threads), x, d, y, lr: options.lr, loss: options.loss,
     sigmoidOutput: w.sigmoidOutput, c: w.c, reduce: (partial) => Float64Array.from(partial),
   };
   return {
-    kind: 'two-layer',
-    epoch: async (order, batch, onStep) => twoLayerEpoch(run, order, batch, onStep),
-    sync: async () => writeTwoLayer(model, [run.shard.weights()], run.c),
-    close: async () => {
-      run.shard.dispose();
-    },
+    kind: threads > 1 ? `two-layer (onnx, ${threads} threads)` : `two-layer (${options.kernel})`,
+    epoch: (order, batch, onStep) => twoLayerEpoch(run, order, batch, onStep),
+    sync: async () => writeTwoLayer(model, [await run.shard.weights()], run.c),
+    close: () => run.shard.dispose(),
   };
 }
 
@@ -114,12 +119,15 @@ async function poolEngine(model: tf.LayersModel, x: Float32Array, y: Float32Arra
 
 /**
  * The engine for `model`: a 2-layer Dense MLP (the MLPNet family) trains
- * with explicit gradients, its hidden units split across `workers` worker
- * threads when workers > 1; any other model trains by autograd, as
- * replicas on `workers` threads averaging gradients when workers > 1.
+ * with explicit gradients: on the onnx kernel in this thread, ONNX Runtime
+ * running its products on `workers` threads; on the tfjs kernel with its
+ * hidden units split across `workers` worker threads when workers > 1. Any
+ * other model trains by autograd, as replicas on `workers` threads averaging
+ * gradients when workers > 1.
  */
 export async function createEngine(model: tf.LayersModel, x: Float32Array, y: Float32Array, d: number, options: EngineOptions): Promise<Engine> {
   const twoLayer = twoLayerShapeOf(model) !== undefined;
+  if (twoLayer && options.kernel === 'onnx') return twoLayerEngine(model, x, y, d, options, options.workers);
   if (options.workers > 1) return poolEngine(model, x, y, d, options, twoLayer);
-  return twoLayer ? twoLayerEngine(model, x, y, d, options) : autogradEngine(model, x, y, d, options);
+  return twoLayer ? await twoLayerEngine(model, x, y, d, options, 1) : autogradEngine(model, x, y, d, options);
 }

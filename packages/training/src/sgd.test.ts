@@ -2,6 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, initBackend } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
+import { openOnnxMatMul } from '@elasticity/mlp-engine';
 import { fastForward } from './fast-forward.ts';
 import { initPyTorchDefault } from './init.ts';
 import { lossFunction } from './losses.ts';
@@ -15,6 +16,9 @@ import type { MlpParams } from './testing/reference-mlp.ts';
 before(async () => {
   await initBackend('auto');
 });
+
+const onnx = await openOnnxMatMul();
+await onnx?.release();
 
 const d = 3;
 const H = 4;
@@ -134,17 +138,19 @@ for (const spec of TWO_LAYER) {
       });
     }
 
-    test('trainModel (explicit-gradient engine): one full-batch epoch equals w - lr * grad by hand in float64', async () => {
-      const model = spec.build({ inputShape: [d], width: H });
-      initPyTorchDefault(model, 8);
-      const m = readMlpParams(model, spec.activation, spec.sigmoidOutput);
-      const { x, y } = tinyBatch(9);
-      const lr = 0.3;
-      const [record] = await trainModel(model, { x, d, y }, { loss, lr, batch: n, epochs: 1, seed: 0 });
-      const got = Float64Array.from(model.getWeights().flatMap((t) => [...t.dataSync()]));
-      model.dispose();
-      assertOneSgdStep(got, m, x, y, loss, lr);
-      assert.ok(Math.abs(record.loss - batchLossJs(m, x, y, loss)) < 1e-5, 'the epoch loss is the loss before the step');
-    });
+    for (const kernel of ['tfjs', 'onnx'] as const) {
+      test(`trainModel (explicit-gradient engine, ${kernel} kernel): one full-batch epoch equals w - lr * grad by hand in float64`, { skip: kernel === 'onnx' && !onnx ? 'onnxruntime-node is not installed' : false }, async () => {
+        const model = spec.build({ inputShape: [d], width: H });
+        initPyTorchDefault(model, 8);
+        const m = readMlpParams(model, spec.activation, spec.sigmoidOutput);
+        const { x, y } = tinyBatch(9);
+        const lr = 0.3;
+        const [record] = await trainModel(model, { x, d, y }, { loss, lr, batch: n, epochs: 1, seed: 0, kernel });
+        const got = Float64Array.from(model.getWeights().flatMap((t) => [...t.dataSync()]));
+        model.dispose();
+        assertOneSgdStep(got, m, x, y, loss, lr);
+        assert.ok(Math.abs(record.loss - batchLossJs(m, x, y, loss)) < 1e-5, 'the epoch loss is the loss before the step');
+      });
+    }
   });
 }

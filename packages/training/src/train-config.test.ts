@@ -18,7 +18,7 @@ function rejects(section: unknown, field: string, pattern: RegExp): void {
 describe('parseTrainConfig', () => {
   test('an empty or missing section gets the documented defaults', () => {
     const expected = {
-      preset: 'none', model: 'MLPNet', width: 1024, loss: 'mse', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto', workers: 'auto', checkpointEvery: 0, checkpoints: [],
+      preset: 'none', model: 'MLPNet', width: 1024, loss: 'mse', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto', workers: 'auto', kernel: 'auto', checkpointEvery: 0, checkpoints: [],
     };
     assert.deepEqual(parseTrainConfig({}, FILE), expected);
     assert.deepEqual(parseTrainConfig(undefined, FILE), expected);
@@ -31,7 +31,7 @@ describe('parseTrainConfig', () => {
   });
 
   test('given values are kept', () => {
-    const given = { preset: 'none', model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu', workers: 2, checkpointEvery: 1, checkpoints: [0, 2] };
+    const given = { preset: 'none', model: 'MLPLinear', width: 64, loss: 'mse', lr: 3e-5, batch: 500, epochs: 2, seed: 9, backend: 'cpu', workers: 2, kernel: 'tfjs', checkpointEvery: 1, checkpoints: [0, 2] };
     assert.deepEqual(parseTrainConfig(given, FILE), given);
     assert.equal(parseTrainConfig({ batch: 'full' }, FILE).batch, 'full');
     assert.equal(parseTrainConfig({ model: 'CNN' }, FILE).width, 500, 'the CNN defaults to its paper width');
@@ -63,6 +63,7 @@ describe('parseTrainConfig', () => {
     rejects({ backend: 'gpu' }, 'train.backend', /auto, tensorflow, wasm, cpu/);
     rejects({ workers: 0 }, 'train.workers', /integer in \[1, 64\]/);
     rejects({ workers: 'many' }, 'train.workers', /integer in \[1, 64\]/);
+    rejects({ kernel: 'mlas' }, 'train.kernel', /auto, onnx, tfjs/);
     rejects({ checkpointEvery: -1 }, 'train.checkpointEvery', /integer >= 0/);
     rejects({ checkpoints: [1, 1] }, 'train.checkpoints', /lists the epoch 1 twice/);
     rejects({ checkpoints: [-1] }, 'train.checkpoints[0]', /integer >= 0/);
@@ -74,7 +75,7 @@ describe('parseTrainConfig', () => {
 
   test('a preset sets width, lr, batch and epochs for the model; keys in the section override it', () => {
     assert.deepEqual(parseTrainConfig({ preset: 'paper-mnist' }, FILE), {
-      preset: 'paper-mnist', model: 'MLPNet', width: 40960, loss: 'mse', lr: 3e-3, batch: 50, epochs: 200, seed: 0, backend: 'auto', workers: 'auto', checkpointEvery: 0, checkpoints: [],
+      preset: 'paper-mnist', model: 'MLPNet', width: 40960, loss: 'mse', lr: 3e-3, batch: 50, epochs: 200, seed: 0, backend: 'auto', workers: 'auto', kernel: 'auto', checkpointEvery: 0, checkpoints: [],
     });
     const c = parseTrainConfig({ preset: 'paper-mnist', model: 'MLPProb', width: 256, epochs: 3 }, FILE);
     assert.deepEqual([c.width, c.lr, c.batch, c.epochs, c.loss], [256, 3e-3, 50, 3, 'bce']);
@@ -85,8 +86,8 @@ describe('parseTrainConfig', () => {
   test('messages name the closest key, the allowed values and ranges, and the value given', () => {
     const says = (section: unknown, message: string) =>
       assert.throws(() => parseTrainConfig(section, FILE), (e: unknown) => e instanceof ElasticityError && e.message === `${FILE}: ${message}`, message);
-    says({ epoch: 3 }, 'train.epoch: unknown key (did you mean "epochs"?); allowed: preset, model, width, loss, lr, batch, epochs, seed, backend, workers, checkpointEvery, checkpoints');
-    says({ momentum: 0.9 }, 'train.momentum: unknown key; allowed: preset, model, width, loss, lr, batch, epochs, seed, backend, workers, checkpointEvery, checkpoints');
+    says({ epoch: 3 }, 'train.epoch: unknown key (did you mean "epochs"?); allowed: preset, model, width, loss, lr, batch, epochs, seed, backend, workers, kernel, checkpointEvery, checkpoints');
+    says({ momentum: 0.9 }, 'train.momentum: unknown key; allowed: preset, model, width, loss, lr, batch, epochs, seed, backend, workers, kernel, checkpointEvery, checkpoints');
     says({ epochs: '20' }, 'train.epochs: must be a positive integer, got "20"');
     says({ lr: Number.POSITIVE_INFINITY }, 'train.lr: must be a positive number (> 0), got Infinity');
     says({ seed: 2 ** 31 }, 'train.seed: must be an integer in [0, 2147483647], got 2147483648');

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { BACKEND_CHOICES, distinctItems, formatValue, sectionParser, suggestName, whenValid, z } from '@elasticity/core';
 import type { BackendChoice } from '@elasticity/core';
+import { KERNEL_CHOICES } from '@elasticity/mlp-engine';
+import type { KernelChoice } from '@elasticity/mlp-engine';
 import { MODEL_ZOO, getModelSpec, modelNames } from './models/zoo.ts';
 import type { LossKind } from './models/model-spec.ts';
 import { presetNames, presetSettings } from './presets.ts';
@@ -20,6 +22,8 @@ export interface TrainConfig {
   backend: BackendChoice;
   /** Worker threads, or 'auto' (see autoWorkers). */
   workers: number | 'auto';
+  /** Kernel of the 2-layer family's SGD steps: 'auto', 'onnx' or 'tfjs' (see TrainOptions.kernel). */
+  kernel: KernelChoice;
   /** Save the model every k epochs into checkpoints/epoch-<k>/ (0: never). */
   checkpointEvery: number;
   /** Also save the model after each of these epochs (0: the initial weights), ascending, each at most `epochs`. */
@@ -28,7 +32,7 @@ export interface TrainConfig {
 }
 
 export const TRAIN_DEFAULTS = {
-  preset: 'none', model: 'MLPNet', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto', workers: 'auto', checkpointEvery: 0,
+  preset: 'none', model: 'MLPNet', lr: 0.003, batch: 50, epochs: 20, seed: 0, backend: 'auto', workers: 'auto', kernel: 'auto', checkpointEvery: 0,
 } as const;
 
 const LOSSES: LossKind[] = ['mse', 'bce'];
@@ -72,6 +76,8 @@ const TRAIN_SECTION = z.strictObject({
   backend: z.enum(BACKEND_CHOICES).default(TRAIN_DEFAULTS.backend).describe('TensorFlow.js backend (auto: native where it loads, else wasm, else cpu).'),
   workers: z.union([z.literal('auto'), z.int().min(1).max(MAX_WORKERS)]).default(TRAIN_DEFAULTS.workers)
     .describe('Worker threads, or "auto" (see autoWorkers).'),
+  kernel: z.enum(KERNEL_CHOICES).default(TRAIN_DEFAULTS.kernel)
+    .describe('Kernel of the SGD steps of the 2-layer MLPs (MLPNet, MLPProb, MLPLinear, MLPLinearProb, MLPNetSigmoid): "onnx" (ONNX Runtime\'s MatMul, deferred weight updates), "tfjs" (the TensorFlow.js backend), "auto": onnx where onnxruntime-node is installed, else tfjs. Other models train on TensorFlow.js.'),
   checkpointEvery: z.int().min(0).default(TRAIN_DEFAULTS.checkpointEvery).describe('Save the model every k epochs into checkpoints/epoch-<k>/ (0: never).'),
   checkpoints: z.array(z.int().min(0)).default([]).superRefine(distinctItems({ at: 'list', message: (k) => `lists the epoch ${k} twice` }))
     .describe('Also save the model after each of these epochs into checkpoints/epoch-<k>/ (0: the initial weights), for probes and NTKs of the weights during training (probe.from, ntk.from "epoch-K").'),
@@ -105,6 +111,7 @@ export const TRAIN_SCHEMA = TRAIN_SECTION.superRefine((given, ctx) => {
     seed: given.seed,
     backend: given.backend,
     workers: given.workers,
+    kernel: given.kernel,
     checkpointEvery: given.checkpointEvery,
     checkpoints: [...given.checkpoints].sort((a, b) => a - b),
   };
@@ -121,23 +128,28 @@ export const TRAIN_SCHEMA = TRAIN_SECTION.superRefine((given, ctx) => {
  *   loss: 'mse'|'bce' (default from the model: sigmoid-output models bce,
  *   others mse), lr: 0.003, batch: 50 or 'full', epochs: 20, seed: 0,
  *   backend: 'auto'|'tensorflow'|'wasm'|'cpu', workers: 'auto' or 1..64,
+ *   kernel: 'auto'|'onnx'|'tfjs' (the 2-layer MLPs' steps),
  *   checkpointEvery: 0 (never) or k >= 1, checkpoints: epochs (0..epochs) }.
  * BCE needs a sigmoid-output model and a sigmoid-output model needs BCE.
  */
 export const parseTrainConfig = sectionParser<TrainConfig>('train', TRAIN_SCHEMA);
 
 /**
- * workers: 'auto' on this machine. The native backend (tfjs-node) already
- * uses every core: 1. On wasm/cpu (one thread per backend) with 2+ cores:
- * a 2-layer MLP splits its hidden units when the first layer has at least
- * 2^20 weights (d x H; measured: below that, thread start-up and per-step
+ * workers: 'auto' on this machine. A 2-layer MLP whose steps run on the
+ * onnx kernel runs ONNX Runtime's products on all cores when the first
+ * layer has at least 2^20 weights. Otherwise: the
+ * native backend (tfjs-node) already uses every core: 1. On wasm/cpu (one
+ * thread per backend) with 2+ cores: a 2-layer MLP splits its hidden units
+ * when the first layer has at least 2^20 weights (d x H; measured: below that, thread start-up and per-step
  * synchronisation cost more than they save); any other model runs as
  * replicas when its batch is >= 200 and it has >= 2^20 parameters
  * (gradient exchange per step is as large as the model). Else 1.
  */
-export function autoWorkers(options: { twoLayer: boolean; firstLayerWeights: number; params: number; batch: number; backend: string }): number {
+export function autoWorkers(options: { twoLayer: boolean; firstLayerWeights: number; params: number; batch: number; backend: string; kernel: 'onnx' | 'tfjs' }): number {
   const cores = Math.min(availableParallelism(), MAX_WORKERS);
-  if (options.backend === 'tensorflow' || cores < 2) return 1;
+  if (cores < 2) return 1;
+  if (options.twoLayer && options.kernel === 'onnx') return options.firstLayerWeights >= 2 ** 20 ? cores : 1;
+  if (options.backend === 'tensorflow') return 1;
   if (options.twoLayer) return options.firstLayerWeights >= 2 ** 20 ? cores : 1;
   return options.batch >= 200 && options.params >= 2 ** 20 ? cores : 1;
 }

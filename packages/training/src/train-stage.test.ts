@@ -7,6 +7,7 @@ import {
   createRng, ElasticityError, initBackend, loadModelDir, readStageTimings, readTrainingMetricsFile, sha256File, writeDatasetFile,
 } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
+import { openOnnxMatMul } from '@elasticity/mlp-engine';
 import type { Dataset } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
 import { MLPNet, MODEL_ZOO } from './models/zoo.ts';
@@ -35,6 +36,9 @@ function tinyDataset(n: number, seed: number): Dataset {
 
 const META = { stage: 'ingest', params: {}, seed: 0, inputs: {} };
 const CONFIG = { model: 'MLPNet', width: 12, lr: 0.05, batch: 8, epochs: 5, seed: 4, workers: 1 };
+/** Whether onnxruntime-node is installed (train.kernel "auto" then trains the 2-layer MLPs on it). */
+const onnx = await openOnnxMatMul();
+await onnx?.release();
 
 before(async () => {
   await initBackend('auto');
@@ -71,7 +75,7 @@ describe('runTrain', () => {
     assert.deepEqual(predict(trained.model, data.x, 4), predict(reference, data.x, 4));
     assert.deepEqual(trained.info, {
       model: 'MLPNet', loss: 'mse', sigmoidOutput: false, width: 12, activation: 'relu', inputShape: [2, 2],
-      lr: 0.05, epochs: 5, batch: 8, seed: 4, backend: trained.info.backend, workers: 1, preset: 'none', epochsTrained: 5,
+      lr: 0.05, epochs: 5, batch: 8, seed: 4, backend: trained.info.backend, kernel: onnx ? 'onnx' : 'tfjs', workers: 1, preset: 'none', epochsTrained: 5,
       trainedOn: { dataset: relative(process.cwd(), join(root, 'dataset.arrow')), sha256: await sha256File(join(root, 'dataset.arrow')) },
     });
     assert.ok(['tensorflow', 'wasm', 'cpu'].includes(trained.info.backend as string));
@@ -115,6 +119,10 @@ describe('runTrain', () => {
     await assert.rejects(
       runTrain({ config: CONFIG, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), testFile: join(root, 'wide.arrow'), outDir }),
       (e: unknown) => e instanceof ElasticityError && e.field === 'x' && e.file === join(root, 'wide.arrow'),
+    );
+    await assert.rejects(
+      runTrain({ config: { ...CONFIG, model: 'ResNet', kernel: 'onnx' }, pipelineFile: 'p.json', datasetFile: join(root, 'dataset.arrow'), outDir }),
+      (e: unknown) => e instanceof ElasticityError && e.field === 'train.kernel' && e.file === 'p.json' && /the onnx kernel trains the 2-layer MLPs .*not ResNet/.test(e.message),
     );
     await assert.rejects(stat(outDir), { code: 'ENOENT' });
   });

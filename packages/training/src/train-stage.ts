@@ -7,6 +7,7 @@ import { autoWorkers, parseTrainConfig } from './train-config.ts';
 import { trainModel } from './train.ts';
 import type { TrainData } from './train.ts';
 import { twoLayerShapeOf } from './two-layer-model.ts';
+import { resolveShardKernel } from './two-layer-shard.ts';
 
 export interface RunTrainOptions {
   /** The pipeline's `train` section (validated by parseTrainConfig). */
@@ -37,7 +38,7 @@ export function checkpointDir(outDir: string, epoch: number): string {
  * saves the trained model to model/ and the per-epoch metrics to
  * metrics.arrow. All models are LayersModel folders (core saveModelDir)
  * whose ModelInfo carries { model, loss, sigmoidOutput, width, activation,
- * inputShape, lr, epochs, batch, seed, backend, workers, preset, trainedOn,
+ * inputShape, lr, epochs, batch, seed, backend, kernel, workers, preset, trainedOn,
  * epochsTrained }; trainedOn (the data set's path and SHA-256) lets later
  * stages refuse the model on other data (core checkModelTrainedOn). Wall
  * times (per epoch and in all) go to the log and the stage's timings file,
@@ -70,23 +71,32 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
       const n = dataset.target.length;
       const batch = config.batch === 'full' ? n : config.batch;
       const shape = twoLayerShapeOf(model);
+      if (!shape && config.kernel === 'onnx') {
+        throw new ElasticityError(`the onnx kernel trains the 2-layer MLPs (MLPNet, MLPProb, MLPLinear, MLPLinearProb, MLPNetSigmoid), not ${spec.name}: use "auto" or "tfjs"`, { file: options.pipelineFile, field: 'train.kernel' });
+      }
+      let kernel: 'onnx' | 'tfjs';
+      try {
+        kernel = shape ? await resolveShardKernel(config.kernel) : 'tfjs';
+      } catch (error) {
+        throw new ElasticityError((error as Error).message, { file: options.pipelineFile, field: 'train.kernel', cause: error });
+      }
       const workers = config.workers === 'auto'
-        ? autoWorkers({ twoLayer: shape !== undefined, firstLayerWeights: shape ? shape.d * shape.H : 0, params: model.countParams(), batch, backend })
+        ? autoWorkers({ twoLayer: shape !== undefined, firstLayerWeights: shape ? shape.d * shape.H : 0, params: model.countParams(), batch, backend, kernel })
         : config.workers;
       const info: ModelInfo = {
         model: spec.name, loss: config.loss, sigmoidOutput: spec.sigmoidOutput, width: spec.usesWidth ? config.width : 0,
         activation: spec.activation, inputShape: dataset.inputShape, lr: config.lr, epochs: config.epochs,
-        batch, seed: config.seed, backend, workers, preset: config.preset,
+        batch, seed: config.seed, backend, kernel, workers, preset: config.preset,
         trainedOn: await trainedOnRecord(options.datasetFile),
       };
       await saveModelDir(model, join(dir, TRAIN_OUTPUTS.init), { ...info, epochsTrained: 0 });
       if (config.checkpoints.includes(0)) await saveModelDir(model, checkpointDir(dir, 0), { ...info, epochsTrained: 0 });
       const primary = dataset.roles.filter((r) => r === 'primary').length;
       log.info(`${spec.name} (width ${info.width}, ${model.countParams()} parameters, ${config.loss}) on ${n} examples `
-        + `(${primary} primary, ${n - primary} auxiliary) of dimension ${dataset.d}, backend ${backend}, ${workers} worker${workers > 1 ? 's' : ''}; `
+        + `(${primary} primary, ${n - primary} auxiliary) of dimension ${dataset.d}, backend ${backend}, kernel ${kernel}, ${workers} worker${workers > 1 ? 's' : ''}; `
         + `SGD lr ${config.lr}, batch ${batch}, ${config.epochs} epochs${config.preset !== 'none' ? ` (preset ${config.preset})` : ''}`);
       const records = await trainModel(model, { x: dataset.x, d: dataset.d, y: dataset.target }, {
-        loss: config.loss, lr: config.lr, batch, epochs: config.epochs, seed: config.seed, workers, test, file: options.pipelineFile, log,
+        loss: config.loss, lr: config.lr, batch, epochs: config.epochs, seed: config.seed, workers, kernel, test, file: options.pipelineFile, log,
         checkpointEvery: config.checkpointEvery,
         checkpoints: config.checkpoints,
         onCheckpoint: async (epoch, trained) => {
@@ -96,7 +106,7 @@ export async function runTrain(options: RunTrainOptions): Promise<void> {
       });
       await saveModelDir(model, join(dir, TRAIN_OUTPUTS.model), { ...info, epochsTrained: config.epochs });
       await writeTrainingMetricsFile(join(dir, TRAIN_OUTPUTS.metrics), records, {
-        ...meta, extra: { model: spec.name, loss: config.loss, backend, workers: String(workers) },
+        ...meta, extra: { model: spec.name, loss: config.loss, backend, kernel, workers: String(workers) },
       });
       const trainingSeconds = records.reduce((s, r) => s + r.seconds, 0);
       Object.assign(timings, { trainingSeconds, epochSeconds: records.map((r) => r.seconds) });

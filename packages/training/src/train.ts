@@ -2,6 +2,8 @@ import { createProgress, createRng, currentBackend, ElasticityError, permutation
 import { tf } from '@elasticity/core/tf';
 import type { BackendChoice, EpochRecord, Logger } from '@elasticity/core';
 import { createEngine } from './engines.ts';
+import { resolveShardKernel } from './two-layer-shard.ts';
+import type { ShardKernel } from './two-layer-shard.ts';
 import type { LossKind } from './models/model-spec.ts';
 import { DECISION_THRESHOLD } from './output-head.ts';
 
@@ -21,8 +23,15 @@ export interface TrainOptions {
   epochs: number;
   /** Seeds the shuffling generator: createRng(seed), one permutation per epoch. */
   seed: number;
-  /** Threads that compute the steps: 1 (default) trains in this thread; K > 1 starts K worker threads. */
+  /** Threads that compute the steps: 1 (default) trains in this thread; K > 1 starts K worker threads (the onnx kernel: ONNX Runtime's products on K threads). */
   workers?: number;
+  /**
+   * Kernel of the 2-layer family's steps: 'onnx' (ONNX Runtime's MatMul with
+   * deferred weight updates, two-layer-shard-onnx.ts), 'tfjs' (the
+   * TensorFlow.js backend), or 'auto' (default): onnx where onnxruntime-node
+   * is installed, else tfjs. Other models train by autograd on TensorFlow.js.
+   */
+  kernel?: 'auto' | ShardKernel;
   /** Held-out examples; their accuracy is recorded after each epoch (else -1). */
   test?: TrainData;
   /** Call onCheckpoint after every `checkpointEvery`-th epoch (0 or absent: never). */
@@ -104,7 +113,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, options
   );
   const workers = options.workers ?? 1;
   const backend = (currentBackend() ?? 'auto') as BackendChoice;
-  const engine = await createEngine(model, data.x, data.y, data.d, { loss: options.loss, lr: options.lr, batch: options.batch, workers, backend });
+  const kernel = await resolveShardKernel(options.kernel ?? 'auto');
+  const engine = await createEngine(model, data.x, data.y, data.d, { loss: options.loss, lr: options.lr, batch: options.batch, workers, backend, kernel });
   options.log?.debug(`training engine: ${engine.kind}`);
   const progress = createProgress(`train ${model.name}`, options.epochs * steps);
   try {

@@ -1,11 +1,13 @@
-import { tf } from '@elasticity/core/tf';
+import { openOnnxMatMul } from '@elasticity/mlp-engine';
 import type { HiddenActivation } from './models/model-spec.ts';
+import { OnnxTwoLayerShard } from './two-layer-shard-onnx.ts';
+import { TfjsTwoLayerShard } from './two-layer-shard-tfjs.ts';
 
 /**
  * A slice of the hidden units of a 2-layer MLP f(x) = a . s(W x + b) + c,
  * in transposed layout: Wt is h x d row-major (row k: the weights into
  * hidden unit k), so the forward product is Wt @ x^T and the weight gradient
- * dh^T @ x, both plain products with a small right operand (fast on wasm).
+ * dh^T @ x, both plain products with a small right operand.
  */
 export interface ShardWeights {
   d: number;
@@ -20,6 +22,16 @@ export interface TwoLayerShape {
   sigmoidOutput: boolean;
 }
 
+/** One SGD step's examples: xb (n x d row-major) and its transpose xbT (d x n). */
+export interface BatchRows {
+  n: number;
+  xb: Float32Array;
+  xbT: Float32Array;
+}
+
+/** Which kernel computes a 2-layer shard's steps: TensorFlow.js (two-layer-shard-tfjs.ts) or ONNX Runtime's MatMul (two-layer-shard-onnx.ts). */
+export type ShardKernel = 'tfjs' | 'onnx';
+
 /**
  * Hidden units [start, end) of the model: one worker's share in the
  * unit-split training of the 2-layer family (method.md section 7 gives the
@@ -28,91 +40,52 @@ export interface TwoLayerShape {
  * updates its own units exactly as SGD on the whole model would:
  * a -= s(h)^T g, dh = (a g^T) (*) s'(h), Wt -= dh x, b -= sum_i dh.
  */
-export class TwoLayerShard {
-  private Wt: tf.Tensor2D;
-  private b: tf.Tensor2D;
-  private a: tf.Tensor2D;
-  private hT: tf.Tensor2D | undefined;
-  private sT: tf.Tensor2D | undefined;
+export interface TwoLayerShard {
   readonly d: number;
   readonly h: number;
+  readonly kernel: ShardKernel;
+  /** Partial outputs a_k . s(W_k x_i + b_k) of the batch; keeps h and s for `update`. */
+  forward(batch: BatchRows): Promise<Float32Array>;
+  /** One SGD step of this shard's units, g = lr * dL/dz per example of the batch given to `forward`. */
+  update(batch: BatchRows, g: Float32Array): Promise<void>;
+  /** Called after an epoch's last step: the weights then hold every step of the epoch. */
+  endEpoch(): Promise<void>;
+  /** The current weights (copies). */
+  weights(): Promise<ShardWeights>;
+  dispose(): Promise<void>;
+}
 
-  constructor(weights: ShardWeights, private readonly shape: TwoLayerShape) {
-    this.d = weights.d;
-    this.h = weights.h;
-    this.Wt = tf.tensor2d(weights.Wt, [weights.h, weights.d]);
-    this.b = tf.tensor2d(weights.b, [weights.h, 1]);
-    this.a = tf.tensor2d(weights.a, [weights.h, 1]);
+/** The batch's rows of x (n x d row-major) and their transpose, copied in JavaScript. */
+export function batchRowsOf(x: Float32Array, d: number, rows: Int32Array): BatchRows {
+  const n = rows.length;
+  const xb = new Float32Array(n * d);
+  const xbT = new Float32Array(d * n);
+  for (let i = 0; i < n; i++) {
+    const row = x.subarray(rows[i] * d, rows[i] * d + d);
+    xb.set(row, i * d);
+    for (let p = 0; p < d; p++) xbT[p * n + i] = row[p];
   }
+  return { n, xb, xbT };
+}
 
-  /** Partial outputs a_k . s(W_k x_i + b_k) of the batch (xbT: d x n); keeps h and s for `update`. */
-  forward(xbT: tf.Tensor2D): Float32Array {
-    this.release();
-    if (this.h === 0) return new Float32Array(xbT.shape[1]);
-    const [hT, sT, z] = tf.tidy(() => {
-      const h = tf.add(tf.matMul(this.Wt, xbT), this.b) as tf.Tensor2D;
-      const s = this.activate(h);
-      return [h, s, tf.matMul(tf.reshape(this.a, [1, this.h]) as tf.Tensor2D, s)];
-    });
-    this.hT = hT;
-    this.sT = sT;
-    const out = z.dataSync() as Float32Array;
-    z.dispose();
-    return out;
-  }
+/**
+ * Which kernel a choice means here: 'tfjs'; 'onnx' (an error when
+ * onnxruntime-node is not installed); 'auto': onnx where onnxruntime-node
+ * is installed (an optional dependency), else tfjs.
+ */
+export async function resolveShardKernel(choice: 'auto' | ShardKernel): Promise<ShardKernel> {
+  if (choice === 'tfjs') return 'tfjs';
+  const session = await openOnnxMatMul();
+  await session?.release();
+  if (session) return 'onnx';
+  if (choice === 'onnx') throw new Error('the training kernel "onnx" needs onnxruntime-node, which is not installed');
+  return 'tfjs';
+}
 
-  /** One SGD step of this shard's units, g = lr * dL/dz per example of the batch (xb: n x d). */
-  update(xb: tf.Tensor2D, g: Float32Array): void {
-    if (this.h === 0) return;
-    const hT = this.hT!;
-    const sT = this.sT!;
-    const n = g.length;
-    const [Wt, b, a] = tf.tidy(() => {
-      const gRow = tf.tensor2d(g, [1, n]);
-      const da = tf.matMul(sT, tf.reshape(gRow, [n, 1]) as tf.Tensor2D);
-      let dh = tf.mul(this.a, gRow) as tf.Tensor2D; // h x n outer product
-      if (this.shape.hidden === 'relu') dh = tf.mul(dh, tf.step(hT));
-      else if (this.shape.hidden === 'sigmoid') dh = tf.mul(dh, tf.mul(sT, tf.sub(1, sT)));
-      return [tf.sub(this.Wt, tf.matMul(dh, xb)), tf.sub(this.b, tf.sum(dh, 1, true)), tf.sub(this.a, da)] as tf.Tensor2D[];
-    });
-    this.Wt.dispose();
-    this.b.dispose();
-    this.a.dispose();
-    this.Wt = Wt;
-    this.b = b;
-    this.a = a;
-    this.release();
-  }
-
-  weights(): ShardWeights {
-    return {
-      d: this.d, h: this.h,
-      Wt: this.Wt.dataSync() as Float32Array, b: this.b.dataSync() as Float32Array, a: this.a.dataSync() as Float32Array,
-    };
-  }
-
-  /** True when every weight is finite. */
-  finite(): boolean {
-    return tf.tidy(() => [this.Wt, this.b, this.a].every((t) => t.size === 0 || tf.all(tf.isFinite(t)).dataSync()[0] === 1));
-  }
-
-  dispose(): void {
-    this.release();
-    this.Wt.dispose();
-    this.b.dispose();
-    this.a.dispose();
-  }
-
-  private activate(h: tf.Tensor2D): tf.Tensor2D {
-    if (this.shape.hidden === 'relu') return tf.relu(h);
-    if (this.shape.hidden === 'sigmoid') return tf.sigmoid(h);
-    return h;
-  }
-
-  private release(): void {
-    if (this.hT && this.hT !== this.sT) this.hT.dispose();
-    this.sT?.dispose();
-    this.hT = undefined;
-    this.sT = undefined;
-  }
+/** A shard of the given weights on the given kernel (batch: examples per step; threads: ONNX Runtime's, for 'onnx'). */
+export async function openTwoLayerShard(weights: ShardWeights, shape: TwoLayerShape, kernel: ShardKernel, batch: number, threads = 1): Promise<TwoLayerShard> {
+  if (kernel === 'tfjs') return new TfjsTwoLayerShard(weights, shape);
+  const shard = await OnnxTwoLayerShard.open(weights, shape, { batch, threads });
+  if (!shard) throw new Error('the training kernel "onnx" needs onnxruntime-node, which is not installed');
+  return shard;
 }

@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, ElasticityError, initBackend } from '@elasticity/core';
+import { openOnnxMatMul } from '@elasticity/mlp-engine';
 import { getModelSpec } from '../models/zoo.ts';
 import { initPyTorchDefault } from '../init.ts';
 import { trainModel } from '../train.ts';
@@ -9,6 +10,9 @@ import type { TrainData, TrainOptions } from '../train.ts';
 before(async () => {
   await initBackend('auto');
 });
+
+const onnx = await openOnnxMatMul();
+await onnx?.release();
 
 function data(n: number, d: number, seed: number): TrainData {
   const rng = createRng(seed);
@@ -38,16 +42,18 @@ function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, wh
 }
 
 describe('training on worker threads equals training in one thread up to float rounding', () => {
-  const cases: Array<[string, number, number]> = [
-    ['MLPNet', 9, 2], // hidden units split across workers
-    ['MLPProb', 9, 3], // 3 shards of 3 units, BCE
-    ['ResNet', 6, 2], // replicas averaging gradients of batch shares
+  const cases: Array<[string, number, number, 'onnx' | 'tfjs']> = [
+    ['MLPNet', 9, 2, 'tfjs'], // hidden units split across workers
+    ['MLPNet', 9, 2, 'onnx'], // onnx: ONNX Runtime's products on 2 / 3 threads in this thread
+    ['MLPProb', 9, 3, 'tfjs'], // 3 shards of 3 units, BCE
+    ['MLPProb', 9, 3, 'onnx'],
+    ['ResNet', 6, 2, 'tfjs'], // replicas averaging gradients of batch shares (autograd: TensorFlow.js)
   ];
-  for (const [name, width, workers] of cases) {
-    test(`${name}: ${workers} workers vs 1`, async () => {
+  for (const [name, width, workers, kernel] of cases) {
+    test(`${name} (${kernel}): ${workers} workers vs 1`, { skip: kernel === 'onnx' && !onnx ? 'onnxruntime-node is not installed' : false }, async () => {
       const train = data(33, 5, 1);
       const test = data(20, 5, 2);
-      const options = { lr: 0.05, batch: 7, epochs: 3, seed: 4, test, checkpointEvery: 2 };
+      const options = { lr: 0.05, batch: 7, epochs: 3, seed: 4, test, checkpointEvery: 2, kernel };
       const single = await run(name, width, { ...options, workers: 1 }, train);
       const split = await run(name, width, { ...options, workers }, train);
       single.weights.forEach((w, i) => assertClose(split.weights[i], w, 1e-5, `weights ${i}`));

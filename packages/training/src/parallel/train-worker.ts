@@ -18,7 +18,7 @@ import { lossFunction } from '../losses.ts';
 import { trainableVariables } from '../sgd.ts';
 import { twoLayerEpoch } from '../two-layer-epoch.ts';
 import type { TwoLayerRun } from '../two-layer-epoch.ts';
-import { TwoLayerShard } from '../two-layer-shard.ts';
+import { TfjsTwoLayerShard } from '../two-layer-shard-tfjs.ts';
 
 const port = parentPort!;
 
@@ -39,7 +39,7 @@ async function start(message: InitMessage): Promise<void> {
     const partials = new Float32Array(message.exchange);
     const slot = partials.length / (2 * message.workers);
     twoLayer = {
-      shard: new TwoLayerShard(shard, { hidden, sigmoidOutput }), x, d: message.d, y, lr: message.lr, loss: message.loss, sigmoidOutput, c,
+      shard: new TfjsTwoLayerShard(shard, { hidden, sigmoidOutput }), x, d: message.d, y, lr: message.lr, loss: message.loss, sigmoidOutput, c,
       reduce: (partial, step) => {
         // double-buffered by step parity: one barrier per step suffices
         const base = (step % 2) * message.workers * slot;
@@ -67,15 +67,15 @@ async function start(message: InitMessage): Promise<void> {
   }
 }
 
-function handle(message: ToWorker): void {
+async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'epoch') {
-    const stats = twoLayer ? twoLayerEpoch(twoLayer, message.order, message.batch) : replicaEpoch(replica!, message.order, message.batch);
+    const stats = twoLayer ? await twoLayerEpoch(twoLayer, message.order, message.batch) : replicaEpoch(replica!, message.order, message.batch);
     post({ type: 'epoch', stats });
   } else if (message.type === 'weights') {
-    if (twoLayer) post({ type: 'weights', shard: twoLayer.shard.weights(), c: twoLayer.c });
+    if (twoLayer) post({ type: 'weights', shard: await twoLayer.shard.weights(), c: twoLayer.c });
     else post({ type: 'weights', weights: replica!.model.getWeights().map((t) => t.dataSync() as Float32Array) });
   } else if (message.type === 'close') {
-    twoLayer?.shard.dispose();
+    await twoLayer?.shard.dispose();
     replica?.model.dispose();
     port.close();
   }
@@ -86,7 +86,7 @@ port.on('message', (message: ToWorker) => {
     if (message.type === 'init') {
       await start(message);
       post({ type: 'ready' });
-    } else handle(message);
+    } else await handle(message);
   };
   run().catch((error: unknown) => {
     const aborted = error instanceof BarrierAborted;
