@@ -129,13 +129,13 @@ test('print-backend.mjs names the backend a stage would use and the Node major v
   if (!nativeInstalled) assert.equal(run({ ELASTICITY_BACKEND: '' }), `tfjs-backend=wasm node=${node}`);
 });
 
-test('probe and ntk, and no other stage, carry the float32 kernel of their products; print-float32-kernel.mjs names ONNX Runtime exactly when it loads', async () => {
+test('train, probe and ntk, and no other stage, carry the float32 kernel of their products; print-float32-kernel.mjs names ONNX Runtime exactly when it loads', async () => {
   const p = await project(BASE);
-  assert.deepEqual(STAGES.filter((s) => runtimes(p.targets[s]).includes(FLOAT32_KERNEL)), ['probe', 'ntk']);
+  assert.deepEqual(STAGES.filter((s) => runtimes(p.targets[s]).includes(FLOAT32_KERNEL)), ['train', 'probe', 'ntk']);
   const printed = spawnSync(process.execPath, [join(ROOT, 'tools/nx-plugin/print-float32-kernel.mjs')], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   let onnx = true;
   try {
-    createRequire(join(ROOT, 'packages/mlp-engine/src/float32-kernel.ts'))('onnxruntime-node');
+    createRequire(join(ROOT, 'packages/core/src/onnx-matmul.ts'))('onnxruntime-node');
   } catch {
     onnx = false;
   }

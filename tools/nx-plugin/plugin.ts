@@ -27,8 +27,10 @@ import type { StageCode } from './stage-code.ts';
  * A target's inputs (see stageInputs): the code it runs (stage-code.ts), its
  * section, for ingest and user feature files what lies outside the
  * workspace (stage-key.ts), for the stages that run TensorFlow.js the backend
- * and Node version (print-backend.mjs), for probe and ntk the float32 kernel
- * of their products (print-float32-kernel.mjs), and the upstream tasks' output files,
+ * and Node version (print-backend.mjs), for train, probe and ntk the float32
+ * kernel of their products (print-float32-kernel.mjs: the 2-layer MLPs'
+ * training steps and the probe's and NTK's products run on it), and the
+ * upstream tasks' output files,
  * so a stage re-runs only when those bytes changed.
  */
 export const createNodesV2: CreateNodesV2 = [
@@ -129,7 +131,7 @@ export function stageInputs(instance: StageInstance, file: string, code: StageCo
       ? { runtime: `${STAGE_KEY} ${file} ${instance.stage}${instance.key ? ` ${instance.key}` : ''}` }
       : { runtime: `echo ${instance.stage} section ${sectionKey(instance)}` },
     ...(runsTensorFlow(instance) ? [{ runtime: BACKEND }] : []),
-    ...(instance.stage === 'probe' || instance.stage === 'ntk' ? [{ runtime: FLOAT32_KERNEL }] : []),
+    ...(instance.stage === 'train' || instance.stage === 'probe' || instance.stage === 'ntk' ? [{ runtime: FLOAT32_KERNEL }] : []),
     { input: 'production', projects: code.projects },
     ...code.files.map((f) => `{workspaceRoot}/${f}`),
     { externalDependencies: code.externalDependencies },

@@ -1,16 +1,16 @@
 /**
- * The `runtime` input of the probe and ntk stages: prints the float32
+ * The `runtime` input of the train, probe and ntk stages: prints the float32
  * kernel their products would run on and, for ONNX Runtime, the x86 vector
  * level it dispatches on, e.g. "float32-kernel=onnx cpu=avx2" or
  * "float32-kernel=tfjs".
  *
- * The kernel follows packages/mlp-engine/src/float32-kernel.ts ('auto'):
- * ONNX Runtime's MLAS MatMul where onnxruntime-node loads, else TensorFlow.js
- * wasm. The two agree to float32 rounding, not bit for bit, so a cache
- * shared by machines with and without onnxruntime-node must keep their probe
- * and NTK matrices apart; MLAS also picks its GEMM kernel by the CPU's
- * instruction set. The train stage does not run this kernel and does not
- * carry this input (its key stays shared across such machines).
+ * The kernel follows 'auto' (packages/core/src/onnx-matmul.ts, used by
+ * mlp-engine's float32-kernel.ts and training's train.kernel): ONNX
+ * Runtime's MLAS MatMul where onnxruntime-node loads, else TensorFlow.js.
+ * The two agree to float32 rounding, not bit for bit, so a cache shared by
+ * machines with and without onnxruntime-node must keep their trained models
+ * and probe and NTK matrices apart; MLAS also picks its GEMM kernel by the
+ * CPU's instruction set.
  *
  * Plain JavaScript, so Node starts it without tsx; Nx runs it once per `nx`
  * process.
@@ -20,9 +20,9 @@ import { createRequire } from 'node:module';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 
-/** Whether onnxruntime-node loads, resolved from the engine's package as float32-kernel.ts imports it. */
+/** Whether onnxruntime-node loads, resolved from core's package as onnx-matmul.ts imports it. */
 function onnxLoads() {
-  const require = createRequire(join(process.cwd(), 'packages/mlp-engine/src/float32-kernel.ts'));
+  const require = createRequire(join(process.cwd(), 'packages/core/src/onnx-matmul.ts'));
   try {
     require('onnxruntime-node');
     return true;

@@ -69,3 +69,5 @@ export {
 export type { ModelInfo } from './model-io.ts';
 export { MODEL_FROM_SCHEMA, checkpointEpoch, checkpointFolder } from './model-from.ts';
 export type { ModelFrom } from './model-from.ts';
+export { openOnnxMatMul, KERNEL_CHOICES } from './onnx-matmul.ts';
+export type { OnnxMatMul, KernelChoice } from './onnx-matmul.ts';

@@ -4,3 +4,4 @@
  */
 export { withTempDir } from './testing/temp-dir.ts';
 export { rowRelativeError } from './testing/row-relative-error.ts';
+export { worstRelativeError } from './testing/product-error.ts';

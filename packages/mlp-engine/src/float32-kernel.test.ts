@@ -4,7 +4,7 @@ import { createRng, initBackend } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
 import { float32Kernel, onnxMatMul } from './float32-kernel.ts';
 import type { Float32MatMul } from './float32-kernel.ts';
-import { worstRelativeError } from './testing/product-error.ts';
+import { worstRelativeError } from '@elasticity/core/testing';
 
 await initBackend('wasm');
 

@@ -1,5 +1,6 @@
 import type { tf as TF } from '@elasticity/core/tf';
-import { openOnnxMatMul } from './onnx-matmul.ts';
+import { openOnnxMatMul } from '@elasticity/core';
+import type { KernelChoice } from '@elasticity/core';
 
 /** The part of TensorFlow.js the tfjs kernel uses (the main thread's or a worker's backend). */
 export type MatMulBackend = Pick<typeof TF, 'matMul' | 'tensor2d' | 'tidy'>;
@@ -13,9 +14,7 @@ export type MatMulBackend = Pick<typeof TF, 'matMul' | 'tensor2d' | 'tidy'>;
  */
 export type Float32MatMul = (a: Float32Array, b: Float32Array, m: number, k: number, n: number) => Promise<Float32Array>;
 
-/** Which float32 kernel products run on: 'onnx' (ONNX Runtime's CPU MatMul) when onnxruntime-node is installed, else 'tfjs' (TensorFlow.js wasm). */
-export type KernelChoice = 'auto' | 'onnx' | 'tfjs';
-export const KERNEL_CHOICES: KernelChoice[] = ['auto', 'onnx', 'tfjs'];
+export type { KernelChoice };
 
 /** The kernel on TensorFlow.js (whatever backend `tf` runs: wasm in the product workers). */
 export function tfjsMatMul(tf: MatMulBackend): Float32MatMul {

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, initBackend } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
-import { openOnnxMatMul } from '@elasticity/mlp-engine';
+import { openOnnxMatMul } from '@elasticity/core';
 import { fastForward } from './fast-forward.ts';
 import { initPyTorchDefault } from './init.ts';
 import { lossFunction } from './losses.ts';

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { BACKEND_CHOICES, distinctItems, formatValue, sectionParser, suggestName, whenValid, z } from '@elasticity/core';
 import type { BackendChoice } from '@elasticity/core';
-import { KERNEL_CHOICES } from '@elasticity/mlp-engine';
-import type { KernelChoice } from '@elasticity/mlp-engine';
+import { KERNEL_CHOICES } from '@elasticity/core';
+import type { KernelChoice } from '@elasticity/core';
 import { MODEL_ZOO, getModelSpec, modelNames } from './models/zoo.ts';
 import type { LossKind } from './models/model-spec.ts';
 import { presetNames, presetSettings } from './presets.ts';

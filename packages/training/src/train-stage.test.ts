@@ -7,7 +7,7 @@ import {
   createRng, ElasticityError, initBackend, loadModelDir, readStageTimings, readTrainingMetricsFile, sha256File, writeDatasetFile,
 } from '@elasticity/core';
 import { tf } from '@elasticity/core/tf';
-import { openOnnxMatMul } from '@elasticity/mlp-engine';
+import { openOnnxMatMul } from '@elasticity/core';
 import type { Dataset } from '@elasticity/core';
 import { initPyTorchDefault } from './init.ts';
 import { MLPNet, MODEL_ZOO } from './models/zoo.ts';

@@ -1,5 +1,6 @@
-import { openOnnxMatMul } from '@elasticity/mlp-engine';
-import type { OnnxMatMul } from '@elasticity/mlp-engine';
+import { openOnnxMatMul } from '@elasticity/core';
+import type { OnnxMatMul } from '@elasticity/core';
+import type { HiddenActivation } from './models/model-spec.ts';
 import type { BatchRows, ShardWeights, TwoLayerShape, TwoLayerShard } from './two-layer-shard.ts';
 
 /** Settings of a 2-layer shard on ONNX Runtime. */
@@ -52,11 +53,11 @@ export class OnnxTwoLayerShard implements TwoLayerShard {
   /** Steps per window, and the window's columns (window x batch). */
   private readonly window: number;
   private readonly columns: number;
-  /** Pending steps' dh (h x columns) and x rows (columns x d); zero where no step wrote. */
+  /** Pending steps' dh (h x columns) and x rows (columns x d; zero where no step of the window wrote). */
   private readonly U: Float32Array;
   private readonly V: Float32Array;
   private pending = 0;
-  /** The last forward pass: pre-activations and activations (h x n), n, and scratch. */
+  /** The last forward pass: pre-activations and (sigmoid units) activations (h x n; otherwise S is H), n, and scratch. */
   private readonly H: Float32Array;
   private readonly S: Float32Array;
   private readonly P: Float32Array;
@@ -76,7 +77,7 @@ export class OnnxTwoLayerShard implements TwoLayerShard {
     this.U = new Float32Array(this.h * this.columns);
     this.V = new Float32Array(this.columns * this.d);
     this.H = new Float32Array(this.h * this.batch);
-    this.S = shape.hidden === 'linear' ? this.H : new Float32Array(this.h * this.batch);
+    this.S = shape.hidden === 'sigmoid' ? new Float32Array(this.h * this.batch) : this.H;
     this.P = new Float32Array(this.columns * this.batch);
     this.correction = new Float32Array(this.h * this.batch);
   }
@@ -89,54 +90,27 @@ export class OnnxTwoLayerShard implements TwoLayerShard {
   }
 
   async forward(batch: BatchRows): Promise<Float32Array> {
-    const { h, d, H, S } = this;
+    const { h, d, H } = this;
     const n = batch.n;
     if (n > this.batch) throw new Error(`a step of ${n} examples in a shard made for batches of ${this.batch}`);
     this.n = n;
-    const z = new Float64Array(n);
     if (h === 0) return new Float32Array(n);
     await this.mm.into(this.Wt, batch.xbT, h, d, n, H);
     if (this.pending > 0) {
       // P = V x^T (rows past the pending steps' are zero: V is zero there), then H -= U P
       await this.mm.into(this.V, batch.xbT, this.columns, d, n, this.P);
       await this.mm.into(this.U, this.P, h, this.columns, n, this.correction);
-      for (let e = 0; e < h * n; e++) H[e] -= this.correction[e];
     }
-    const hidden = this.shape.hidden;
-    for (let k = 0; k < h; k++) {
-      const bk = this.b[k], ak = this.a[k];
-      for (let i = 0, e = k * n; i < n; i++, e++) {
-        const v = Math.fround(H[e] + bk);
-        H[e] = v;
-        const s = hidden === 'relu' ? (v > 0 ? v : 0) : hidden === 'sigmoid' ? Math.fround(1 / (1 + Math.exp(-v))) : v;
-        S[e] = s;
-        z[i] += ak * s;
-      }
-    }
-    return Float32Array.from(z);
+    return hiddenLayer(this.shape.hidden, H, this.pending > 0 ? this.correction : undefined, this.S, this.b, this.a, h, n);
   }
 
   async update(batch: BatchRows, g: Float32Array): Promise<void> {
-    const { h, d, n, H, S, U, columns } = this;
+    const { h, d, n } = this;
     if (g.length !== n || batch.n !== n) throw new Error(`update of ${g.length} examples after a forward pass of ${n}`);
     if (h === 0) return;
-    const hidden = this.shape.hidden;
     const at = this.pending * this.batch;
-    for (let k = 0; k < h; k++) {
-      const ak = this.a[k];
-      let da = 0, db = 0;
-      for (let i = 0, e = k * n; i < n; i++, e++) {
-        const s = S[e];
-        da += s * g[i];
-        let dh = Math.fround(ak * g[i]);
-        if (hidden === 'relu') dh = H[e] > 0 ? dh : 0;
-        else if (hidden === 'sigmoid') dh = Math.fround(dh * Math.fround(s * Math.fround(1 - s)));
-        db += dh;
-        U[k * columns + at + i] = dh;
-      }
-      this.b[k] = this.b[k] - db;
-      this.a[k] = ak - da;
-    }
+    hiddenStep(this.shape.hidden, this.H, this.S, this.a, this.b, g, this.U, this.columns, at, h, n);
+    // the step's x rows; a short step's other rows stay zero (V is zeroed with every window)
     this.V.set(batch.xb.subarray(0, n * d), at * d);
     if (++this.pending === this.window) await this.applyPending();
   }
@@ -149,7 +123,7 @@ export class OnnxTwoLayerShard implements TwoLayerShard {
     const Wt = Float32Array.from(this.Wt);
     if (this.pending > 0) {
       const G = await this.pendingProduct();
-      for (let e = 0; e < Wt.length; e++) Wt[e] -= G[e];
+      subtractInPlace(Wt, G, Wt.length);
     }
     return { d: this.d, h: this.h, Wt, b: Float32Array.from(this.b), a: Float32Array.from(this.a) };
   }
@@ -165,14 +139,103 @@ export class OnnxTwoLayerShard implements TwoLayerShard {
     return this.G;
   }
 
-  /** Wt -= U V, and an empty window. */
+  /**
+   * Wt -= U V, and an empty window: V is zeroed, so that the columns of U
+   * no step of the next window has written yet (they hold older steps' dh)
+   * meet zero rows of V in U V and U (V x^T).
+   */
   private async applyPending(): Promise<void> {
     if (this.pending === 0 || this.h === 0) return;
-    const G = await this.pendingProduct();
-    const Wt = this.Wt;
-    for (let e = 0; e < Wt.length; e++) Wt[e] -= G[e];
-    this.U.fill(0);
+    subtractInPlace(this.Wt, await this.pendingProduct(), this.Wt.length);
     this.V.fill(0);
     this.pending = 0;
+  }
+}
+
+/** a[e] -= b[e] for e < count (float32). */
+function subtractInPlace(a: Float32Array, b: Float32Array, count: number): void {
+  for (let e = 0; e < count; e++) a[e] -= b[e];
+}
+
+/**
+ * The hidden layer of a forward pass, in place: H (h x n) -= correction
+ * (when given) and += b per row (float32, in that order), S = s(H) (for
+ * ReLU units S is not written: the update reads H), and the partial outputs
+ * z_i = sum_k a_k s(H_ki) (summed in float64, rounded once). One pass over
+ * H, one loop per activation and no branch per entry but ReLU's.
+ */
+function hiddenLayer(hidden: HiddenActivation, H: Float32Array, correction: Float32Array | undefined, S: Float32Array, b: Float32Array, a: Float32Array, h: number, n: number): Float32Array {
+  const z = new Float64Array(n);
+  const c = correction ?? ZERO;
+  const step = correction ? 1 : 0;
+  for (let k = 0, e = 0; k < h; k++) {
+    const bk = b[k], ak = a[k];
+    if (hidden === 'relu') {
+      for (let i = 0; i < n; i++, e++) {
+        const v = Math.fround(Math.fround(H[e] - c[e * step]) + bk);
+        H[e] = v;
+        if (v > 0) z[i] += ak * v;
+      }
+    } else if (hidden === 'sigmoid') {
+      for (let i = 0; i < n; i++, e++) {
+        const v = Math.fround(Math.fround(H[e] - c[e * step]) + bk);
+        H[e] = v;
+        const s = Math.fround(1 / (1 + Math.exp(-v)));
+        S[e] = s;
+        z[i] += ak * s;
+      }
+    } else {
+      for (let i = 0; i < n; i++, e++) {
+        const v = Math.fround(Math.fround(H[e] - c[e * step]) + bk);
+        H[e] = v;
+        z[i] += ak * v;
+      }
+    }
+  }
+  return Float32Array.from(z);
+}
+
+const ZERO = new Float32Array(1);
+
+/**
+ * One step's updates of the units, given g (lr dL/dz per example) and the
+ * forward pass's H and S (ReLU units: s(H) from H): dh_ki = a_k g_i s'(H_ki) (float32) goes to
+ * columns [at, at + n) of U (row stride `columns`); b_k -= sum_i dh_ki and
+ * a_k -= sum_i S_ki g_i (sums in float64, rounded once).
+ */
+function hiddenStep(hidden: HiddenActivation, H: Float32Array, S: Float32Array, a: Float32Array, b: Float32Array, g: Float32Array, U: Float32Array, columns: number, at: number, h: number, n: number): void {
+  for (let k = 0, e = 0; k < h; k++) {
+    const ak = a[k];
+    const u = k * columns + at;
+    let da = 0, db = 0;
+    if (hidden === 'relu') {
+      for (let i = 0; i < n; i++, e++) {
+        const v = H[e];
+        let dh = 0;
+        if (v > 0) {
+          da += v * g[i];
+          dh = Math.fround(ak * g[i]);
+          db += dh;
+        }
+        U[u + i] = dh;
+      }
+    } else if (hidden === 'sigmoid') {
+      for (let i = 0; i < n; i++, e++) {
+        const s = S[e];
+        da += s * g[i];
+        const dh = Math.fround(Math.fround(ak * g[i]) * Math.fround(s * Math.fround(1 - s)));
+        db += dh;
+        U[u + i] = dh;
+      }
+    } else {
+      for (let i = 0; i < n; i++, e++) {
+        da += S[e] * g[i];
+        const dh = Math.fround(ak * g[i]);
+        db += dh;
+        U[u + i] = dh;
+      }
+    }
+    b[k] = b[k] - db;
+    a[k] = ak - da;
   }
 }

@@ -1,4 +1,4 @@
-import { openOnnxMatMul } from '@elasticity/mlp-engine';
+import { openOnnxMatMul } from '@elasticity/core';
 import type { HiddenActivation } from './models/model-spec.ts';
 import { OnnxTwoLayerShard } from './two-layer-shard-onnx.ts';
 import { TfjsTwoLayerShard } from './two-layer-shard-tfjs.ts';

@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, ElasticityError, initBackend } from '@elasticity/core';
-import { openOnnxMatMul } from '@elasticity/mlp-engine';
+import { openOnnxMatMul } from '@elasticity/core';
 import { getModelSpec } from '../models/zoo.ts';
 import { initPyTorchDefault } from '../init.ts';
 import { trainModel } from '../train.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '@elasticity/core';
+import { createRng } from './rng.ts';
 import { openOnnxMatMul } from './onnx-matmul.ts';
 import { worstRelativeError } from './testing/product-error.ts';
 

@@ -30,6 +30,14 @@ function matMulModel(): Uint8Array {
   return Uint8Array.from([...int(1, 8), ...bytes(8, [...text(1, ''), ...int(2, 13)]), ...bytes(7, graph)]);
 }
 
+/**
+ * Which kernel float32 products run on: 'onnx' (ONNX Runtime's MatMul,
+ * onnxruntime-node, an optional dependency), 'tfjs' (TensorFlow.js), or
+ * 'auto': onnx where onnxruntime-node is installed, else tfjs.
+ */
+export type KernelChoice = 'auto' | 'onnx' | 'tfjs';
+export const KERNEL_CHOICES: KernelChoice[] = ['auto', 'onnx', 'tfjs'];
+
 /** ONNX Runtime's CPU MatMul (MLAS), writing into the caller's buffer. */
 export interface OnnxMatMul {
   /**
@@ -48,7 +56,8 @@ export interface OnnxMatMul {
  * survive worker threads that load it and end while the process goes on
  * (the next ones crash: heap corruption, or "Module did not self-register"),
  * so a thread that opens a session must live as long as the process: the
- * product workers do; training runs ONNX Runtime in the main thread.
+ * product workers (@elasticity/mlp-engine) do; training runs ONNX Runtime in
+ * the main thread.
  */
 export async function openOnnxMatMul(threads = 1): Promise<OnnxMatMul | undefined> {
   let ort: typeof import('onnxruntime-node');
