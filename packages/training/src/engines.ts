@@ -11,7 +11,7 @@ import { sgdStep, trainableVariables } from './sgd.ts';
 import { twoLayerEpoch } from './two-layer-epoch.ts';
 import type { TwoLayerRun } from './two-layer-epoch.ts';
 import { readTwoLayer, shardOf, twoLayerShapeOf, writeTwoLayer } from './two-layer-model.ts';
-import { openTwoLayerShard } from './two-layer-shard.ts';
+import { openTwoLayerShard } from './open-two-layer-shard.ts';
 import type { ShardKernel } from './two-layer-shard.ts';
 
 /** How a model's SGD steps are computed: in this thread or on worker threads. */

@@ -7,7 +7,7 @@ import { autoWorkers, parseTrainConfig } from './train-config.ts';
 import { trainModel } from './train.ts';
 import type { TrainData } from './train.ts';
 import { twoLayerShapeOf } from './two-layer-model.ts';
-import { resolveShardKernel } from './two-layer-shard.ts';
+import { resolveShardKernel } from './open-two-layer-shard.ts';
 
 export interface RunTrainOptions {
   /** The pipeline's `train` section (validated by parseTrainConfig). */

@@ -2,7 +2,7 @@ import { createProgress, createRng, currentBackend, ElasticityError, permutation
 import { tf } from '@elasticity/core/tf';
 import type { BackendChoice, EpochRecord, Logger } from '@elasticity/core';
 import { createEngine } from './engines.ts';
-import { resolveShardKernel } from './two-layer-shard.ts';
+import { resolveShardKernel } from './open-two-layer-shard.ts';
 import type { ShardKernel } from './two-layer-shard.ts';
 import type { LossKind } from './models/model-spec.ts';
 import { DECISION_THRESHOLD } from './output-head.ts';
