@@ -82,10 +82,10 @@ async function runChild(backend: BackendChoice, kernel: 'onnx' | 'tfjs', width: 
   process.stdout.write(`${JSON.stringify(record)}\n`);
 }
 
-/** Whether @tensorflow/tfjs-node resolves (it is an optional dependency that cannot install everywhere). */
+/** Whether @tensorflow/tfjs-node loads (an optional dependency that cannot install everywhere; a copy whose install script did not run resolves but does not load). */
 function nativeInstalled(): boolean {
   try {
-    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    createRequire(import.meta.url)('@tensorflow/tfjs-node');
     return true;
   } catch {
     return false;
