@@ -1,6 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, initBackend, permutation } from '@elasticity/core';
+import { createRng, initBackend, openOnnxMatMul, permutation } from '@elasticity/core';
 import { batchRows } from './epoch-stats.ts';
 import { initPyTorchDefault } from './init.ts';
 import { getModelSpec } from './models/zoo.ts';
@@ -15,8 +15,8 @@ import type { TwoLayerRun } from './two-layer-epoch.ts';
 import { batchGradJs, readMlpParams } from './testing/reference-mlp.ts';
 import type { MlpParams } from './testing/reference-mlp.ts';
 
-const installed = (await OnnxTwoLayerShard.open({ d: 1, h: 1, Wt: new Float32Array(1), b: new Float32Array(1), a: new Float32Array(1) }, { hidden: 'relu', sigmoidOutput: false }, { batch: 1 }));
-await installed?.dispose();
+const installed = await openOnnxMatMul();
+await installed?.release();
 const skip = installed ? false : 'onnxruntime-node is not installed';
 
 before(async () => {
